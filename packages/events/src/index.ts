@@ -1,0 +1,15 @@
+export * from './catalogue.ts';
+export * from './contract.ts';
+export * from './errors.ts';
+export * from './primitives.ts';
+export * from './upcasters.ts';
+export { defineEvent, LEDGER_FIELDS, type EventDefinition } from './defineEvent.ts';
+export { generateCatalogue, type CatalogueFile } from './jsonSchema.ts';
+export * from './types/commerce.ts';
+export * from './types/consent.ts';
+export * from './types/identity.ts';
+export * from './types/lifecycle.ts';
+export * from './types/offers.ts';
+export * from './types/service.ts';
+export * from './types/voice.ts';
+export { uuidv7 } from './ids.ts';

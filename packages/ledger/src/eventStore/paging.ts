@@ -1,0 +1,44 @@
+import type { LogFilter, ReadAllOptions, RecordedEvent, StoredRecord } from './types.ts';
+
+/** What a backend provides for reads; paging, catch-up and hand-over to live are built once on it. */
+export interface PageSource {
+  /** Events matching the filter with position > after, in order, at most `limit`. */
+  readPage(after: number, limit: number, filter: LogFilter): Promise<readonly RecordedEvent[]>;
+  readRecordPage(after: number, limit: number): Promise<readonly StoredRecord[]>;
+  headPosition(): Promise<number>;
+  /** Resolves once the head is past `after`, or when the signal aborts. */
+  waitForAppend(after: number, signal: AbortSignal): Promise<void>;
+}
+
+export const DEFAULT_PAGE_SIZE = 512;
+
+export const matchesFilter = (filter: LogFilter, type: string, streamId: string): boolean =>
+  (!filter.types || filter.types.includes(type)) && (!filter.streamPrefix || streamId.startsWith(filter.streamPrefix));
+
+export async function* readAllPaged(source: PageSource, options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+  let after = Math.max(0, (options.fromPosition ?? 1) - 1);
+  while (remaining > 0) {
+    const limit = Math.min(pageSize, remaining);
+    const page = await source.readPage(after, limit, options);
+    for (const event of page) yield event;
+    if (page.length < limit) return;
+    remaining -= page.length;
+    after = page[page.length - 1]!.globalPosition;
+  }
+}
+
+export async function* readRecordsPaged(
+  source: PageSource,
+  options: { fromPosition?: number; pageSize?: number } = {},
+): AsyncGenerator<StoredRecord> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  let after = Math.max(0, (options.fromPosition ?? 1) - 1);
+  for (;;) {
+    const page = await source.readRecordPage(after, pageSize);
+    for (const record of page) yield record;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.globalPosition;
+  }
+}

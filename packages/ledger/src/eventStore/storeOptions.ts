@@ -1,0 +1,19 @@
+import type { AnyVersionEventInput, Contract } from '@roc-ledger/events';
+import { InvalidArgumentError, LedgerErrorCode } from '../errors/index.ts';
+
+export interface StoreOptions {
+  /** The event contract every append is validated against before anything is stored. */
+  readonly contract: Contract;
+  /** Transaction-time source. Defaults to the system clock; tests inject their own. */
+  readonly clock?: () => Date;
+}
+
+export const systemClock = (): Date => new Date();
+
+/** Validates a whole append before it touches storage: one bad event rejects the append. */
+export const validateAppend = (contract: Contract, events: readonly unknown[]): AnyVersionEventInput[] => {
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidArgumentError(LedgerErrorCode.invalidArgument, 'append needs at least one event');
+  }
+  return events.map((event) => contract.parse(event));
+};

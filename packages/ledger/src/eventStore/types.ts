@@ -1,0 +1,117 @@
+import type { AnyVersionEventInput, EventInput } from '@roc-ledger/events';
+
+/**
+ * What the stream must look like for an append to go ahead: any state, no stream yet, an
+ * existing stream, or a stream whose last event has exactly this revision (0-based).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** Ledger-set fields of a stored event. */
+export interface RecordedMetadata {
+  readonly globalPosition: number;
+  readonly streamId: string;
+  readonly streamRevision: number;
+  /** Transaction time: when the ledger learned the event. Non-decreasing in globalPosition. */
+  readonly recordedAt: string;
+  /** Integrity chain: sha256 over the previous hash and this event's stored bytes (hex). */
+  readonly hash: string;
+}
+
+/** An event as readers see it: upcast to the current version of its type. */
+export type RecordedEvent<E extends EventInput = EventInput> = E & RecordedMetadata;
+
+/** A stored event exactly as kept: the bytes the hash covers, and the columns kept beside them. */
+export interface StoredRecord {
+  readonly globalPosition: number;
+  readonly streamId: string;
+  readonly streamRevision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly recordedAt: string;
+  /** Canonical JSON of the event with its ledger fields but without the hash. */
+  readonly body: string;
+  readonly hash: string;
+}
+
+export interface AppendedEvent {
+  readonly eventId: string;
+  readonly globalPosition: number;
+  readonly streamRevision: number;
+  readonly recordedAt: string;
+  /** True when this event id was already stored with the same content: acknowledged, not stored again. */
+  readonly duplicate: boolean;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** Revision of the stream's last event after the append: pass it as expectedRevision next time. */
+  readonly nextExpectedRevision: number;
+  readonly events: readonly AppendedEvent[];
+}
+
+export interface AppendOptions {
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. Defaults to the first (forwards) or last (backwards) event. */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadStreamResult {
+  readonly streamId: string;
+  /** Revision of the stream's last event, -1 when the stream does not exist. */
+  readonly currentRevision: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface LogFilter {
+  /** Only these event types. */
+  readonly types?: readonly string[];
+  /** Only streams whose id starts with this prefix. */
+  readonly streamPrefix?: string;
+}
+
+export interface ReadAllOptions extends LogFilter {
+  /** Inclusive; positions start at 1. */
+  readonly fromPosition?: number;
+  readonly maxCount?: number;
+  /** Events fetched per page; memory stays bounded by it. */
+  readonly pageSize?: number;
+}
+
+export interface SubscribeOptions extends LogFilter {
+  /** Checkpoint: the last position already processed. Delivery starts after it. Default 0 (from the start). */
+  readonly after?: number;
+  readonly pageSize?: number;
+  /** Called each time the subscription has delivered everything stored so far and turns live. */
+  readonly onCaughtUp?: (position: number) => void;
+}
+
+/** Catch-up then live; pull-based, so a slow consumer slows reading instead of buffering without bound. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface LogHead {
+  /** 0 for an empty log. */
+  readonly position: number;
+  /** The chain hash at that position (the genesis hash for an empty log). */
+  readonly hash: string;
+  readonly recordedAt: string | null;
+}
+
+/** The one port every event-store backend implements; see test/conformance for the contract it must pass. */
+export interface EventStore {
+  /** Atomic per call: all events are stored, or none. Idempotent by eventId. */
+  append(streamId: string, events: readonly AnyVersionEventInput[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  /** Stored records in global order, exactly as kept: what integrity verification walks. */
+  readStoredRecords(options?: { fromPosition?: number; pageSize?: number }): AsyncIterable<StoredRecord>;
+  head(): Promise<LogHead>;
+  close(): Promise<void>;
+}

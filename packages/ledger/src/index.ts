@@ -1,0 +1,13 @@
+export * from './errors/index.ts';
+export * from './eventStore/types.ts';
+export { appendInTransaction, checkExpectedRevision, type AppendTransaction } from './eventStore/appendCore.ts';
+export { AppendNotifier } from './eventStore/appendNotifier.ts';
+export { DEFAULT_PAGE_SIZE, matchesFilter, readAllPaged, readRecordsPaged, type PageSource } from './eventStore/paging.ts';
+export { canonicalJson, chainHash, decodeRecord, encodeBody, GENESIS_HASH } from './eventStore/recordCodec.ts';
+export { streamSlice } from './eventStore/readStreamSlice.ts';
+export { systemClock, validateAppend, type StoreOptions } from './eventStore/storeOptions.ts';
+export { assertStreamId, customerStreamId, CUSTOMER_STREAM_PREFIX } from './eventStore/streamIds.ts';
+export { catchUpSubscription } from './eventStore/subscription.ts';
+export * from './integrity/digest.ts';
+export * from './integrity/verifyLog.ts';
+export { getInMemoryEventStore } from './memory/getInMemoryEventStore.ts';

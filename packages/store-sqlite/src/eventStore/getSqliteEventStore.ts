@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  AppendNotifier,
+  appendInTransaction,
+  catchUpSubscription,
+  decodeRecord,
+  GENESIS_HASH,
+  readAllPaged,
+  readRecordsPaged,
+  StoreClosedError,
+  StoreUnavailableError,
+  streamSlice,
+  systemClock,
+  validateAppend,
+  type AppendResult,
+  type AppendTransaction,
+  type EventStore,
+  type LogHead,
+  type PageSource,
+  type RecordedEvent,
+  type StoreOptions,
+} from '@roc-ledger/ledger';
+import { GroupCommitter } from './groupCommit.ts';
+import { checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
+import { prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
+
+export interface SqliteEventStoreOptions extends StoreOptions {
+  /** Database file; created with its folder if missing. */
+  readonly path: string;
+  /** How often live subscriptions look for appends made by other processes. */
+  readonly pollIntervalMs?: number;
+}
+
+type BodyRow = { body: string; hash: string };
+
+/** The embedded default event store: one SQLite file, durable on acknowledgement. */
+export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => {
+  const clock = options.clock ?? systemClock;
+  mkdirSync(dirname(options.path), { recursive: true });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(options.path);
+    openPragmas(db);
+    createSchema(db);
+    checkMeta(db, { schemaVersion: SCHEMA_VERSION, reportingCurrency: options.contract.reportingCurrency });
+  } catch (cause) {
+    if (cause instanceof Error && 'code' in cause && String(cause.code).startsWith('LEDGER_ERR')) throw cause;
+    throw new StoreUnavailableError(`cannot open the event store at ${options.path}: ${(cause as Error).message}`, cause);
+  }
+  const sql = prepareStatements(db);
+  const committer = new GroupCommitter(db);
+  let closed = false;
+
+  const head = (): LogHead => {
+    const row = sql.head.get() as { global_position: number; hash: string; recorded_at: string } | undefined;
+    return row ? { position: row.global_position, hash: row.hash, recordedAt: row.recorded_at } : { position: 0, hash: GENESIS_HASH, recordedAt: null };
+  };
+  const ensureOpen = () => {
+    if (closed) throw new StoreClosedError();
+  };
+  const notifier = new AppendNotifier(async () => head().position, options.pollIntervalMs);
+
+  const tx: AppendTransaction = {
+    head,
+    streamRevision: (streamId) => ((sql.streamRevision.get(streamId) as { revision: number | null }).revision ?? -1),
+    findByEventId: (eventId) => {
+      const row = sql.byEventId.get(eventId) as RecordRow | undefined;
+      return row && toStoredRecord(row);
+    },
+    insert: (r) => {
+      sql.insert.run(r.globalPosition, r.streamId, r.streamRevision, r.eventId, r.type, r.recordedAt, r.body, r.hash);
+    },
+  };
+
+  const source: PageSource = {
+    async readPage(after, limit, filter) {
+      ensureOpen();
+      const rows = (
+        filter.types || filter.streamPrefix
+          ? sql.filteredPage.all(after, filter.types ? JSON.stringify(filter.types) : null, filter.streamPrefix ?? null, limit)
+          : sql.page.all(after, limit)
+      ) as BodyRow[];
+      return rows.map(decodeRecord);
+    },
+    async readRecordPage(after, limit) {
+      ensureOpen();
+      return (sql.recordPage.all(after, limit) as unknown as RecordRow[]).map(toStoredRecord);
+    },
+    headPosition: async () => (closed ? 0 : head().position),
+    waitForAppend: (after, signal) => notifier.waitForAppend(after, signal),
+  };
+
+  return {
+    async append(streamId, events, appendOptions = {}) {
+      ensureOpen();
+      const valid = validateAppend(options.contract, events);
+      const expected = appendOptions.expectedRevision ?? 'any';
+      const result = await committer.submit<AppendResult>(() => appendInTransaction(tx, streamId, valid, expected, clock()));
+      if (result.events.some((e) => !e.duplicate)) notifier.notify();
+      return result;
+    },
+
+    async readStream(streamId, readOptions) {
+      ensureOpen();
+      const currentRevision = tx.streamRevision(streamId);
+      const { from, to, backwards } = streamSlice(currentRevision, readOptions);
+      const rows = (backwards ? sql.streamBackwards.all(streamId, to, from) : sql.streamForwards.all(streamId, from, to)) as BodyRow[];
+      return { streamId, currentRevision, events: rows.map(decodeRecord) as RecordedEvent[] };
+    },
+
+    readAll: (readOptions) => readAllPaged(source, readOptions),
+    subscribe: (subscribeOptions) => catchUpSubscription(source, subscribeOptions),
+    readStoredRecords: (readOptions) => readRecordsPaged(source, readOptions),
+    async head() {
+      ensureOpen();
+      return head();
+    },
+    async close() {
+      if (closed) return;
+      committer.flush();
+      closed = true;
+      notifier.notify();
+      db.close();
+    },
+  };
+};

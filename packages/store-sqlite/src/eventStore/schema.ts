@@ -1,0 +1,53 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { ConfigMismatchError, StoreCorruptError } from '@roc-ledger/ledger';
+
+export const SCHEMA_VERSION = '1';
+
+/**
+ * WAL with synchronous=FULL: every commit fsyncs the WAL before it returns, so an
+ * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
+ */
+export const openPragmas = (db: DatabaseSync): void => {
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA busy_timeout = 10000;
+    PRAGMA temp_store = MEMORY;
+    PRAGMA cache_size = -65536;
+  `);
+};
+
+export const createSchema = (db: DatabaseSync): void => {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS events (
+      global_position INTEGER PRIMARY KEY,
+      stream_id       TEXT    NOT NULL,
+      stream_revision INTEGER NOT NULL,
+      event_id        TEXT    NOT NULL UNIQUE,
+      type            TEXT    NOT NULL,
+      recorded_at     TEXT    NOT NULL,
+      body            TEXT    NOT NULL,
+      hash            TEXT    NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, stream_revision);
+    CREATE TABLE IF NOT EXISTS ledger_meta (
+      key   TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) STRICT;
+  `);
+};
+
+/** Settings fixed for the life of a ledger: written on first open, checked on every later one. */
+export const checkMeta = (db: DatabaseSync, settings: Record<string, string>): void => {
+  const read = db.prepare('SELECT value FROM ledger_meta WHERE key = ?');
+  const write = db.prepare('INSERT INTO ledger_meta (key, value) VALUES (?, ?)');
+  for (const [key, value] of Object.entries(settings)) {
+    const row = read.get(key) as { value: string } | undefined;
+    if (!row) write.run(key, value);
+    else if (key === 'schemaVersion' && row.value !== value) {
+      throw new StoreCorruptError(`store schema version ${row.value} is not the supported ${value}`);
+    } else if (row.value !== value) {
+      throw new ConfigMismatchError(`this ledger was created with ${key} ${row.value}; it is now configured with ${value}`);
+    }
+  }
+};

@@ -1,0 +1,53 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { StoredRecord } from '@roc-ledger/ledger';
+
+export interface RecordRow {
+  global_position: number;
+  stream_id: string;
+  stream_revision: number;
+  event_id: string;
+  type: string;
+  recorded_at: string;
+  body: string;
+  hash: string;
+}
+
+export const toStoredRecord = (row: RecordRow): StoredRecord => ({
+  globalPosition: row.global_position,
+  streamId: row.stream_id,
+  streamRevision: row.stream_revision,
+  eventId: row.event_id,
+  type: row.type,
+  recordedAt: row.recorded_at,
+  body: row.body,
+  hash: row.hash,
+});
+
+/** Every SQL statement the store runs, prepared once. */
+export const prepareStatements = (db: DatabaseSync) => {
+  const prepare = (sql: string): StatementSync => db.prepare(sql);
+  return {
+    head: prepare('SELECT global_position, hash, recorded_at FROM events ORDER BY global_position DESC LIMIT 1'),
+    streamRevision: prepare('SELECT MAX(stream_revision) AS revision FROM events WHERE stream_id = ?'),
+    byEventId: prepare('SELECT * FROM events WHERE event_id = ?'),
+    insert: prepare(
+      'INSERT INTO events (global_position, stream_id, stream_revision, event_id, type, recorded_at, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    streamForwards: prepare(
+      'SELECT body, hash FROM events WHERE stream_id = ? AND stream_revision BETWEEN ? AND ? ORDER BY stream_revision ASC',
+    ),
+    streamBackwards: prepare(
+      'SELECT body, hash FROM events WHERE stream_id = ? AND stream_revision BETWEEN ? AND ? ORDER BY stream_revision DESC',
+    ),
+    page: prepare('SELECT global_position, body, hash FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?'),
+    filteredPage: prepare(`
+      SELECT global_position, body, hash FROM events
+      WHERE global_position > ?1
+        AND (?2 IS NULL OR type IN (SELECT value FROM json_each(?2)))
+        AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
+      ORDER BY global_position LIMIT ?4`),
+    recordPage: prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?'),
+  };
+};
+
+export type Statements = ReturnType<typeof prepareStatements>;
