@@ -95,9 +95,11 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
   return {
     async append(streamId, events, appendOptions = {}) {
       ensureOpen();
+      // Transaction time is when the append was asked for, not when its group commits.
+      const now = clock();
       const valid = validateAppend(options.contract, events);
       const expected = appendOptions.expectedRevision ?? 'any';
-      const result = await committer.submit<AppendResult>(() => appendInTransaction(tx, streamId, valid, expected, clock()));
+      const result = await committer.submit<AppendResult>(() => appendInTransaction(tx, streamId, valid, expected, now));
       if (result.events.some((e) => !e.duplicate)) notifier.notify();
       return result;
     },

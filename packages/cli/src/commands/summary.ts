@@ -1,0 +1,62 @@
+import type { EventStore } from '@roc-ledger/ledger';
+import { ExitCode } from '../exitCodes.ts';
+import { openLedger } from '../openLedger.ts';
+import { formatTable } from '../output/table.ts';
+
+export interface LedgerSummary {
+  events: number;
+  customers: number;
+  firstOccurredAt: string | null;
+  lastOccurredAt: string | null;
+  /** Events the ledger learned more than a day after they happened. */
+  lateArrivals: number;
+  byChannel: Record<string, number>;
+  byType: Record<string, number>;
+}
+
+const DAY = 86_400_000;
+const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+
+/** One pass over the whole log, streamed. */
+export const summarizeLedger = async (store: EventStore): Promise<LedgerSummary> => {
+  const streams = new Set<string>();
+  const summary: LedgerSummary = { events: 0, customers: 0, firstOccurredAt: null, lastOccurredAt: null, lateArrivals: 0, byChannel: {}, byType: {} };
+  for await (const event of store.readAll({ pageSize: 2048 })) {
+    summary.events++;
+    streams.add(event.streamId);
+    bump(summary.byChannel, event.channel);
+    bump(summary.byType, event.type);
+    const occurred = Date.parse(event.occurredAt);
+    if (Date.parse(event.recordedAt) - occurred > DAY) summary.lateArrivals++;
+    if (summary.firstOccurredAt === null || occurred < Date.parse(summary.firstOccurredAt)) summary.firstOccurredAt = event.occurredAt;
+    if (summary.lastOccurredAt === null || occurred > Date.parse(summary.lastOccurredAt)) summary.lastOccurredAt = event.occurredAt;
+  }
+  summary.customers = streams.size;
+  return summary;
+};
+
+const sortedRows = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([key, n]) => [key, String(n)]);
+
+export const formatLedgerSummary = (s: LedgerSummary): string =>
+  [
+    `${s.events} events of ${s.customers} customers, occurred ${s.firstOccurredAt ?? '-'} .. ${s.lastOccurredAt ?? '-'}`,
+    `${s.lateArrivals} arrived more than a day after they happened`,
+    '',
+    formatTable(['channel', 'events'], sortedRows(s.byChannel)),
+    '',
+    formatTable(['type', 'events'], sortedRows(s.byType)),
+  ].join('\n');
+
+export const summaryCommand = async (options: { dataDir?: string; json?: boolean }): Promise<number> => {
+  const { store } = openLedger(options.dataDir);
+  try {
+    const summary = await summarizeLedger(store);
+    process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${formatLedgerSummary(summary)}\n`);
+    return ExitCode.ok;
+  } finally {
+    await store.close();
+  }
+};

@@ -1,0 +1,11 @@
+/** Process exit codes of `roc-ledger`; documented in docs/cli.md. */
+export const ExitCode = {
+  ok: 0,
+  internalError: 1,
+  usage: 2,
+  inputRejected: 3,
+  integrityFailed: 4,
+  storeError: 5,
+  notFound: 6,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

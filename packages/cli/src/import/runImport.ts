@@ -1,0 +1,109 @@
+import type { Contract, ContractIssue } from '@roc-ledger/events';
+import type { AppendResult, EventStore } from '@roc-ledger/ledger';
+import { CliErrorCode } from '../errors.ts';
+import { StreamRouter } from './streamRouter.ts';
+
+export interface ImportItem {
+  /** 1-based line number in the input. */
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface Rejection {
+  readonly line: number;
+  readonly eventId: string | undefined;
+  readonly code: string;
+  readonly message: string;
+  readonly issues?: readonly ContractIssue[];
+}
+
+export interface ImportSummary {
+  lines: number;
+  blank: number;
+  appended: number;
+  duplicates: number;
+  rejected: number;
+  /** The first rejections in line order (capped); `rejected` counts them all. */
+  rejections: Rejection[];
+}
+
+export interface ImportOptions {
+  /** Appends in flight at once; the store commits them in groups, in submission order. */
+  readonly window?: number;
+  readonly maxRejectionsKept?: number;
+  readonly onRejected?: (rejection: Rejection) => void;
+  /** Called before each event is handed to the store (the demo uses it to move its simulated clock). */
+  readonly beforeAppend?: (item: ImportItem) => void;
+  readonly onProgress?: (summary: ImportSummary) => void;
+}
+
+const asRejection = (line: number, eventId: string | undefined, error: unknown): Rejection => {
+  const { code, message, issues } = error as { code?: string; message?: string; issues?: ContractIssue[] };
+  return { line, eventId, code: code ?? 'UNKNOWN', message: message ?? String(error), ...(issues ? { issues } : {}) };
+};
+
+/**
+ * Appends one event per line. A bad line is reported with its number and reason and does not
+ * stop the lines around it; an event already stored is acknowledged, not stored again.
+ */
+export const runImport = async (
+  store: EventStore,
+  contract: Contract,
+  items: AsyncIterable<ImportItem> | Iterable<ImportItem>,
+  options: ImportOptions = {},
+): Promise<ImportSummary> => {
+  const window = options.window ?? 256;
+  const keep = options.maxRejectionsKept ?? 1000;
+  const summary: ImportSummary = { lines: 0, blank: 0, appended: 0, duplicates: 0, rejected: 0, rejections: [] };
+  const router = await StreamRouter.fromLog(store);
+  const inFlight = new Set<Promise<void>>();
+
+  const reject = (rejection: Rejection) => {
+    summary.rejected++;
+    if (summary.rejections.length < keep) summary.rejections.push(rejection);
+    options.onRejected?.(rejection);
+  };
+
+  for await (const item of items) {
+    summary.lines++;
+    if (item.text.trim() === '') {
+      summary.blank++;
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(item.text);
+    } catch (error) {
+      reject({ line: item.line, eventId: undefined, code: CliErrorCode.notJson, message: `not JSON: ${(error as Error).message}` });
+      continue;
+    }
+    const eventId = typeof (raw as { eventId?: unknown })?.eventId === 'string' ? (raw as { eventId: string }).eventId : undefined;
+    let streamId: string;
+    try {
+      const event = contract.parse(raw);
+      streamId = router.streamFor(event);
+      router.learn(event);
+    } catch (error) {
+      reject(asRejection(item.line, eventId, error));
+      continue;
+    }
+    options.beforeAppend?.(item);
+    const pending = store.append(streamId, [raw as never]).then(
+      (result: AppendResult) => {
+        if (result.events[0]!.duplicate) summary.duplicates++;
+        else summary.appended++;
+      },
+      (error: unknown) => reject(asRejection(item.line, eventId, error)),
+    );
+    const tracked = pending.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= window) {
+      await Promise.race(inFlight);
+      options.onProgress?.(summary);
+    }
+  }
+  await Promise.all(inFlight);
+  summary.rejections.sort((a, b) => a.line - b.line);
+  options.onProgress?.(summary);
+  return summary;
+};

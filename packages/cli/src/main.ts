@@ -1,0 +1,112 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { RocLedgerError } from '@roc-ledger/events';
+import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts';
+import { historyCommand } from './commands/historyCommand.ts';
+import { importCommand } from './commands/importCommand.ts';
+import { digestCommand, verifyCommand } from './commands/integrityCommands.ts';
+import { summaryCommand } from './commands/summary.ts';
+import { CliErrorCode } from './errors.ts';
+import { ExitCode } from './exitCodes.ts';
+
+const positiveInt = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive whole number`);
+  return n;
+};
+const positiveNumber = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError(`${flag} must be a positive number`);
+  return n;
+};
+
+const STORE_ERRORS = new Set(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_LOCKED', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
+const USAGE_ERRORS = new Set([CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST']);
+
+export const exitCodeFor = (error: unknown): number => {
+  const code = (error as RocLedgerError).code;
+  if (STORE_ERRORS.has(code)) return ExitCode.storeError;
+  if (USAGE_ERRORS.has(code)) return ExitCode.usage;
+  if (code === CliErrorCode.customerNotFound) return ExitCode.notFound;
+  return ExitCode.internalError;
+};
+
+export const buildProgram = (setExit: (code: number) => void): Command => {
+  const program = new Command('roc-ledger')
+    .description('An event-sourced customer-relationship ledger: append interactions, replay history, prove integrity.')
+    .addOption(new Option('-d, --data-dir <dir>', 'ledger data directory (default ./.roc-ledger)').env('ROC_LEDGER_DATA_DIR'))
+    .exitOverride()
+    .showHelpAfterError();
+
+  const run = (command: (...args: any[]) => Promise<number>) =>
+    async (...args: any[]) => {
+      const cmd = args.at(-1) as Command;
+      setExit(await command(...args.slice(0, -2), { ...cmd.optsWithGlobals() }));
+    };
+
+  program
+    .command('import')
+    .description('append NDJSON envelope events, one per line; bad lines are reported and skipped')
+    .argument('<file>', "an NDJSON file, or '-' for standard input")
+    .option('--json', 'print the summary as JSON')
+    .action(run((file: string, opts) => importCommand(file, opts)));
+
+  program
+    .command('history')
+    .description("one customer's events by valid time")
+    .argument('<customer>', 'a customer id, or <email|phone|loyaltyCard|webVisitorId>:<value>')
+    .option('--as-of <date>', 'only events that happened by then (valid time)')
+    .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
+    .option('--json', 'print the events as JSON')
+    .action(run((customer: string, opts) => historyCommand(customer, opts)));
+
+  program
+    .command('verify')
+    .description('walk the hash chain; exit 4 naming the first position that does not check out')
+    .option('--against <digest>', 'also prove the log still contains this earlier digest (JSON, file, or <position>:<hash>)')
+    .option('--json', 'print the result as JSON')
+    .action(run((opts) => verifyCommand(opts)));
+
+  program
+    .command('digest')
+    .description('print the head of the chain (position and hash) for an auditor to keep')
+    .option('--short', 'print <position>:<hash>')
+    .action(run((opts) => digestCommand(opts)));
+
+  program
+    .command('summary')
+    .description('events by channel and type, customers, late arrivals')
+    .option('--json', 'print as JSON')
+    .action(run((opts) => summaryCommand(opts)));
+
+  const demo = program.command('demo').description('deterministic simulated customer histories');
+  const demoFlags = (cmd: Command) =>
+    cmd
+      .option('--customers <n>', 'customers to simulate', positiveInt('--customers'), 1000)
+      .option('--years <y>', 'years of history', positiveNumber('--years'), 3)
+      .option('--seed <s>', 'random seed; the same seed gives the same events', '42')
+      .option('--start <date>', 'first day of the history (UTC)', '2023-01-01');
+  demoFlags(demo.command('generate').description('write the history as NDJSON'))
+    .option('-o, --out <file>', 'write to a file instead of standard output')
+    .action(run((opts) => demoGenerateCommand(opts)));
+  demoFlags(demo.command('load').description('generate a history, import it as if it arrived over time, print a summary and verify'))
+    .action(run((opts) => demoLoadCommand(opts)));
+
+  return program;
+};
+
+/** Runs the CLI and returns the process exit code. */
+export const main = async (argv: readonly string[]): Promise<number> => {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const code = (error as RocLedgerError).code;
+    process.stderr.write(`roc-ledger: ${code ? `${code}: ` : ''}${(error as Error).message}\n`);
+    return exitCodeFor(error);
+  }
+};
