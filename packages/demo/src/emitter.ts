@@ -1,8 +1,8 @@
-import { uuidv7, type Channel, type CustomerRef, type EventInput } from '@roc-ledger/events';
+import { uuidv7, type AnyVersionEventInput, type Channel, type CustomerRef, type EventInput } from '@roc-ledger/events';
 import type { SimCustomer } from './customer.ts';
 
 export interface GeneratedEvent {
-  readonly event: EventInput;
+  readonly event: AnyVersionEventInput;
   /** When the event reaches the ledger: minutes after it happened, or days later for store till uploads. */
   readonly arrivesAt: number;
 }

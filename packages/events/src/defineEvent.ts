@@ -3,7 +3,11 @@ import { Channel, CustomerRef, Timestamp } from './primitives.ts';
 
 /** Envelope fields a producer sets. The ledger adds recordedAt, globalPosition, streamRevision and hash. */
 const producerEnvelope = {
-  eventId: z.uuid().describe('Producer-chosen unique id and idempotency key (UUID; v7 recommended).'),
+  eventId: z
+    .uuid()
+    // The nil and max UUIDs are what an unset id looks like, never a unique one.
+    .refine((id) => !/^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i.test(id), { message: 'the nil and max UUIDs are not unique ids' })
+    .describe('Producer-chosen unique id and idempotency key (UUID; v7 recommended).'),
   customer: CustomerRef.describe('The customer as the producer knows them.'),
   channel: Channel,
   source: z.string().min(1).max(200).describe('Producing system, e.g. "pos-berlin-01".'),
