@@ -22,16 +22,27 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Money is the only place `currency` appears in the catalogue, so every `currency` key is a Money currency. */
-const foreignCurrencies = (value: unknown, reporting: string, path: string, found: ContractIssue[]): ContractIssue[] => {
-  if (Array.isArray(value)) value.forEach((item, i) => foreignCurrencies(item, reporting, `${path}[${i}]`, found));
-  else if (isRecord(value)) {
-    for (const [key, inner] of Object.entries(value)) {
-      const innerPath = `${path}.${key}`;
-      if (key === 'currency' && inner !== reporting) {
-        found.push({ path: innerPath, message: `currency ${String(inner)} is not the ledger's reporting currency ${reporting}` });
-      } else foreignCurrencies(inner, reporting, innerPath, found);
+/**
+ * Money is the only place `currency` appears in the catalogue, so every `currency` key is a
+ * Money currency. Walks without allocating; builds a path only for a mismatch.
+ */
+const foreignCurrencies = (value: unknown, reporting: string, path: (string | number)[], found: ContractIssue[]): ContractIssue[] => {
+  if (typeof value !== 'object' || value === null) return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      foreignCurrencies(value[i], reporting, path, found);
+      path.pop();
     }
+    return found;
+  }
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    path.push(key);
+    if (key === 'currency' && inner !== reporting) {
+      found.push({ path: formatPath(path), message: `currency ${String(inner)} is not the ledger's reporting currency ${reporting}` });
+    } else foreignCurrencies(inner, reporting, path, found);
+    path.pop();
   }
   return found;
 };
@@ -86,7 +97,7 @@ export const createContract = ({ reportingCurrency }: ContractOptions): Contract
       }
       const event = parsed.data as AnyVersionEventInput;
 
-      const currencyIssues = foreignCurrencies(event.data, reportingCurrency, 'data', []);
+      const currencyIssues = foreignCurrencies(event.data, reportingCurrency, ['data'], []);
       if (currencyIssues.length > 0) fail(EventsErrorCode.currencyNotReporting, currencyIssues, eventId);
       return event;
     },

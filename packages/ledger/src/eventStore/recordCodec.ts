@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
-import { upcast, type AnyVersionEventInput } from '@roc-ledger/events';
+import { hash } from 'node:crypto';
+import { currentVersionOf, upcast, type AnyVersionEventInput } from '@roc-ledger/events';
 import type { RecordedEvent, StoredRecord } from './types.ts';
 
 /** The chain's hash before the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** hash(n) = sha256(hash(n-1) ‖ body(n)), hex. The hash covers exactly the stored bytes. */
-export const chainHash = (previousHash: string, body: string): string =>
-  createHash('sha256').update(previousHash).update(body).digest('hex');
+export const chainHash = (previousHash: string, body: string): string => hash('sha256', previousHash + body, 'hex');
 
 interface LedgerFields {
   readonly globalPosition: number;
@@ -35,10 +34,12 @@ export const encodeBody = (ledger: LedgerFields, event: AnyVersionEventInput): s
     data: event.data,
   });
 
-/** A stored record as readers see it: parsed and upcast to the current schema version. */
-export const decodeRecord = (record: Pick<StoredRecord, 'body' | 'hash'>): RecordedEvent => {
-  const parsed = JSON.parse(record.body) as AnyVersionEventInput & LedgerFields;
-  return Object.assign(upcast(parsed), { hash: record.hash }) as RecordedEvent;
+/** A stored record as readers see it: parsed and upcast to the current schema version. Hot path of every read. */
+export const decodeRecord = (body: string, hash: string): RecordedEvent => {
+  let event = JSON.parse(body) as AnyVersionEventInput & LedgerFields & { hash: string };
+  if (event.schemaVersion !== currentVersionOf.get(event.type)) event = upcast(event);
+  event.hash = hash;
+  return event as unknown as RecordedEvent;
 };
 
 /** JSON with object keys sorted: the same value always gives the same text, whatever key order it came in. */

@@ -32,7 +32,7 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
       const page = [];
       for (let i = after; i < log.length && page.length < limit; i++) {
         const record = log[i]!;
-        if (matchesFilter(filter, record.type, record.streamId)) page.push(decodeRecord(record));
+        if (matchesFilter(filter, record.type, record.streamId)) page.push(decodeRecord(record.body, record.hash));
       }
       return page;
     },
@@ -56,7 +56,11 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
         },
         streamRevision: (id) => (streams.get(id)?.length ?? 0) - 1,
         findByEventId: (id) => byEventId.get(id),
-        insert: (record) => pending.push(record),
+        insertAll: (records) => {
+          if (records.some((r) => byEventId.has(r.eventId))) return 'duplicate-event-id';
+          pending.push(...records);
+          return 'inserted';
+        },
       };
       const result = appendInTransaction(tx, streamId, valid, appendOptions.expectedRevision ?? 'any', clock());
       for (const record of pending) {
@@ -76,7 +80,7 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
       const currentRevision = stream.length - 1;
       const { from, to, backwards } = streamSlice(currentRevision, readOptions);
       const slice = backwards ? stream.slice(to, from + 1).reverse() : stream.slice(from, to + 1);
-      return { streamId, currentRevision, events: slice.map(decodeRecord) };
+      return { streamId, currentRevision, events: slice.map((r) => decodeRecord(r.body, r.hash)) };
     },
 
     readAll: (readOptions) => readAllPaged(source, readOptions),

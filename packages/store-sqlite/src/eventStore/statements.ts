@@ -26,6 +26,11 @@ export const toStoredRecord = (row: RecordRow): StoredRecord => ({
 /** Every SQL statement the store runs, prepared once. */
 export const prepareStatements = (db: DatabaseSync) => {
   const prepare = (sql: string): StatementSync => db.prepare(sql);
+  const asArrays = (sql: string): StatementSync => {
+    const statement = db.prepare(sql);
+    statement.setReturnArrays(true);
+    return statement;
+  };
   return {
     head: prepare('SELECT global_position, hash, recorded_at FROM events ORDER BY global_position DESC LIMIT 1'),
     streamRevision: prepare('SELECT MAX(stream_revision) AS revision FROM events WHERE stream_id = ?'),
@@ -33,15 +38,15 @@ export const prepareStatements = (db: DatabaseSync) => {
     insert: prepare(
       'INSERT INTO events (global_position, stream_id, stream_revision, event_id, type, recorded_at, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    streamForwards: prepare(
+    streamForwards: asArrays(
       'SELECT body, hash FROM events WHERE stream_id = ? AND stream_revision BETWEEN ? AND ? ORDER BY stream_revision ASC',
     ),
-    streamBackwards: prepare(
+    streamBackwards: asArrays(
       'SELECT body, hash FROM events WHERE stream_id = ? AND stream_revision BETWEEN ? AND ? ORDER BY stream_revision DESC',
     ),
-    page: prepare('SELECT global_position, body, hash FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?'),
-    filteredPage: prepare(`
-      SELECT global_position, body, hash FROM events
+    page: asArrays('SELECT body, hash FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?'),
+    filteredPage: asArrays(`
+      SELECT body, hash FROM events
       WHERE global_position > ?1
         AND (?2 IS NULL OR type IN (SELECT value FROM json_each(?2)))
         AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)

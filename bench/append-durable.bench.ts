@@ -1,0 +1,56 @@
+// Durable single-event appends: W writers, each awaiting its acknowledgement (fsync) before the next.
+// Usage: node bench/append-durable.bench.ts --writers 16 [--events 16000] [--runs 5]
+import { argValue, emit, medianRun, percentile } from './lib/result.ts';
+import { emmettStore, rocLedgerStore, type BenchStore } from './lib/stores.ts';
+import { demoEvents, freshIds, tempDir } from './lib/workload.ts';
+
+const writers = argValue('writers', 16);
+const total = argValue('events', writers === 1 ? 3000 : 16000);
+const runs = argValue('runs', 5);
+const perWriter = Math.floor(total / writers);
+const base = demoEvents(perWriter * writers);
+
+const measure = async (open: (path: string) => Promise<BenchStore | undefined>) => {
+  const events = freshIds(base);
+  const temp = tempDir('append');
+  const store = await open(temp.file('events.db'));
+  if (!store) return undefined;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; i < perWriter; i++) {
+        const t0 = performance.now();
+        await store.append(`customer-w${w}-${i % 50}`, [events[w * perWriter + i]!]);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  temp.remove();
+  return { seconds, latencies };
+};
+
+for (const [impl, open] of [
+  ['roc-ledger', async (p: string) => rocLedgerStore(p)],
+  ...(process.env.BENCH_NO_PEERS ? [] : [['emmett-sqlite', emmettStore]] as const),
+] as const) {
+  const probe = await measure(open);
+  if (!probe) {
+    console.error(`${impl}: not installed (npm run bench:setup); skipped`);
+    continue;
+  }
+  const result = await medianRun(runs, async () => (await measure(open))!);
+  const events = perWriter * writers;
+  emit({
+    case: `append-durable-${writers}w`,
+    impl,
+    events,
+    seconds: result.seconds,
+    events_per_s: events / result.seconds,
+    p50_ms: percentile(result.latencies, 50),
+    p99_ms: percentile(result.latencies, 99),
+    runs: result.runs,
+  });
+}

@@ -1,0 +1,72 @@
+import { execSync } from 'node:child_process';
+
+/** One measured result: printed as one JSON line, collected by bench/run.ts into docs/benchmarks.md. */
+export interface BenchResult {
+  case: string;
+  impl: string;
+  events: number;
+  seconds: number;
+  events_per_s: number;
+  p50_ms?: number;
+  p99_ms?: number;
+  peak_rss_mb: number;
+  runs: number;
+  node: string;
+  commit: string;
+  note?: string;
+}
+
+let commitCache: string | undefined;
+const commit = () => {
+  commitCache ??= (() => {
+    try {
+      return execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  return commitCache;
+};
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+/** Peak resident set of this process so far, in MB. */
+export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+export const emit = (result: Omit<BenchResult, 'node' | 'commit' | 'peak_rss_mb'> & { peak_rss_mb?: number }): void => {
+  const full: BenchResult = {
+    ...result,
+    seconds: round(result.seconds, 4),
+    events_per_s: Math.round(result.events_per_s),
+    ...(result.p50_ms !== undefined ? { p50_ms: round(result.p50_ms) } : {}),
+    ...(result.p99_ms !== undefined ? { p99_ms: round(result.p99_ms) } : {}),
+    peak_rss_mb: result.peak_rss_mb ?? peakRssMb(),
+    node: process.version,
+    commit: commit(),
+  };
+  console.log(JSON.stringify(full));
+};
+
+/** Runs `measure` `runs` times and returns the run with the median duration. */
+export const medianRun = async <T extends { seconds: number }>(runs: number, measure: (run: number) => Promise<T>): Promise<T & { runs: number }> => {
+  const results: T[] = [];
+  for (let i = 0; i < runs; i++) results.push(await measure(i));
+  const byTime = [...results].sort((a, b) => a.seconds - b.seconds);
+  return { ...byTime[(byTime.length - 1) >> 1]!, runs };
+};
+
+export const argValue = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
