@@ -9,7 +9,7 @@ import { openStore, tempDataDir } from '../support/tempLedger.ts';
 const writerScript = join(import.meta.dirname, '..', 'support', 'writerProcess.ts');
 
 const runWriter = (args: string[]) => {
-  const child = spawn(process.execPath, [writerScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [writerScript, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, lines, exited };
@@ -51,13 +51,27 @@ describe('8 writer processes racing on one stream', () => {
     const events = 60;
     const writers = Array.from({ length: 8 }, (_, i) => runWriter(['race', temp.dbPath, 'customer-race', String(events), `w${i}`]));
     const wins: number[] = [];
-    await Promise.all(
+    let losses = 0;
+    let ready = 0;
+    let go: () => void;
+    const allReady = new Promise<void>((resolve) => (go = resolve));
+    const finished = Promise.all(
       writers.map(async ({ lines, exited }) => {
-        for await (const line of lines) wins.push(Number(line.split(' ')[1]));
+        for await (const line of lines) {
+          const [kind, revision] = line.split(' ');
+          if (kind === 'READY' && ++ready === writers.length) go();
+          if (kind === 'WIN') wins.push(Number(revision));
+          if (kind === 'LOSS') losses++;
+        }
         expect(await exited).toBe(0);
       }),
     );
+    // Start them together, so that they really compete for each revision.
+    await allReady;
+    for (const { child } of writers) child.stdin!.end('go\n');
+    await finished;
     expect(wins.sort((a, b) => a - b)).toEqual(Array.from({ length: events }, (_, i) => i));
+    expect(losses).toBeGreaterThan(0);
 
     const store = openStore(temp.dbPath);
     try {

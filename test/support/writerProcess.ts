@@ -1,7 +1,8 @@
 // A separate writer process for durability and concurrency tests.
 //   ack  <db>            append forever, 8 appends in flight, printing "ACK <eventId> <position>" after each acknowledgement
 //   race <db> <stream> <events> <name>
-//                        compete for each next revision of one stream until it holds <events> events, printing "WIN <revision>"
+//                        print READY, wait for a line on stdin, then compete for each next revision of one
+//                        stream until it holds <events> events, printing "WIN <revision>" or "LOSS <revision>"
 import { writeSync } from 'node:fs';
 import { WrongExpectedRevisionError } from '@roc-ledger/ledger';
 import { interaction } from '@roc-ledger/ledger/testing';
@@ -22,6 +23,9 @@ if (mode === 'ack') {
   await Promise.all(Array.from({ length: 8 }, (_, lane) => writer(lane)));
 } else if (mode === 'race') {
   const events = Number(target);
+  say('READY');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdin.pause();
   for (;;) {
     const { currentRevision } = await store.readStream(streamId!);
     if (currentRevision + 1 >= events) break;
@@ -32,6 +36,7 @@ if (mode === 'ack') {
       say(`WIN ${result.events[0]!.streamRevision}`);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      say(`LOSS ${currentRevision + 1}`);
     }
   }
   await store.close();

@@ -8,10 +8,11 @@ export const SCHEMA_VERSION = '1';
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
 export const openPragmas = (db: DatabaseSync): void => {
+  // busy_timeout first: switching to WAL needs a lock that another opener may hold.
   db.exec(`
+    PRAGMA busy_timeout = 10000;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
-    PRAGMA busy_timeout = 10000;
     PRAGMA temp_store = MEMORY;
     PRAGMA cache_size = -65536;
   `);
@@ -40,11 +41,12 @@ export const createSchema = (db: DatabaseSync): void => {
 /** Settings fixed for the life of a ledger: written on first open, checked on every later one. */
 export const checkMeta = (db: DatabaseSync, settings: Record<string, string>): void => {
   const read = db.prepare('SELECT value FROM ledger_meta WHERE key = ?');
-  const write = db.prepare('INSERT INTO ledger_meta (key, value) VALUES (?, ?)');
+  // Several processes may open a new ledger at once: the first write wins, the rest compare.
+  const write = db.prepare('INSERT OR IGNORE INTO ledger_meta (key, value) VALUES (?, ?)');
   for (const [key, value] of Object.entries(settings)) {
-    const row = read.get(key) as { value: string } | undefined;
-    if (!row) write.run(key, value);
-    else if (key === 'schemaVersion' && row.value !== value) {
+    write.run(key, value);
+    const row = read.get(key) as { value: string };
+    if (key === 'schemaVersion' && row.value !== value) {
       throw new StoreCorruptError(`store schema version ${row.value} is not the supported ${value}`);
     } else if (row.value !== value) {
       throw new ConfigMismatchError(`this ledger was created with ${key} ${row.value}; it is now configured with ${value}`);
