@@ -1,20 +1,19 @@
 // Durable single-event appends: W writers, each awaiting its acknowledgement (fsync) before the next.
 // Usage: node bench/append-durable.bench.ts --writers 16 [--events 16000] [--runs 5]
 import { argValue, emit, medianRun, percentile } from './lib/result.ts';
-import { emmettStore, rocLedgerStore, type BenchStore } from './lib/stores.ts';
+import { benchedStores } from './lib/benched.ts';
+import type { BenchStore } from './lib/stores.ts';
 import { demoEvents, freshIds, tempDir } from './lib/workload.ts';
 
 const writers = argValue('writers', 16);
-const total = argValue('events', writers === 1 ? 3000 : 16000);
 const runs = argValue('runs', 5);
-const perWriter = Math.floor(total / writers);
+const perWriter = Math.floor(argValue('events', writers === 1 ? 3000 : 16000) / writers);
 const base = demoEvents(perWriter * writers);
 
-const measure = async (open: (path: string) => Promise<BenchStore | undefined>) => {
+const measure = async (open: (path: string) => Promise<BenchStore>) => {
   const events = freshIds(base);
   const temp = tempDir('append');
   const store = await open(temp.file('events.db'));
-  if (!store) return undefined;
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
@@ -32,25 +31,8 @@ const measure = async (open: (path: string) => Promise<BenchStore | undefined>) 
   return { seconds, latencies };
 };
 
-for (const [impl, open] of [
-  ['roc-ledger', async (p: string) => rocLedgerStore(p)],
-  ...(process.env.BENCH_NO_PEERS ? [] : [['emmett-sqlite', emmettStore]] as const),
-] as const) {
-  const probe = await measure(open);
-  if (!probe) {
-    console.error(`${impl}: not installed (npm run bench:setup); skipped`);
-    continue;
-  }
-  const result = await medianRun(runs, async () => (await measure(open))!);
+for (const { impl, open, note, runs: runsFor } of benchedStores()) {
+  const result = await medianRun(runsFor(runs), () => measure(open));
   const events = perWriter * writers;
-  emit({
-    case: `append-durable-${writers}w`,
-    impl,
-    events,
-    seconds: result.seconds,
-    events_per_s: events / result.seconds,
-    p50_ms: percentile(result.latencies, 50),
-    p99_ms: percentile(result.latencies, 99),
-    runs: result.runs,
-  });
+  emit({ case: `append-durable-${writers}w`, impl, events, seconds: result.seconds, events_per_s: events / result.seconds, p50_ms: percentile(result.latencies, 50), p99_ms: percentile(result.latencies, 99), runs: result.runs, ...note() });
 }

@@ -4,7 +4,8 @@
 import { createReadStream, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { argValue, emit, medianRun } from './lib/result.ts';
-import { emmettStore, rocLedgerStore, type BenchStore } from './lib/stores.ts';
+import { benchedStores } from './lib/benched.ts';
+import type { BenchStore } from './lib/stores.ts';
 import { demoEvents, emptyFold, foldEvent, freshIds, tempDir } from './lib/workload.ts';
 
 const total = argValue('events', 200_000);
@@ -18,7 +19,7 @@ const fill = async (store: BenchStore) => {
 
 const ndjson = temp.file('events.ndjson');
 writeFileSync(ndjson, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-const plain = await medianRun(runs, async () => {
+const plain = await medianRun(runsFor(runs), async () => {
   const started = performance.now();
   const state = emptyFold();
   let n = 0;
@@ -30,21 +31,16 @@ const plain = await medianRun(runs, async () => {
 });
 emit({ case: 'read-all-decode-fold', impl: 'plain-file-ceiling', events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs });
 
-const peers = process.env.BENCH_NO_PEERS ? [] : [['emmett-sqlite', emmettStore] as const];
-for (const [impl, open] of [['roc-ledger', async (p: string) => rocLedgerStore(p)] as const, ...peers]) {
+for (const { impl, open, note, runs: runsFor } of benchedStores()) {
   const store = await open(temp.file(`${impl}.db`));
-  if (!store) {
-    console.error(`${impl}: not installed (npm run bench:setup); skipped`);
-    continue;
-  }
   await fill(store);
-  const result = await medianRun(runs, async () => {
+  const result = await medianRun(runsFor(runs), async () => {
     const started = performance.now();
     const state = emptyFold();
     const n = await store.readAll((event) => foldEvent(state, event));
     return { seconds: (performance.now() - started) / 1000, n };
   });
   await store.close();
-  emit({ case: 'read-all-decode-fold', impl, events: result.n, seconds: result.seconds, events_per_s: result.n / result.seconds, runs, note: `${((plain.seconds / result.seconds) * 100).toFixed(0)}% of the plain-file ceiling` });
+  emit({ case: 'read-all-decode-fold', impl, events: result.n, seconds: result.seconds, events_per_s: result.n / result.seconds, runs: result.runs, note: [`${((plain.seconds / result.seconds) * 100).toFixed(0)}% of the plain-file ceiling`, note().note].filter(Boolean).join('; ') });
 }
 temp.remove();

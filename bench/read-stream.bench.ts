@@ -1,7 +1,7 @@
 // Reading one customer's 1,000-event stream (decoded), among 100 such streams.
 // Usage: node bench/read-stream.bench.ts [--reads 300] [--runs 5]
 import { argValue, emit, medianRun, percentile } from './lib/result.ts';
-import { emmettStore, rocLedgerStore } from './lib/stores.ts';
+import { benchedStores } from './lib/benched.ts';
 import { demoEvents, freshIds, tempDir } from './lib/workload.ts';
 
 const reads = argValue('reads', 300);
@@ -11,18 +11,13 @@ const perStream = 1000;
 const events = freshIds(demoEvents(streams * perStream));
 const temp = tempDir('readstream');
 
-const peers = process.env.BENCH_NO_PEERS ? [] : [['emmett-sqlite', emmettStore] as const];
-for (const [impl, open] of [['roc-ledger', async (p: string) => rocLedgerStore(p)] as const, ...peers]) {
+for (const { impl, open, note, runs: runsFor } of benchedStores()) {
   const store = await open(temp.file(`${impl}.db`));
-  if (!store) {
-    console.error(`${impl}: not installed (npm run bench:setup); skipped`);
-    continue;
-  }
   // Interleave the streams so that one stream's events are spread over the whole log.
   for (let i = 0; i < perStream; i += 10) {
     for (let s = 0; s < streams; s++) await store.append(`customer-s${s}`, events.slice((s * perStream) + i, (s * perStream) + i + 10));
   }
-  const result = await medianRun(runs, async () => {
+  const result = await medianRun(runsFor(runs), async () => {
     const latencies: number[] = [];
     const started = performance.now();
     for (let r = 0; r < reads; r++) {
@@ -34,6 +29,6 @@ for (const [impl, open] of [['roc-ledger', async (p: string) => rocLedgerStore(p
     return { seconds: (performance.now() - started) / 1000, latencies };
   });
   await store.close();
-  emit({ case: 'read-stream-1000', impl, events: reads * perStream, seconds: result.seconds, events_per_s: (reads * perStream) / result.seconds, p50_ms: percentile(result.latencies, 50), p99_ms: percentile(result.latencies, 99), runs });
+  emit({ case: 'read-stream-1000', impl, events: reads * perStream, seconds: result.seconds, events_per_s: (reads * perStream) / result.seconds, p50_ms: percentile(result.latencies, 50), p99_ms: percentile(result.latencies, 99), runs: result.runs, ...note() });
 }
 temp.remove();

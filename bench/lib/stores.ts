@@ -36,6 +36,33 @@ export const rocLedgerStore = (path: string): BenchStore & { store: EventStore }
 
 const peersRequire = createRequire(join(import.meta.dirname, '..', 'peers', 'package.json'));
 
+/** Is a peer installed (by `npm run bench:setup`)? */
+export const peerInstalled = (name: string): boolean => {
+  try {
+    peersRequire.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Emmett 0.38 runs some statements without a callback (its WAL pragma, closes), so sqlite3 raises
+ * their errors as uncaught exceptions after the awaited work is done. They are counted, reported
+ * in the results' notes, and do not end the benchmark.
+ */
+export const emmettBackgroundErrors = { count: 0, codes: new Set<string>() };
+process.on('uncaughtException', (error: Error & { code?: string }) => {
+  if (!error.code?.startsWith('SQLITE_')) throw error;
+  emmettBackgroundErrors.count++;
+  emmettBackgroundErrors.codes.add(error.code);
+});
+
+export const peerNote = (impl: string): string | undefined =>
+  impl === 'emmett-sqlite' && emmettBackgroundErrors.count > 0
+    ? `${emmettBackgroundErrors.count} error(s) from the peer, retried or raised in the background: ${[...emmettBackgroundErrors.codes].join(', ')}`
+    : undefined;
+
 /** Emmett's SQLite event store, when `npm run bench:setup` has installed it; otherwise undefined. */
 export const emmettStore = async (path: string): Promise<BenchStore | undefined> => {
   let emmett: any;
@@ -57,7 +84,19 @@ export const emmettStore = async (path: string): Promise<BenchStore | undefined>
   const toEmmett = ({ type, data, ...envelope }: AnyVersionEventInput) => ({ type, data, metadata: envelope });
   return {
     name: 'emmett-sqlite',
-    append: (streamId, events) => serialised(async () => void (await store.appendToStream(streamId, events.map(toEmmett)))),
+    append: (streamId, events) =>
+      serialised(async () => {
+        // Its failed appends have rolled back; retry them, and say how often in the results.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return void (await store.appendToStream(streamId, events.map(toEmmett)));
+          } catch (error) {
+            if (attempt === 5 || !(error as { code?: string }).code?.startsWith('SQLITE_')) throw error;
+            emmettBackgroundErrors.count++;
+            emmettBackgroundErrors.codes.add((error as { code: string }).code);
+          }
+        }
+      }),
     readStream: (streamId) => serialised(async () => (await store.readStream(streamId)).events.length),
     async readAll(onEvent) {
       const connection = emmett.sqliteConnection({ fileName: path });

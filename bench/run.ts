@@ -1,0 +1,47 @@
+// Runs every bench case, one process each, and writes bench/results.ndjson and docs/benchmarks.md.
+// Usage: npm run bench            (all cases; about ten minutes on 2 cores)
+//        npm run bench -- --quick (fewer runs and events, for a smoke check; docs are not rewritten)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { BenchResult } from './lib/result.ts';
+import { renderBenchmarks } from './lib/renderDocs.ts';
+
+const quick = process.argv.includes('--quick');
+const runs = quick ? ['--runs', '1'] : ['--runs', '5'];
+const cases: [string, string[]][] = [
+  ['append-durable.bench.ts', ['--writers', '1', ...runs]],
+  ['append-durable.bench.ts', ['--writers', '16', ...runs]],
+  ['append-batch.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
+  ['read-all.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
+  ['read-stream.bench.ts', runs],
+  ['read-all-rss.bench.ts', quick ? ['--events', '50000'] : []],
+  ['sqlite-drivers.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
+];
+
+const results: BenchResult[] = [];
+for (const [file, args] of cases) {
+  process.stderr.write(`bench: ${file} ${args.join(' ')}\n`);
+  const run = spawnSync(process.execPath, [join(import.meta.dirname, file), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`${file} failed with exit code ${run.status}`);
+  // Only result lines: a peer may print its own logging to standard output.
+  for (const line of run.stdout.split('\n').filter((l) => l.startsWith('{"case"'))) {
+    process.stdout.write(`${line}\n`);
+    results.push(JSON.parse(line));
+  }
+}
+
+if (!quick) {
+  const disk = (() => {
+    try {
+      return execFileSync('df', ['-hT', import.meta.dirname], { encoding: 'utf8' }).split('\n')[1]!.split(/\s+/).slice(0, 2).join(' ');
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const machine = `${cpus().length} × ${cpus()[0]!.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, disk ${disk}, Node ${process.version}, ${process.platform}`;
+  writeFileSync(join(import.meta.dirname, 'results.ndjson'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), renderBenchmarks(results, machine, new Date().toISOString().slice(0, 10)));
+  process.stderr.write('bench: wrote bench/results.ndjson and docs/benchmarks.md\n');
+}
