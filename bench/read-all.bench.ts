@@ -19,7 +19,7 @@ const fill = async (store: BenchStore) => {
 
 const ndjson = temp.file('events.ndjson');
 writeFileSync(ndjson, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-const plain = await medianRun(runsFor(runs), async () => {
+const plain = await medianRun(runs, async () => {
   const started = performance.now();
   const state = emptyFold();
   let n = 0;
