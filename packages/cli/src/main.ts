@@ -19,7 +19,7 @@ const positiveNumber = (flag: string) => (value: string) => {
   return n;
 };
 
-const STORE_ERRORS = new Set(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_LOCKED', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
+const STORE_ERRORS = new Set(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
 const USAGE_ERRORS = new Set([CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST']);
 
 export const exitCodeFor = (error: unknown): number => {

@@ -7,7 +7,6 @@ export const LedgerErrorCode = {
   invalidStreamId: 'LEDGER_ERR_INVALID_STREAM_ID',
   invalidArgument: 'LEDGER_ERR_INVALID_ARGUMENT',
   storeClosed: 'LEDGER_ERR_STORE_CLOSED',
-  storeLocked: 'LEDGER_ERR_STORE_LOCKED',
   storeUnavailable: 'LEDGER_ERR_STORE_UNAVAILABLE',
   storeCorrupt: 'LEDGER_ERR_STORE_CORRUPT',
   configMismatch: 'LEDGER_ERR_CONFIG_MISMATCH',
@@ -65,12 +64,6 @@ export class InvalidArgumentError extends RocLedgerError {
 export class StoreClosedError extends RocLedgerError {
   constructor() {
     super(LedgerErrorCode.storeClosed, 'the event store is closed');
-  }
-}
-
-export class StoreLockedError extends RocLedgerError {
-  constructor(path: string, cause?: unknown) {
-    super(LedgerErrorCode.storeLocked, `the event store at ${path} is locked by another writer`, { retriable: true, cause });
   }
 }
 

@@ -15,23 +15,28 @@ interface LedgerFields {
   readonly recordedAt: string;
 }
 
-/** The stored bytes of an event: ledger fields first, then the producer's envelope, in a fixed key order. */
+/** The producer's part of an event, in the fixed key order every stored body uses. */
+const producerEnvelope = (event: AnyVersionEventInput) => ({
+  eventId: event.eventId,
+  type: event.type,
+  schemaVersion: event.schemaVersion,
+  customer: event.customer,
+  channel: event.channel,
+  source: event.source,
+  occurredAt: event.occurredAt,
+  correlationId: event.correlationId,
+  causationId: event.causationId,
+  data: event.data,
+});
+
+/** The stored bytes of an event: ledger fields first, then the producer's envelope. */
 export const encodeBody = (ledger: LedgerFields, event: AnyVersionEventInput): string =>
   JSON.stringify({
     globalPosition: ledger.globalPosition,
     streamId: ledger.streamId,
     streamRevision: ledger.streamRevision,
     recordedAt: ledger.recordedAt,
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    customer: event.customer,
-    channel: event.channel,
-    source: event.source,
-    occurredAt: event.occurredAt,
-    correlationId: event.correlationId,
-    causationId: event.causationId,
-    data: event.data,
+    ...producerEnvelope(event),
   });
 
 /** A stored record as readers see it: parsed and upcast to the current schema version. Hot path of every read. */
@@ -52,19 +57,7 @@ export const canonicalJson = (value: unknown): string =>
 
 /** The producer's part of an event, canonical: what idempotency compares. */
 export const producerContent = (streamId: string, event: AnyVersionEventInput): string =>
-  canonicalJson({
-    streamId,
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    customer: event.customer,
-    channel: event.channel,
-    source: event.source,
-    occurredAt: event.occurredAt,
-    correlationId: event.correlationId,
-    causationId: event.causationId,
-    data: event.data,
-  });
+  canonicalJson({ streamId, ...producerEnvelope(event) });
 
 export const storedProducerContent = (record: Pick<StoredRecord, 'body' | 'streamId'>): string => {
   const parsed = JSON.parse(record.body) as AnyVersionEventInput;
