@@ -1,8 +1,10 @@
 // Runs every bench case, one process each, and writes bench/results.ndjson and docs/benchmarks.md.
-// Usage: npm run bench            (all cases; about ten minutes on 2 cores)
-//        npm run bench -- --quick (fewer runs and events, for a smoke check; docs are not rewritten)
+// Usage: npm run bench                          (all cases; about fifteen minutes on 2 cores)
+//        npm run bench -- --only read-stream    (re-run the cases whose file name contains it; the
+//                                                other results in bench/results.ndjson are kept)
+//        npm run bench -- --quick               (fewer runs and events, a smoke check; nothing is written)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './lib/result.ts';
@@ -20,16 +22,31 @@ const cases: [string, string[]][] = [
   ['sqlite-drivers.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
 ];
 
-const results: BenchResult[] = [];
-for (const [file, args] of cases) {
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+const resultsFile = join(import.meta.dirname, 'results.ndjson');
+const selected = cases.filter(([file]) => !only || file.includes(only));
+
+const fresh: BenchResult[] = [];
+for (const [file, args] of selected) {
   process.stderr.write(`bench: ${file} ${args.join(' ')}\n`);
   const run = spawnSync(process.execPath, [join(import.meta.dirname, file), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   if (run.status !== 0) throw new Error(`${file} failed with exit code ${run.status}`);
   // Only result lines: a peer may print its own logging to standard output.
   for (const line of run.stdout.split('\n').filter((l) => l.startsWith('{"case"'))) {
     process.stdout.write(`${line}\n`);
-    results.push(JSON.parse(line));
+    fresh.push(JSON.parse(line));
   }
+}
+
+// With --only, keep the recorded results of the cases not re-run, in their place.
+const rerun = new Set(fresh.map((r) => r.case));
+const kept: BenchResult[] = only && existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const results = [...kept.filter((r) => !rerun.has(r.case)), ...fresh].sort((a, b) => caseOrder(a) - caseOrder(b));
+function caseOrder(r: BenchResult): number {
+  const order = ['append-durable-1w', 'append-durable-16w', 'append-batch-100', 'read-all-decode-fold', 'read-stream-1000', 'read-all-peak-rss'];
+  const i = order.indexOf(r.case);
+  return i === -1 ? order.length : i;
 }
 
 if (!quick) {
@@ -41,7 +58,7 @@ if (!quick) {
     }
   })();
   const machine = `${cpus().length} × ${cpus()[0]!.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, disk ${disk}, Node ${process.version}, ${process.platform}`;
-  writeFileSync(join(import.meta.dirname, 'results.ndjson'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(resultsFile, results.map((r) => JSON.stringify(r)).join('\n') + '\n');
   writeFileSync(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), renderBenchmarks(results, machine, new Date().toISOString().slice(0, 10)));
   process.stderr.write('bench: wrote bench/results.ndjson and docs/benchmarks.md\n');
 }
