@@ -26,7 +26,7 @@ describe('roc-ledger CLI', () => {
     JSON.stringify(purchase('C1', 100, 'USD')),
     '',
     JSON.stringify({ ...interaction('C1'), recordedAt: '2020-01-01T00:00:00Z' }),
-    JSON.stringify({ ...interaction('C9'), customer: { kind: 'phone', value: '+4930123456' } }),
+    JSON.stringify({ ...interaction('C9'), customer: { kind: 'phone', value: 'anonymous' } }),
     JSON.stringify(good[2]),
     JSON.stringify(linked),
     JSON.stringify(byEmail),
@@ -41,14 +41,15 @@ describe('roc-ledger CLI', () => {
 
   it('imports the good lines, reports each bad line with its number and reason, and exits 3', () => {
     expect(firstImport.code).toBe(3);
-    expect(firstImport.stdout).toContain('read 11 line(s): 5 appended, 0 already stored, 5 rejected, 1 blank');
+    // C1 and C2 are new customer ids: each gets a CustomerRegistered recorded with its first event.
+    expect(firstImport.stdout).toContain('read 11 line(s): 5 appended, 0 already stored, 5 rejected, 1 blank; 2 identity event(s) recorded');
     const reported = firstImport.stderr.trim().split('\n');
     expect(reported.map((l) => l.split(':')[0])).toEqual(['line 2', 'line 3 (event ' + JSON.parse(lines[2]!).eventId + ')', expect.stringMatching(/^line 5/), expect.stringMatching(/^line 7/), expect.stringMatching(/^line 8/)]);
     expect(reported[0]).toContain('IMPORT_ERR_NOT_JSON');
     expect(reported[1]).toContain('EVENTS_ERR_INVALID_EVENT: channel:');
     expect(reported[2]).toContain('EVENTS_ERR_CURRENCY_NOT_REPORTING: data.amount.currency');
     expect(reported[3]).toContain('EVENTS_ERR_LEDGER_FIELD_SET: recordedAt');
-    expect(reported[4]).toContain('IMPORT_ERR_UNKNOWN_IDENTIFIER');
+    expect(reported[4]).toContain('IDENTITY_ERR_JUNK_IDENTIFIER: customer.value:');
   });
 
   it('stores each event once when the same file is imported again', () => {
@@ -66,9 +67,10 @@ describe('roc-ledger CLI', () => {
     const history = cli(temp.dir, ['history', 'C2', '--json']);
     expect(history.code).toBe(0);
     const events = JSON.parse(history.stdout);
-    expect(events.map((e: { eventId: string }) => e.eventId)).toEqual([good[2]!.eventId, linked.eventId, byEmail.eventId]);
-    expect(JSON.parse(cli(temp.dir, ['history', 'email:c2@example.com', '--json']).stdout)).toHaveLength(3);
-    expect(JSON.parse(cli(temp.dir, ['history', 'C2', '--json', '--as-of', events[1].occurredAt]).stdout)).toHaveLength(2);
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['CustomerRegistered', 'InteractionRecorded', 'IdentifierLinked', 'InteractionRecorded']);
+    expect(events.slice(1).map((e: { eventId: string }) => e.eventId)).toEqual([good[2]!.eventId, linked.eventId, byEmail.eventId]);
+    expect(JSON.parse(cli(temp.dir, ['history', 'email:C2@Example.com', '--json']).stdout)).toHaveLength(4);
+    expect(JSON.parse(cli(temp.dir, ['history', 'C2', '--json', '--as-of', events[2].occurredAt]).stdout)).toHaveLength(3);
     expect(JSON.parse(cli(temp.dir, ['history', 'C2', '--json', '--known-at', '2020-01-01']).stdout)).toHaveLength(0);
     const table = cli(temp.dir, ['history', 'C1']);
     expect(table.stdout).toMatch(/PurchaseMade\s+o-\d+ 25\.00 EUR/);
@@ -82,11 +84,11 @@ describe('roc-ledger CLI', () => {
   });
 
   it('verifies, prints a digest, and later proves the log still contains it', () => {
-    expect(cli(temp.dir, ['verify']).stdout).toMatch(/^verify: OK, 6 event\(s\)/);
+    expect(cli(temp.dir, ['verify']).stdout).toMatch(/^verify: OK, 9 event\(s\)/);
     const digestFile = join(temp.dir, 'digest.json');
     writeFileSync(digestFile, cli(temp.dir, ['digest']).stdout);
     const short = cli(temp.dir, ['digest', '--short']).stdout.trim();
-    expect(short).toMatch(/^6:[0-9a-f]{64}$/);
+    expect(short).toMatch(/^9:[0-9a-f]{64}$/);
     cli(temp.dir, ['import', '-'], `${JSON.stringify(interaction('C4'))}\n`);
     expect(cli(temp.dir, ['verify', '--against', digestFile]).code).toBe(0);
     expect(cli(temp.dir, ['verify', '--against', short]).code).toBe(0);
@@ -94,10 +96,11 @@ describe('roc-ledger CLI', () => {
   });
 
   it('exits 4 and names the first bad position when the database file was altered', () => {
-    tamper(join(temp.dir, 'events.db'), "UPDATE events SET body = replace(body, '2500', '9500') WHERE global_position = 2");
+    const purchaseAt = JSON.parse(cli(temp.dir, ['history', 'C1', '--json']).stdout).find((e: { type: string }) => e.type === 'PurchaseMade').globalPosition;
+    tamper(join(temp.dir, 'events.db'), "UPDATE events SET body = replace(body, '2500', '9500') WHERE type = 'PurchaseMade'");
     const result = cli(temp.dir, ['verify']);
     expect(result.code).toBe(4);
-    expect(result.stdout).toContain('verify: FAILED at position 2 (hash-mismatch)');
+    expect(result.stdout).toContain(`verify: FAILED at position ${purchaseAt} (hash-mismatch)`);
   });
 
   it('generates the same demo bytes for the same seed', () => {

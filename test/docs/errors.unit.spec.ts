@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventsErrorCode } from '@roc-ledger/events';
+import { IdentityErrorCode } from '@roc-ledger/identity';
+import { IngestErrorCode } from '@roc-ledger/ingest';
 import { LedgerErrorCode } from '@roc-ledger/ledger';
 import { CliErrorCode } from '../../packages/cli/src/errors.ts';
 
@@ -9,7 +11,13 @@ const documented = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'e
 const documentedCodes = new Set([...documented.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
 
 describe('docs/errors.md', () => {
-  const codes = [...Object.values(EventsErrorCode), ...Object.values(LedgerErrorCode), ...Object.values(CliErrorCode)];
+  const codes = [
+    ...Object.values(EventsErrorCode),
+    ...Object.values(LedgerErrorCode),
+    ...Object.values(IdentityErrorCode),
+    ...Object.values(IngestErrorCode),
+    ...Object.values(CliErrorCode),
+  ];
 
   it('documents every error code the code can raise', () => {
     expect(codes.filter((code) => !documentedCodes.has(code))).toEqual([]);

@@ -2,7 +2,6 @@ import { RocLedgerError } from '@roc-ledger/events';
 
 export const CliErrorCode = {
   notJson: 'IMPORT_ERR_NOT_JSON',
-  unknownIdentifier: 'IMPORT_ERR_UNKNOWN_IDENTIFIER',
   invalidDate: 'CLI_ERR_INVALID_DATE',
   invalidCustomer: 'CLI_ERR_INVALID_CUSTOMER',
   customerNotFound: 'CLI_ERR_CUSTOMER_NOT_FOUND',

@@ -19,8 +19,8 @@ const positiveNumber = (flag: string) => (value: string) => {
   return n;
 };
 
-const STORE_ERRORS = new Set(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
-const USAGE_ERRORS = new Set([CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST']);
+const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createContract, type Contract } from '@roc-ledger/events';
+import { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { loadConfig, resolveDataDir } from './config.ts';
@@ -18,3 +19,7 @@ export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date):
   const store = getSqliteEventStore({ path: join(dataDir, 'events.db'), contract, ...(clock ? { clock } : {}) });
   return { store, contract, dataDir };
 };
+
+/** The embedded store with the ingestion path every channel uses (identity resolution included). */
+export const openIngestor = async (ledger: OpenLedger, clock?: () => Date): Promise<Ingestor> =>
+  Ingestor.open({ store: ledger.store, contract: ledger.contract, ...(clock ? { clock } : {}) });

@@ -32,6 +32,8 @@ export interface SimCustomer {
   consents: { marketing: boolean; analytics: boolean; profiling: boolean };
   orders: { orderId: string; amount: number; at: number }[];
   counter: number;
+  /** When the last event of this customer's signup flow reached the ledger: the flow arrives in order. */
+  lastArrival: number;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -70,5 +72,6 @@ export const createCustomer = (index: number, rng: Random, periodStart: number, 
     consents: { marketing: false, analytics: false, profiling: false },
     orders: [],
     counter: 0,
+    lastArrival: 0,
   };
 };

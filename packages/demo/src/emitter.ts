@@ -31,18 +31,24 @@ export const emitterFor = (customer: SimCustomer, out: GeneratedEvent[]) => {
     return { kind: 'customerId', value: customer.id };
   };
 
-  const arrivalDelay = (channel: Channel, type: EventInput['type']): number =>
-    channel === 'store' && (type === 'PurchaseMade' || type === 'RefundIssued') && rng.chance(0.6)
-      ? // Tills upload the day's rolls overnight, some days late.
-        rng.int(1, 5) * 24 * HOUR + rng.int(0, 6) * HOUR
-      : rng.int(1, 300) * 1000;
+  const arrivesAt = (at: number, channel: Channel, type: EventInput['type'], inOrder: boolean): number => {
+    if (channel === 'store' && (type === 'PurchaseMade' || type === 'RefundIssued') && rng.chance(0.6)) {
+      // Tills upload the day's rolls overnight, some days late.
+      return at + rng.int(1, 5) * 24 * HOUR + rng.int(0, 6) * HOUR;
+    }
+    // Real-time channels deliver within minutes; one flow (a signup) publishes its events in order.
+    const arrival = at + rng.int(1, 300) * 1000;
+    if (!inOrder) return arrival;
+    customer.lastArrival = Math.max(arrival, customer.lastArrival + 1);
+    return customer.lastArrival;
+  };
 
   return <T extends EventInput['type']>(
     type: T,
     channel: Channel,
     at: number,
     data: Extract<EventInput, { type: T }>['data'],
-    options: { byId?: boolean; schemaVersion?: number } = {},
+    options: { byId?: boolean; schemaVersion?: number; inOrder?: boolean } = {},
   ): void => {
     const schemaVersion = options.schemaVersion ?? (type === 'PurchaseMade' ? 2 : 1);
     const event = {
@@ -56,7 +62,7 @@ export const emitterFor = (customer: SimCustomer, out: GeneratedEvent[]) => {
       data,
     } as EventInput;
     customer.counter++;
-    out.push({ event, arrivesAt: at + arrivalDelay(channel, type) });
+    out.push({ event, arrivesAt: arrivesAt(at, channel, type, options.inOrder ?? false) });
   };
 };
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -5,7 +6,7 @@ import { generateDemo, type DemoOptions } from '@roc-ledger/demo';
 import { digestOf, verifyLog } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
 import { runImport, type ImportItem } from '../import/runImport.ts';
-import { openLedger } from '../openLedger.ts';
+import { openIngestor, openLedger } from '../openLedger.ts';
 import { formatRejection, formatSummary } from './importCommand.ts';
 import { formatVerify } from './integrityCommands.ts';
 import { formatLedgerSummary, summarizeLedger } from './summary.ts';
@@ -41,9 +42,14 @@ export const demoGenerateCommand = async (flags: DemoFlags & { out?: string }): 
  * Loading the same options again stores nothing new: every event id is already there.
  */
 export const demoLoadCommand = async (flags: DemoFlags & { dataDir?: string }): Promise<number> => {
-  let simulatedNow = new Date(0);
-  const { store, contract, dataDir } = openLedger(flags.dataDir, () => simulatedNow);
+  // Each event is ingested in the context of its own simulated arrival time, which the ledger's
+  // clock reads whenever that event reaches the store (after any wait behind its customer's registration).
+  const arrival = new AsyncLocalStorage<number>();
+  const clock = () => new Date(arrival.getStore() ?? 0);
+  const ledger = openLedger(flags.dataDir, clock);
+  const { store, dataDir } = ledger;
   try {
+    const ingestor = await openIngestor(ledger, clock);
     const arrivals = new Map<number, number>();
     let line = 0;
     const items = (function* (): Generator<ImportItem> {
@@ -53,10 +59,19 @@ export const demoLoadCommand = async (flags: DemoFlags & { dataDir?: string }): 
       }
     })();
     const started = performance.now();
-    const imported = await runImport(store, contract, items, {
-      beforeAppend: (item) => {
-        simulatedNow = new Date(arrivals.get(item.line)!);
+    let lastArrival = 0;
+    const imported = await runImport(ingestor, items, {
+      // Transaction time rises along the log: an event queued behind its customer's registration
+      // must reach the store before events that arrived minutes later, or it would inherit their time.
+      before: async (item) => {
+        const at = arrivals.get(item.line)!;
+        if (at - lastArrival > 60_000) await ingestor.whenNoneWaiting();
+        lastArrival = at;
+      },
+      around: (item, ingest) => {
+        const at = arrivals.get(item.line)!;
         arrivals.delete(item.line);
+        return arrival.run(at, ingest);
       },
       onRejected: (r) => process.stderr.write(`${formatRejection(r)}\n`),
     });

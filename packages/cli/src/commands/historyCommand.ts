@@ -1,10 +1,9 @@
 import { customerStreamId } from '@roc-ledger/ledger';
-import { IdentifierKind } from '@roc-ledger/events';
+import { IdentifierKind, type CustomerRef } from '@roc-ledger/events';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
-import { StreamRouter } from '../import/streamRouter.ts';
-import { openLedger } from '../openLedger.ts';
+import { openIngestor, openLedger } from '../openLedger.ts';
 import { describeEvent } from '../output/describeEvent.ts';
 import { formatTable } from '../output/table.ts';
 
@@ -16,14 +15,14 @@ export interface HistoryOptions {
 }
 
 /** `C0000042`, or `<identifier kind>:<value>` such as `email:ana@example.com`. */
-const parseCustomerArg = (arg: string) => {
+const parseCustomerArg = (arg: string): CustomerRef => {
   const colon = arg.indexOf(':');
-  const kind = colon > 0 ? arg.slice(0, colon) : '';
-  if (IdentifierKind.safeParse(kind).success) return { kind, value: arg.slice(colon + 1) } as never;
+  const kind = IdentifierKind.safeParse(colon > 0 ? arg.slice(0, colon) : '');
+  if (kind.success) return { kind: kind.data, value: arg.slice(colon + 1) };
   if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(arg)) {
     throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(arg)}: give a customer id or <email|phone|loyaltyCard|webVisitorId>:<value>`);
   }
-  return { kind: 'customerId', value: arg } as const;
+  return { kind: 'customerId', value: arg };
 };
 
 /** One customer's events by valid time; --as-of cuts by valid time, --known-at by transaction time. */
@@ -31,9 +30,11 @@ export const historyCommand = async (customer: string, options: HistoryOptions):
   const asOf = options.asOf ? parseInstant(options.asOf, '--as-of') : undefined;
   const knownAt = options.knownAt ? parseInstant(options.knownAt, '--known-at') : undefined;
   const ref = parseCustomerArg(customer);
-  const { store } = openLedger(options.dataDir);
+  const ledger = openLedger(options.dataDir);
+  const { store } = ledger;
   try {
-    const customerId = (await StreamRouter.fromLog(store)).customerIdOf(ref);
+    const { resolver } = await openIngestor(ledger);
+    const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref);
     const { events, currentRevision } = customerId ? await store.readStream(customerStreamId(customerId)) : { events: [], currentRevision: -1 };
     if (currentRevision === -1) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     const shown = events

@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { ExitCode } from '../exitCodes.ts';
 import { numberedLines, openInput } from '../import/lines.ts';
 import { runImport, type ImportSummary, type Rejection } from '../import/runImport.ts';
-import { openLedger } from '../openLedger.ts';
+import { openIngestor, openLedger } from '../openLedger.ts';
 
 export const formatRejection = (r: Rejection): string => {
   const where = r.issues?.length ? r.issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; ') : r.message;
@@ -11,7 +11,8 @@ export const formatRejection = (r: Rejection): string => {
 };
 
 export const formatSummary = (s: ImportSummary): string =>
-  `read ${s.lines} line(s): ${s.appended} appended, ${s.duplicates} already stored, ${s.rejected} rejected${s.blank ? `, ${s.blank} blank` : ''}`;
+  `read ${s.lines} line(s): ${s.appended} appended, ${s.duplicates} already stored, ${s.rejected} rejected${s.blank ? `, ${s.blank} blank` : ''}` +
+  (s.identityEvents ? `; ${s.identityEvents} identity event(s) recorded` : '');
 
 /** A progress bar on a terminal for files over a megabyte. */
 const progressFor = (file: string, bytesRead: () => number) => {
@@ -31,11 +32,13 @@ const progressFor = (file: string, bytesRead: () => number) => {
 };
 
 export const importCommand = async (file: string, options: { dataDir?: string; json?: boolean }): Promise<number> => {
-  const { store, contract } = openLedger(options.dataDir);
+  const ledger = openLedger(options.dataDir);
+  const { store } = ledger;
   try {
+    const ingestor = await openIngestor(ledger);
     const lines = numberedLines(openInput(file));
     const progress = progressFor(file, lines.bytesRead);
-    const summary = await runImport(store, contract, lines, {
+    const summary = await runImport(ingestor, lines, {
       onRejected: (r) => {
         if (!options.json) process.stderr.write(`${formatRejection(r)}\n`);
       },

@@ -1,7 +1,6 @@
-import type { Contract, ContractIssue } from '@roc-ledger/events';
-import type { AppendResult, EventStore } from '@roc-ledger/ledger';
+import type { ContractIssue } from '@roc-ledger/events';
+import type { Ingestor, IngestResult } from '@roc-ledger/ingest';
 import { CliErrorCode } from '../errors.ts';
-import { StreamRouter } from './streamRouter.ts';
 
 export interface ImportItem {
   /** 1-based line number in the input. */
@@ -22,6 +21,8 @@ export interface ImportSummary {
   blank: number;
   appended: number;
   duplicates: number;
+  /** Registrations, links and merges the ledger recorded while resolving customers. */
+  identityEvents: number;
   rejected: number;
   /** The first rejections in line order (capped); `rejected` counts them all. */
   rejections: Rejection[];
@@ -32,30 +33,32 @@ export interface ImportOptions {
   readonly window?: number;
   readonly maxRejectionsKept?: number;
   readonly onRejected?: (rejection: Rejection) => void;
-  /** Called before each event is handed to the store (the demo uses it to move its simulated clock). */
-  readonly beforeAppend?: (item: ImportItem) => void;
+  /** Wraps each event's ingestion (the demo runs it in the context of its simulated arrival time). */
+  readonly around?: <T>(item: ImportItem, ingest: () => Promise<T>) => Promise<T>;
+  /** Awaited before each event is handed over. */
+  readonly before?: (item: ImportItem) => Promise<void> | void;
   readonly onProgress?: (summary: ImportSummary) => void;
 }
 
 const asRejection = (line: number, eventId: string | undefined, error: unknown): Rejection => {
-  const { code, message, issues } = error as { code?: string; message?: string; issues?: ContractIssue[] };
-  return { line, eventId, code: code ?? 'UNKNOWN', message: message ?? String(error), ...(issues ? { issues } : {}) };
+  const { code, message, issues, path } = error as { code?: string; message?: string; issues?: ContractIssue[]; path?: string };
+  const located = issues ?? (path ? [{ path, message: message!.slice(path.length + 2) }] : undefined);
+  return { line, eventId, code: code ?? 'UNKNOWN', message: message ?? String(error), ...(located ? { issues: located } : {}) };
 };
 
 /**
- * Appends one event per line. A bad line is reported with its number and reason and does not
- * stop the lines around it; an event already stored is acknowledged, not stored again.
+ * Ingests one event per line, resolving customers as every channel's events are. A bad line is
+ * reported with its number and reason and does not stop the lines around it; an event already
+ * stored is acknowledged, not stored again.
  */
 export const runImport = async (
-  store: EventStore,
-  contract: Contract,
+  ingestor: Ingestor,
   items: AsyncIterable<ImportItem> | Iterable<ImportItem>,
   options: ImportOptions = {},
 ): Promise<ImportSummary> => {
   const window = options.window ?? 256;
   const keep = options.maxRejectionsKept ?? 1000;
-  const summary: ImportSummary = { lines: 0, blank: 0, appended: 0, duplicates: 0, rejected: 0, rejections: [] };
-  const router = await StreamRouter.fromLog(store);
+  const summary: ImportSummary = { lines: 0, blank: 0, appended: 0, duplicates: 0, identityEvents: 0, rejected: 0, rejections: [] };
   const inFlight = new Set<Promise<void>>();
 
   const reject = (rejection: Rejection) => {
@@ -78,20 +81,13 @@ export const runImport = async (
       continue;
     }
     const eventId = typeof (raw as { eventId?: unknown })?.eventId === 'string' ? (raw as { eventId: string }).eventId : undefined;
-    let streamId: string;
-    try {
-      const event = contract.parse(raw);
-      streamId = router.streamFor(event);
-      router.learn(event);
-    } catch (error) {
-      reject(asRejection(item.line, eventId, error));
-      continue;
-    }
-    options.beforeAppend?.(item);
-    const pending = store.append(streamId, [raw as never]).then(
-      (result: AppendResult) => {
-        if (result.events[0]!.duplicate) summary.duplicates++;
+    await options.before?.(item);
+    const ingest = () => ingestor.ingest(raw);
+    const pending = (options.around ? options.around(item, ingest) : ingest()).then(
+      (result: IngestResult) => {
+        if (result.duplicate) summary.duplicates++;
         else summary.appended++;
+        summary.identityEvents += result.identityEvents.length;
       },
       (error: unknown) => reject(asRejection(item.line, eventId, error)),
     );

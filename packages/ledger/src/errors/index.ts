@@ -33,10 +33,13 @@ export class WrongExpectedRevisionError extends RocLedgerError {
 
 export class EventIdConflictError extends RocLedgerError {
   readonly eventId: string;
+  /** Where the id is stored, when the conflict is with a stored event. */
+  readonly stored: { readonly streamId: string; readonly globalPosition: number } | undefined;
 
-  constructor(eventId: string, detail: string) {
+  constructor(eventId: string, detail: string, stored?: { streamId: string; globalPosition: number }) {
     super(LedgerErrorCode.eventIdConflict, `event id ${eventId} was already used for different content: ${detail}`);
     this.eventId = eventId;
+    this.stored = stored;
   }
 }
 

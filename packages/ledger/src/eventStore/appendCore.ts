@@ -65,7 +65,10 @@ const acknowledgeRetry = (
     const existing = tx.findByEventId(event.eventId);
     if (!existing) continue;
     if (storedProducerContent(existing) !== producerContent(streamId, event)) {
-      throw new EventIdConflictError(event.eventId, `stored at position ${existing.globalPosition} in stream ${existing.streamId}`);
+      throw new EventIdConflictError(event.eventId, `stored at position ${existing.globalPosition} in stream ${existing.streamId}`, {
+        streamId: existing.streamId,
+        globalPosition: existing.globalPosition,
+      });
     }
     stored.set(event.eventId, existing);
   }

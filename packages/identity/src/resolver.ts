@@ -1,0 +1,153 @@
+import type { AnyVersionEventInput, EventInput, Identifier } from '@roc-ledger/events';
+import { derivedUuid } from './derivedIds.ts';
+import { createNormalizer, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
+
+const CUSTOMER_STREAM_PREFIX = 'customer-';
+
+/** What the resolver folds: a stored event with the stream (customer) it was appended to. */
+export interface ResolvedEvent {
+  readonly type: string;
+  readonly streamId: string;
+  readonly globalPosition: number;
+  readonly data: unknown;
+}
+
+export interface ResolutionPlan {
+  /** The canonical customer the event belongs to: it is appended to customer-<customerId>. */
+  readonly customerId: string;
+  /** Events the ledger records first, in the same append: registrations, links, merges. */
+  readonly identityEvents: EventInput[];
+  /** True when storing the event changes what the resolver answers. */
+  readonly changesIdentity: boolean;
+}
+
+const IDENTITY_SOURCE = 'roc-ledger/identity';
+
+/**
+ * Which customer an event belongs to. Its state is a fold over the log (CustomerRegistered,
+ * IdentifierLinked, CustomersMerged, and the first event of every customer stream), so a
+ * resolver rebuilt from the log gives the same answers as the one that ingested it.
+ *
+ * Survivor rule: when two customers turn out to be one person, the one that appeared first in
+ * the log (lower global position) survives; the other is merged into it.
+ */
+export class IdentityResolver {
+  private readonly normalize: Normalizer;
+  private readonly links = new Map<string, string>();
+  private readonly mergedInto = new Map<string, string>();
+  private readonly firstSeen = new Map<string, number>();
+
+  constructor(config?: NormalizationConfig) {
+    this.normalize = createNormalizer(config);
+  }
+
+  /** The surviving customer id for any customer id, following merges. */
+  canonical(customerId: string): string {
+    let id = customerId;
+    for (let next = this.mergedInto.get(id); next !== undefined; next = this.mergedInto.get(id)) id = next;
+    return id;
+  }
+
+  isKnown(customerId: string): boolean {
+    return this.firstSeen.has(customerId);
+  }
+
+  /** The canonical customer an identifier is linked to, if any. Throws IdentifierRefusedError for junk. */
+  lookup(identifier: Identifier, path = 'identifier'): string | undefined {
+    const linked = this.links.get(identifierKey(this.normalize(identifier, path)));
+    return linked === undefined ? undefined : this.canonical(linked);
+  }
+
+  /** Folds one stored event. Must see events in global order. */
+  apply(event: ResolvedEvent): void {
+    if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) return;
+    const customerId = event.streamId.slice(CUSTOMER_STREAM_PREFIX.length);
+    if (!this.firstSeen.has(customerId)) this.firstSeen.set(customerId, event.globalPosition);
+    if (event.type === 'IdentifierLinked') {
+      const { identifier } = event.data as { identifier: Identifier };
+      let normalized: Identifier;
+      try {
+        normalized = this.normalize(identifier, 'data.identifier');
+      } catch {
+        return; // Refused under today's rules: it names nobody.
+      }
+      this.links.set(identifierKey(normalized), this.canonical(customerId));
+    } else if (event.type === 'CustomersMerged') {
+      const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
+      if (this.canonical(survivorId) !== this.canonical(mergedId)) this.mergedInto.set(this.canonical(mergedId), this.canonical(survivorId));
+    }
+  }
+
+  /**
+   * Decides where an event goes and what identity events must be recorded with it. Pure: the
+   * state changes only when the stored events are applied.
+   */
+  plan(event: AnyVersionEventInput): ResolutionPlan {
+    const identityEvents: EventInput[] = [];
+    const derive = (role: string, type: EventInput['type'], customerId: string, data: unknown): EventInput =>
+      ({
+        eventId: derivedUuid(`${event.eventId}/${role}`),
+        type,
+        schemaVersion: 1,
+        customer: { kind: 'customerId', value: customerId },
+        channel: 'system',
+        source: IDENTITY_SOURCE,
+        occurredAt: event.occurredAt,
+        correlationId: event.correlationId ?? event.eventId,
+        causationId: event.eventId,
+        data,
+      }) as EventInput;
+
+    // 1. The customer the producer names.
+    const ref = event.customer;
+    let customerId: string | undefined;
+    let refIdentifier: Identifier | undefined;
+    if (ref.kind === 'customerId') {
+      customerId = this.isKnown(ref.value) ? this.canonical(ref.value) : undefined;
+      if (customerId === undefined && event.type === 'CustomerRegistered') customerId = ref.value;
+    } else {
+      refIdentifier = this.normalize(ref, 'customer.value');
+      customerId = this.lookup(refIdentifier);
+    }
+
+    // 2. An identifier the event links to that customer, which may already belong to another.
+    let linkedOwner: string | undefined;
+    if (event.type === 'IdentifierLinked') {
+      linkedOwner = this.lookup(event.data.identifier, 'data.identifier');
+    }
+
+    // 3. Decide.
+    if (customerId === undefined && linkedOwner !== undefined) {
+      // An unknown reference presenting a known identifier (a new web visitor logs in with a loyalty card).
+      customerId = linkedOwner;
+      linkedOwner = undefined;
+    }
+    if (customerId === undefined) {
+      customerId = ref.kind === 'customerId' ? ref.value : derivedUuid(`customer/${event.eventId}`);
+      identityEvents.push(derive('registered', 'CustomerRegistered', customerId, { origin: 'first-contact' }));
+    }
+    if (refIdentifier && this.lookup(refIdentifier) === undefined) {
+      identityEvents.push(derive('linked', 'IdentifierLinked', customerId, { identifier: refIdentifier, verified: false }));
+    }
+    if (linkedOwner !== undefined && linkedOwner !== customerId) {
+      const [survivorId, mergedId] = (this.firstSeen.get(linkedOwner) ?? Infinity) < (this.firstSeen.get(customerId) ?? Infinity) ? [linkedOwner, customerId] : [customerId, linkedOwner];
+      identityEvents.push(derive('merged', 'CustomersMerged', survivorId, { survivorId, mergedId, reason: `event ${event.eventId} links an identifier of ${linkedOwner} to ${customerId}` }));
+      customerId = survivorId;
+    }
+
+    const changesIdentity = identityEvents.length > 0 || event.type === 'IdentifierLinked' || event.type === 'CustomersMerged' || !this.isKnown(customerId);
+    return { customerId, identityEvents, changesIdentity };
+  }
+
+  /**
+   * The identity keys an event names, from the event alone (normalised; throws for junk): its
+   * customer reference and, for IdentifierLinked, the identifier it links. Events naming the
+   * same key must be decided in arrival order.
+   */
+  keysOf(event: AnyVersionEventInput): string[] {
+    const ref = event.customer;
+    const keys = [ref.kind === 'customerId' ? `customerId:${ref.value}` : identifierKey(this.normalize(ref, 'customer.value'))];
+    if (event.type === 'IdentifierLinked') keys.push(identifierKey(this.normalize(event.data.identifier, 'data.identifier')));
+    return keys;
+  }
+}

@@ -1,0 +1,2 @@
+export { ChannelNotAllowedError, IngestErrorCode, OccurredInFutureError } from './errors.ts';
+export { Ingestor, type IngestOptions, type IngestorOptions, type IngestResult } from './ingestor.ts';

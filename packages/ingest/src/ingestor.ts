@@ -1,0 +1,164 @@
+import type { AnyVersionEventInput, Contract } from '@roc-ledger/events';
+import { IdentityResolver, type NormalizationConfig } from '@roc-ledger/identity';
+import { customerStreamId, EventIdConflictError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
+import { ChannelNotAllowedError, OccurredInFutureError } from './errors.ts';
+
+export interface IngestorOptions {
+  readonly store: EventStore;
+  readonly contract: Contract;
+  /** How far ahead of the ledger's clock occurredAt may be (clock skew between systems). Default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
+  readonly clock?: () => Date;
+  readonly normalization?: NormalizationConfig;
+}
+
+export interface IngestOptions {
+  /** Channels the publisher may publish; undefined means any (trusted internal callers). */
+  readonly allowedChannels?: readonly string[];
+}
+
+export interface IngestResult {
+  readonly eventId: string;
+  readonly customerId: string;
+  readonly streamId: string;
+  readonly globalPosition: number;
+  readonly streamRevision: number;
+  readonly recordedAt: string;
+  /** Already stored with the same content: acknowledged with its original position. */
+  readonly duplicate: boolean;
+  /** Events the ledger recorded with it (registration, links, merges), by type. */
+  readonly identityEvents: readonly string[];
+}
+
+/**
+ * The one way in for HTTP, Kafka and the CLI: validate against the contract, refuse events
+ * dated too far ahead, resolve the customer, append. Events of unrelated customers append
+ * concurrently, so concurrent publishers share the store's group commit.
+ */
+export class Ingestor {
+  readonly resolver: IdentityResolver;
+  private readonly options: IngestorOptions;
+  private readonly clock: () => Date;
+  private readonly maxFutureSkewMs: number;
+  /** The last arrival waiting on or holding each identity key. Its promise never rejects. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private caughtUpTo = 0;
+  private waiting = 0;
+  private noneWaiting: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  private constructor(options: IngestorOptions) {
+    this.options = options;
+    this.clock = options.clock ?? (() => new Date());
+    this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
+    this.resolver = new IdentityResolver(options.normalization);
+  }
+
+  /** Builds the resolver from the log, then ingests. */
+  static async open(options: IngestorOptions): Promise<Ingestor> {
+    const ingestor = new Ingestor(options);
+    await ingestor.catchUp();
+    return ingestor;
+  }
+
+  /** Folds events appended since the last fold (by this or another process) into the resolver. */
+  async catchUp(): Promise<void> {
+    for await (const event of this.options.store.readAll({ fromPosition: this.caughtUpTo + 1, pageSize: 2048 })) {
+      this.resolver.apply(event);
+      this.caughtUpTo = event.globalPosition;
+    }
+  }
+
+  /** Validates (throws ContractViolationError and friends) and stores one event. */
+  async ingest(raw: unknown, options: IngestOptions = {}): Promise<IngestResult> {
+    const event = this.options.contract.parse(raw);
+    if (options.allowedChannels && !options.allowedChannels.includes(event.channel)) {
+      throw new ChannelNotAllowedError(event.eventId, event.channel, options.allowedChannels);
+    }
+    const limit = this.clock().getTime() + this.maxFutureSkewMs;
+    if (Date.parse(event.occurredAt) > limit) throw new OccurredInFutureError(event.eventId, event.occurredAt, new Date(limit).toISOString());
+    return this.store(event);
+  }
+
+  /**
+   * Events naming the same identity key are decided in the order they arrived: each takes its
+   * place in the key's queue before its first await. A plain event leaves the queue once its
+   * append is queued in the store (which keeps that order); an event that changes identity
+   * stays until it is stored and folded into the resolver, so those behind it see its effect.
+   */
+  private async store(event: AnyVersionEventInput): Promise<IngestResult> {
+    const keys = this.resolver.keysOf(event);
+    const ahead = keys.map((key) => this.queues.get(key)).filter((p) => p !== undefined);
+    let leave!: () => void;
+    const turn = new Promise<void>((resolve) => (leave = resolve));
+    for (const key of keys) this.queues.set(key, turn);
+    try {
+      if (ahead.length > 0) await this.wait(ahead);
+      const plan = this.resolver.plan(event);
+      const events = [...plan.identityEvents, event];
+      const append = this.appendOrAcknowledge(customerStreamId(plan.customerId), events);
+      if (!plan.changesIdentity) leave();
+      const result = await append;
+      if (plan.changesIdentity) this.applyStored(result, events);
+      const stored = result.events.at(-1)!;
+      return {
+        eventId: event.eventId,
+        customerId: result.streamId.slice('customer-'.length),
+        streamId: result.streamId,
+        globalPosition: stored.globalPosition,
+        streamRevision: stored.streamRevision,
+        recordedAt: stored.recordedAt,
+        duplicate: stored.duplicate,
+        identityEvents: plan.identityEvents.filter((_, i) => !result.events[i]!.duplicate).map((e) => e.type),
+      };
+    } finally {
+      leave();
+      for (const key of keys) if (this.queues.get(key) === turn) this.queues.delete(key);
+    }
+  }
+
+  private async wait(ahead: Promise<void>[]): Promise<void> {
+    this.waiting++;
+    try {
+      await Promise.all(ahead);
+    } finally {
+      if (--this.waiting === 0) {
+        this.noneWaiting?.resolve();
+        this.noneWaiting = undefined;
+      }
+    }
+  }
+
+  /** Resolves once no event is queued behind an identity change (every accepted event has reached the store). */
+  whenNoneWaiting(): Promise<void> {
+    if (this.waiting === 0) return Promise.resolve();
+    if (!this.noneWaiting) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.noneWaiting = { promise, resolve };
+    }
+    return this.noneWaiting.promise;
+  }
+
+  /**
+   * A retried event may resolve to another stream than the one it was stored in (its customer was
+   * merged since): the store then reports the id as used in that other stream. If the content is
+   * the same there, it is a retry and is acknowledged with its original position.
+   */
+  private async appendOrAcknowledge(streamId: string, events: AnyVersionEventInput[]): Promise<AppendResult> {
+    try {
+      return await this.options.store.append(streamId, events);
+    } catch (error) {
+      const stored = error instanceof EventIdConflictError ? error.stored : undefined;
+      if (events.length !== 1 || !stored || stored.streamId === streamId) throw error;
+      return this.options.store.append(stored.streamId, events);
+    }
+  }
+
+  /** Folds what an identity-changing append stored, so that later plans see it. */
+  private applyStored(result: AppendResult, events: readonly AnyVersionEventInput[]): void {
+    result.events.forEach((stored, i) => {
+      const event = events[i]!;
+      this.resolver.apply({ type: event.type, streamId: result.streamId, globalPosition: stored.globalPosition, data: event.data });
+    });
+  }
+}
