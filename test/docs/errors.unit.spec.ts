@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EventsErrorCode } from '@roc-ledger/events';
 import { IdentityErrorCode } from '@roc-ledger/identity';
 import { IngestErrorCode } from '@roc-ledger/ingest';
+import { ApiErrorCode } from '@roc-ledger/api';
 import { LedgerErrorCode } from '@roc-ledger/ledger';
 import { CliErrorCode } from '../../packages/cli/src/errors.ts';
 
@@ -16,6 +17,7 @@ describe('docs/errors.md', () => {
     ...Object.values(LedgerErrorCode),
     ...Object.values(IdentityErrorCode),
     ...Object.values(IngestErrorCode),
+    ...Object.values(ApiErrorCode),
     ...Object.values(CliErrorCode),
   ];
 

@@ -6,6 +6,7 @@ export const CliErrorCode = {
   invalidCustomer: 'CLI_ERR_INVALID_CUSTOMER',
   customerNotFound: 'CLI_ERR_CUSTOMER_NOT_FOUND',
   invalidConfig: 'CLI_ERR_INVALID_CONFIG',
+  invalidScope: 'CLI_ERR_INVALID_KEY_REQUEST',
 } as const;
 
 export class CliError extends RocLedgerError {}

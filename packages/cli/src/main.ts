@@ -3,6 +3,8 @@ import { RocLedgerError } from '@roc-ledger/events';
 import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts';
 import { historyCommand } from './commands/historyCommand.ts';
 import { importCommand } from './commands/importCommand.ts';
+import { keysCreateCommand } from './commands/keysCommand.ts';
+import { serveCommand } from './commands/serveCommand.ts';
 import { digestCommand, verifyCommand } from './commands/integrityCommands.ts';
 import { summaryCommand } from './commands/summary.ts';
 import { CliErrorCode } from './errors.ts';
@@ -20,7 +22,7 @@ const positiveNumber = (flag: string) => (value: string) => {
 };
 
 const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -77,6 +79,25 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .description('events by channel and type, customers, late arrivals')
     .option('--json', 'print as JSON')
     .action(run((opts) => summaryCommand(opts)));
+
+  program
+    .command('serve')
+    .description('run the HTTP ingest and query API on the embedded store (SIGTERM shuts it down gracefully)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', (v) => Number(v), 8080)
+    .option('--max-batch <n>', 'most events in one batch request', positiveInt('--max-batch'))
+    .option('--body-limit <bytes>', 'largest request body', positiveInt('--body-limit'))
+    .action(run((opts) => serveCommand(opts)));
+
+  program
+    .command('keys')
+    .description('API keys')
+    .command('create')
+    .description('create an API key; prints it once and stores only its hash in <data-dir>/api-keys.json')
+    .requiredOption('--id <id>', 'key id, shown in logs (a-z 0-9 -)')
+    .option('--name <name>', 'what the key is for')
+    .requiredOption('--scope <scope...>', 'ingest:<channel>, read, audit, admin')
+    .action(run((opts) => keysCreateCommand(opts)));
 
   const demo = program.command('demo').description('deterministic simulated customer histories');
   const demoFlags = (cmd: Command) =>

@@ -68,3 +68,16 @@ export const findDefinition = (type: string, schemaVersion: number): EventDefini
 
 export const versionsOf = (type: string): number[] =>
   allDefinitions.filter((d) => d.type === type).map((d) => d.schemaVersion).sort((a, b) => a - b);
+
+/**
+ * Every accepted event type and version as one zod schema, discriminated by type (and by
+ * schemaVersion where a type has several): what HTTP and AsyncAPI documents publish.
+ */
+export const anyVersionEventSchema = (() => {
+  const byType = new Map<string, EventDefinition[]>();
+  for (const d of allDefinitions) byType.set(d.type, [...(byType.get(d.type) ?? []), d]);
+  const options = [...byType.values()].map((versions) =>
+    versions.length === 1 ? versions[0]!.schema : z.discriminatedUnion('schemaVersion', versions.map((v) => v.schema) as never),
+  );
+  return z.discriminatedUnion('type', options as never).meta({ id: 'Event', description: 'An event as a producer publishes it: the envelope and the data of its type and version.' });
+})();

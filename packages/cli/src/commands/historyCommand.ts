@@ -1,4 +1,4 @@
-import { customerStreamId } from '@roc-ledger/ledger';
+import { customerHistory } from '@roc-ledger/ingest';
 import { IdentifierKind, type CustomerRef } from '@roc-ledger/events';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -34,19 +34,14 @@ export const historyCommand = async (customer: string, options: HistoryOptions):
   const { store } = ledger;
   try {
     const { resolver } = await openIngestor(ledger);
-    const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref);
-    const { events, currentRevision } = customerId ? await store.readStream(customerStreamId(customerId)) : { events: [], currentRevision: -1 };
-    if (currentRevision === -1) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
-    const shown = events
-      .filter((e) => !asOf || Date.parse(e.occurredAt) <= asOf.getTime())
-      .filter((e) => !knownAt || Date.parse(e.recordedAt) <= knownAt.getTime())
-      .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.globalPosition - b.globalPosition);
+    const history = await customerHistory(store, resolver, ref, { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) });
+    if (!history) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(history.events, null, 2)}\n`);
     } else {
-      const rows = shown.map((e) => [e.occurredAt, e.recordedAt, String(e.globalPosition), e.channel, e.type, describeEvent(e)]);
+      const rows = history.events.map((e) => [e.occurredAt, e.recordedAt, String(e.globalPosition), e.channel, e.type, describeEvent(e)]);
       process.stdout.write(`${formatTable(['occurredAt', 'recordedAt', 'position', 'channel', 'type', 'detail'], rows)}\n`);
-      process.stdout.write(`${shown.length} of ${events.length} event(s) of customer ${customerId}\n`);
+      process.stdout.write(`${history.events.length} of ${history.total} event(s) of customer ${history.customerId}\n`);
     }
     return ExitCode.ok;
   } finally {

@@ -1,0 +1,165 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyUnderPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
+import type { Ingestor } from '@roc-ledger/ingest';
+import type { EventStore } from '@roc-ledger/ledger';
+import type { ApiKeyRing } from './auth/apiKeys.ts';
+import { ApiErrorCode, HttpError } from './errors.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { problemsPlugin, sendProblem } from './plugins/problems.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { batchBodySchema, eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface ApiLimits {
+  /** Largest accepted request body, bytes. */
+  readonly bodyLimit: number;
+  /** Most events in one batch request. */
+  readonly maxBatch: number;
+  /** Requests per key (or per address without a key) per window. */
+  readonly rateLimit: { readonly max: number; readonly timeWindowMs: number };
+  /** Above these the service answers 503 instead of queueing without bound. */
+  readonly underPressure: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes?: number; readonly maxRssBytes?: number; readonly sampleIntervalMs?: number };
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyLimit: 1 << 20,
+  maxBatch: 1000,
+  rateLimit: { max: 600_000, timeWindowMs: 60_000 },
+  underPressure: { maxEventLoopDelayMs: 1000 },
+};
+
+export interface ApiOptions {
+  readonly store: EventStore;
+  readonly contract: Contract;
+  readonly ingestor: Ingestor;
+  readonly keys: ApiKeyRing;
+  readonly limits?: Partial<ApiLimits>;
+  /** pino options, or false for no logs. Authorization headers are always redacted. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly version?: string;
+}
+
+/** The HTTP service: ingest, queries, OpenAPI and docs, health. Each concern is its own plugin. */
+export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & { markShuttingDown(): void }> => {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  let shuttingDown = false;
+  const app = Fastify({
+    bodyLimit: limits.bodyLimit,
+    logger: options.logger ?? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // During shutdown our own hook answers, with a problem document.
+    return503OnClosing: false,
+  });
+
+  // Event bodies are validated by the contract itself (which knows the reporting currency and
+  // the ledger's own fields); every other schema by the zod type provider.
+  const batchSchema = batchBodySchema(limits.maxBatch);
+  app.setValidatorCompiler((route) => {
+    if (route.schema === anyVersionEventSchema) {
+      return (data: unknown) => {
+        try {
+          return { value: options.contract.parse(data) };
+        } catch (error) {
+          return { error: error as Error };
+        }
+      };
+    }
+    if (route.schema === batchSchema) {
+      return (data: unknown) => {
+        const events = (data as { events?: unknown })?.events;
+        if (!Array.isArray(events) || events.length === 0 || events.length > limits.maxBatch) {
+          return { error: new HttpError(400, ApiErrorCode.invalidRequest, `the body must be {"events": [...]} with 1 to ${limits.maxBatch} events`) };
+        }
+        return { value: data };
+      };
+    }
+    return validatorCompiler(route as never);
+  });
+  app.setSerializerCompiler(serializerCompiler);
+
+  // JSON only: a text/plain body is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
+  problemsPlugin(app);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!shuttingDown || request.url.startsWith('/health/')) return;
+    return sendProblem(reply.header('connection', 'close').header('retry-after', '1'), {
+      type: `urn:roc-ledger:problem:${ApiErrorCode.shuttingDown}`,
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'the service is shutting down; retry against another instance or shortly',
+      code: ApiErrorCode.shuttingDown,
+      instance: request.url,
+      requestId: request.id,
+    });
+  });
+  // Responses finishing after shutdown began close their connection, so that close() is not
+  // left waiting on kept-alive sockets.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('connection', 'close');
+  });
+  authPlugin(app, options.keys);
+
+  await app.register(fastifyUnderPressure, {
+    maxEventLoopDelay: limits.underPressure.maxEventLoopDelayMs,
+    sampleInterval: limits.underPressure.sampleIntervalMs ?? 1000,
+    ...(limits.underPressure.maxHeapUsedBytes ? { maxHeapUsedBytes: limits.underPressure.maxHeapUsedBytes } : {}),
+    ...(limits.underPressure.maxRssBytes ? { maxRssBytes: limits.underPressure.maxRssBytes } : {}),
+    pressureHandler: (request, reply, type, value) => {
+      request.log.warn({ type, value }, 'overloaded');
+      sendProblem(reply.header('retry-after', '1'), {
+        type: `urn:roc-ledger:problem:${ApiErrorCode.overloaded}`,
+        title: 'Service Unavailable',
+        status: 503,
+        detail: `the service is overloaded (${type}); retry shortly`,
+        code: ApiErrorCode.overloaded,
+        instance: request.url,
+        requestId: request.id,
+      });
+    },
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    hook: 'preHandler', // after authentication, so that limits are per key
+    max: limits.rateLimit.max,
+    timeWindow: limits.rateLimit.timeWindowMs,
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, ApiErrorCode.rateLimited, `more than ${context.max} requests in ${context.after}; retry later`, { retriable: true }),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'roc-ledger', version: options.version ?? '0.1.0', description: 'Publish customer-interaction events; query customer histories.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } as never }, async () => app.swagger());
+  eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
+  customerRoutes(app, { store: options.store, ingestor: options.ingestor });
+  healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
+
+  await app.ready();
+  return Object.assign(app, {
+    markShuttingDown: () => {
+      shuttingDown = true;
+    },
+  }) as FastifyInstance & { markShuttingDown(): void };
+};

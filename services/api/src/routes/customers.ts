@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdentifierKind, Timestamp, type CustomerRef } from '@roc-ledger/events';
+import { customerHistory, type Ingestor } from '@roc-ledger/ingest';
+import type { EventStore } from '@roc-ledger/ledger';
+import { ApiErrorCode, HttpError } from '../errors.ts';
+import { CustomerHistoryResponse, problemResponses } from './schemas.ts';
+
+const Instant = z.union([z.iso.date(), Timestamp]).describe('YYYY-MM-DD (the end of that day, UTC) or an ISO-8601 time with an offset.');
+const toInstant = (text: string | undefined) => (text === undefined ? undefined : new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59.999Z` : text));
+
+/** `C0000042`, or `<email|phone|loyaltyCard|webVisitorId>:<value>`. */
+const parseRef = (text: string): CustomerRef => {
+  const colon = text.indexOf(':');
+  const kind = IdentifierKind.safeParse(colon > 0 ? text.slice(0, colon) : '');
+  return kind.success ? { kind: kind.data, value: text.slice(colon + 1) } : { kind: 'customerId', value: text };
+};
+
+export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { store: EventStore; ingestor: Ingestor }): void => {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/customers/:customer/events',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['query'],
+        summary: "One customer's events by valid time",
+        description: 'Cut by valid time (asOf) and by transaction time (knownAt): the history as it had happened, as the ledger knew it.',
+        security: [{ apiKey: [] }, { bearer: [] }],
+        params: z.object({ customer: z.string().min(1).describe('A customer id, or <kind>:<value> such as email:ana@example.com') }),
+        querystring: z.object({ asOf: Instant.optional(), knownAt: Instant.optional() }),
+        response: { 200: CustomerHistoryResponse, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { asOf, knownAt } = request.query;
+      const history = await customerHistory(store, ingestor.resolver, parseRef(request.params.customer), {
+        ...(asOf ? { asOf: toInstant(asOf)! } : {}),
+        ...(knownAt ? { knownAt: toInstant(knownAt)! } : {}),
+      });
+      if (!history) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
+      return { customerId: history.customerId, total: history.total, events: history.events as unknown as Record<string, unknown>[] };
+    },
+  );
+};
