@@ -87,6 +87,10 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--port <port>', 'port (0 picks a free one)', (v) => Number(v), 8080)
     .option('--max-batch <n>', 'most events in one batch request', positiveInt('--max-batch'))
     .option('--body-limit <bytes>', 'largest request body', positiveInt('--body-limit'))
+    .option('--kafka', 'also consume the channel topics (a consumer group; see docs/channels.md)')
+    .addOption(new Option('--kafka-brokers <list>', 'comma-separated bootstrap brokers (default 127.0.0.1:9092)').env('KAFKA_BROKERS'))
+    .option('--kafka-topic-prefix <prefix>', 'topics are <prefix>.<channel> and <prefix>.dead-letter', 'roc-ledger.events')
+    .option('--kafka-group <id>', 'consumer group id', 'roc-ledger-ingest')
     .action(run((opts) => serveCommand(opts)));
 
   program

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { ApiKeyRing, buildApp, loadApiKeys } from '@roc-ledger/api';
+import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
 import { ExitCode } from '../exitCodes.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 
@@ -9,7 +11,20 @@ export interface ServeOptions {
   port: number;
   maxBatch?: number;
   bodyLimit?: number;
+  /** Also consume the channel topics. */
+  kafka?: boolean;
+  kafkaBrokers?: string;
+  kafkaTopicPrefix?: string;
+  kafkaGroup?: string;
 }
+
+const startKafkaIngest = async (options: ServeOptions, ingestor: KafkaIngestOptions['ingestor'], log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void) => {
+  const brokers = (options.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+  const kafka = new Kafka({ clientId: 'roc-ledger', brokers, logLevel: logLevel.WARN });
+  const service = new KafkaIngest({ kafka, ingestor, topics: defaultTopics(options.kafkaTopicPrefix), ...(options.kafkaGroup ? { groupId: options.kafkaGroup } : {}), log });
+  await service.start();
+  return { service, brokers };
+};
 
 export const apiKeysFile = (dataDir: string) => join(dataDir, 'api-keys.json');
 
@@ -32,6 +47,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
   process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
+  const kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
+  if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -42,6 +59,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  // The Kafka batch in flight finishes and is committed; then the consumer leaves its group.
+  await kafka?.service.stop();
   // Requests in flight get this long to finish; then their connections are closed.
   const grace = setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
   await app.close();

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyLog } from '@roc-ledger/ledger';
+import { collect, interaction } from '@roc-ledger/ledger/testing';
+import { defaultTopics } from '@roc-ledger/kafka-ingest';
+import { openStore, tempDataDir } from '../support/tempLedger.ts';
+import { useKafkaBroker } from '../support/kafka/useBroker.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'roc-ledger.js');
+
+describe('Kafka ingest survives kill -9 mid-topic', () => {
+  let broker: Awaited<ReturnType<typeof useKafkaBroker>>;
+  const temp = tempDataDir();
+  beforeAll(async () => {
+    broker = await useKafkaBroker();
+  }, 120_000);
+  afterAll(async () => {
+    await broker?.stop();
+    temp.cleanup();
+  });
+
+  const startServer = async (prefix: string): Promise<ChildProcess> => {
+    const server = spawn(process.execPath, [bin, '--data-dir', temp.dir, 'serve', '--port', '0', '--kafka', '--kafka-brokers', broker.brokers.join(','), '--kafka-topic-prefix', prefix], { stdio: ['ignore', 'ignore', 'pipe'] });
+    for await (const line of createInterface({ input: server.stderr! })) if (line.includes('consuming')) break;
+    return server;
+  };
+  const storedIds = async () => {
+    const store = openStore(temp.dbPath);
+    try {
+      return (await collect(store.readAll({ types: ['InteractionRecorded'] }))).map((e) => e.eventId);
+    } finally {
+      await store.close();
+    }
+  };
+  const head = async () => {
+    const store = openStore(temp.dbPath);
+    try {
+      return (await store.head()).position;
+    } finally {
+      await store.close();
+    }
+  };
+  const until = async (condition: () => Promise<boolean>, what: string) => {
+    const deadline = Date.now() + 90_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  it('finds every event of the topic stored exactly once after a restart', async () => {
+    const prefix = `crash${randomUUID().slice(0, 8)}`;
+    const topics = defaultTopics(prefix);
+    const kafka = new Kafka({ clientId: 'roc-ledger-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [...Object.values(topics.byChannel), topics.deadLetter].map((topic) => ({ topic, numPartitions: 4 })), waitForLeaders: true });
+    await admin.disconnect();
+
+    const events = Array.from({ length: 30_000 }, (_, i) => interaction(`K${i % 60}`, { channel: 'web' }));
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < events.length; i += 2000) {
+      await producer.send({ topic: topics.byChannel.web, messages: events.slice(i, i + 2000).map((e) => ({ key: e.customer.value, value: JSON.stringify(e) })) });
+    }
+    await producer.disconnect();
+
+    const first = await startServer(prefix);
+    const firstExit = once(first, 'exit');
+    await until(async () => (await head()) >= 2000, 'the first two thousand events');
+    first.kill('SIGKILL');
+    await firstExit;
+    const atCrash = (await storedIds()).length;
+    expect(atCrash).toBeLessThan(events.length);
+
+    const second = await startServer(prefix);
+    const secondExit = once(second, 'exit');
+    // 60 customers, each registered once with its first event.
+    await until(async () => (await head()) >= events.length + 60, 'the rest of the topic');
+    second.kill('SIGTERM');
+    expect((await secondExit)[0]).toBe(0);
+
+    const ids = await storedIds();
+    expect(ids).toHaveLength(events.length);
+    expect(new Set(ids)).toEqual(new Set(events.map((e) => e.eventId)));
+    const store = openStore(temp.dbPath);
+    try {
+      expect(await verifyLog(store.readStoredRecords())).toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+    }
+  }, 240_000);
+});
