@@ -5,6 +5,8 @@ import { EventsErrorCode } from '@roc-ledger/events';
 import { IdentityErrorCode } from '@roc-ledger/identity';
 import { IngestErrorCode } from '@roc-ledger/ingest';
 import { ApiErrorCode } from '@roc-ledger/api';
+import { ClientErrorCode } from '@roc-ledger/client';
+import { KafkaIngestErrorCode } from '@roc-ledger/kafka-ingest';
 import { LedgerErrorCode } from '@roc-ledger/ledger';
 import { CliErrorCode } from '../../packages/cli/src/errors.ts';
 
@@ -18,6 +20,8 @@ describe('docs/errors.md', () => {
     ...Object.values(IdentityErrorCode),
     ...Object.values(IngestErrorCode),
     ...Object.values(ApiErrorCode),
+    ...Object.values(KafkaIngestErrorCode),
+    ...Object.values(ClientErrorCode),
     ...Object.values(CliErrorCode),
   ];
 

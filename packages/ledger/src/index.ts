@@ -11,3 +11,4 @@ export { catchUpSubscription } from './eventStore/subscription.ts';
 export * from './integrity/digest.ts';
 export * from './integrity/verifyLog.ts';
 export { getInMemoryEventStore } from './memory/getInMemoryEventStore.ts';
+export { backoffDelay, withRetry, type RetryOptions } from './retry.ts';

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Channel } from '@roc-ledger/events';
 import type { Ingestor, IngestResult } from '@roc-ledger/ingest';
+import { backoffDelay } from '@roc-ledger/ledger';
 import { KafkaIngestErrorCode, KafkaMessageError } from './errors.ts';
 import { DEAD_LETTER_HEADERS, defaultTopics, type TopicNames } from './topics.ts';
 
@@ -96,7 +97,7 @@ export class KafkaIngest {
       if (poisonOnly && attempt >= (this.options.poisonAttempts ?? 3)) break;
       if (!isRunning() || isStale()) throw (outcomes[failing[0]!] as Failure).error; // nothing committed: redelivered later
       this.options.log?.('warn', 'retrying', { topic: batch.topic, partition: batch.partition, failing: failing.length, attempt, ...describe((outcomes[failing[0]!] as Failure).error), message: undefined });
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5000)));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 200, 5000)));
       await heartbeat();
       for (const i of failing) outcomes[i] = await this.ingest(batch.messages[i]!, channel);
     }
