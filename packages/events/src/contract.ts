@@ -12,6 +12,11 @@ export interface Contract {
   readonly reportingCurrency: string;
   /** Validates a producer's event of any accepted version. Throws ContractViolationError. */
   parse(input: unknown): AnyVersionEventInput;
+  /**
+   * True for an object this contract's parse returned: a store need not validate it again.
+   * (Parsed events are treated as immutable; code that changes one must parse it again.)
+   */
+  validated(event: unknown): boolean;
 }
 
 const knownTypes = [...new Set(allDefinitions.map((d) => d.type))];
@@ -59,8 +64,10 @@ export const createContract = ({ reportingCurrency }: ContractOptions): Contract
       undefined,
     );
   }
+  const parsedByThis = new WeakSet<object>();
   return {
     reportingCurrency,
+    validated: (event) => typeof event === 'object' && event !== null && parsedByThis.has(event),
     parse(input) {
       if (!isRecord(input)) return fail(EventsErrorCode.invalidEvent, [{ path: '', message: 'an event must be a JSON object' }], undefined);
       const eventId = typeof input.eventId === 'string' ? input.eventId : undefined;
@@ -99,6 +106,7 @@ export const createContract = ({ reportingCurrency }: ContractOptions): Contract
 
       const currencyIssues = foreignCurrencies(event.data, reportingCurrency, ['data'], []);
       if (currencyIssues.length > 0) fail(EventsErrorCode.currencyNotReporting, currencyIssues, eventId);
+      parsedByThis.add(event);
       return event;
     },
   };

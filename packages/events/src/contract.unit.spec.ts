@@ -119,3 +119,14 @@ describe('schema evolution: PurchaseMade v1 → v2', () => {
     expect(violation({ ...purchase(), schemaVersion: 1, data: { orderId: 'o', amount: 5, currency: 'USD' } }).code).toBe(EventsErrorCode.currencyNotReporting);
   });
 });
+
+describe('validated events', () => {
+  it('remembers what this contract parsed, and nothing else', () => {
+    const input = purchase();
+    const parsed = contract.parse(input);
+    expect(contract.validated(parsed)).toBe(true);
+    expect(contract.validated(input)).toBe(false);
+    expect(contract.validated({ ...parsed })).toBe(false);
+    expect(createContract({ reportingCurrency: 'EUR' }).validated(parsed)).toBe(false);
+  });
+});

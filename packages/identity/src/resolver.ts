@@ -135,7 +135,9 @@ export class IdentityResolver {
       customerId = survivorId;
     }
 
-    const changesIdentity = identityEvents.length > 0 || event.type === 'IdentifierLinked' || event.type === 'CustomersMerged' || !this.isKnown(customerId);
+    // A link that is already in place changes nothing, and need not hold up the events behind it.
+    const relinks = event.type === 'IdentifierLinked' && this.lookup(event.data.identifier, 'data.identifier') === customerId;
+    const changesIdentity = identityEvents.length > 0 || (event.type === 'IdentifierLinked' && !relinks) || event.type === 'CustomersMerged' || !this.isKnown(customerId);
     return { customerId, identityEvents, changesIdentity };
   }
 
