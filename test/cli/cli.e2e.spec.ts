@@ -123,3 +123,24 @@ describe('roc-ledger CLI', () => {
     expect(result.stderr).toContain('LEDGER_ERR_CONFIG_MISMATCH');
   });
 });
+
+describe('identity settings in ledger.json', () => {
+  const temp = tempDataDir();
+  afterAll(() => temp.cleanup());
+
+  it('applies the configured normalisation, and refuses a section it cannot use', () => {
+    writeFileSync(join(temp.dir, 'ledger.json'), JSON.stringify({ reportingCurrency: 'EUR', identity: { emailStripPlusTags: true } }));
+    const events = [
+      { ...interaction('x'), customer: { kind: 'email', value: 'ana+shop@example.com' } },
+      { ...interaction('x'), customer: { kind: 'email', value: 'Ana@example.com' } },
+    ];
+    expect(cli(temp.dir, ['import', '-'], events.map((e) => JSON.stringify(e)).join('\n')).code).toBe(0);
+    expect(JSON.parse(cli(temp.dir, ['history', 'email:ana@example.com', '--json']).stdout).filter((e: { type: string }) => e.type === 'InteractionRecorded')).toHaveLength(2);
+
+    writeFileSync(join(temp.dir, 'ledger.json'), JSON.stringify({ reportingCurrency: 'EUR', identity: { defaultPhoneCountry: 'Germany' } }));
+    const refused = cli(temp.dir, ['summary']);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('CLI_ERR_INVALID_CONFIG');
+    expect(refused.stderr).toContain('defaultPhoneCountry');
+  });
+});

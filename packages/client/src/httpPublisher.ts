@@ -1,15 +1,7 @@
-import { RocLedgerError, type AnyVersionEventInput } from '@roc-ledger/events';
+import { RocLedgerError, type AnyVersionEventInput, type Problem } from '@roc-ledger/events';
 import { withRetry } from '@roc-ledger/ledger';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  eventId?: string;
-  errors?: { path: string; message: string }[];
-}
+export type { Problem };
 
 export interface Accepted {
   eventId: string;

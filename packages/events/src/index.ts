@@ -13,3 +13,4 @@ export * from './types/offers.ts';
 export * from './types/service.ts';
 export * from './types/voice.ts';
 export { uuidv7 } from './ids.ts';
+export type { Problem } from './problem.ts';

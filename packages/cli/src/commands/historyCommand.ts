@@ -1,5 +1,6 @@
 import { customerHistory } from '@roc-ledger/ingest';
-import { IdentifierKind, type CustomerRef } from '@roc-ledger/events';
+import { CustomerId } from '@roc-ledger/events';
+import { parseCustomerRef } from '@roc-ledger/identity';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -14,22 +15,15 @@ export interface HistoryOptions {
   json?: boolean;
 }
 
-/** `C0000042`, or `<identifier kind>:<value>` such as `email:ana@example.com`. */
-const parseCustomerArg = (arg: string): CustomerRef => {
-  const colon = arg.indexOf(':');
-  const kind = IdentifierKind.safeParse(colon > 0 ? arg.slice(0, colon) : '');
-  if (kind.success) return { kind: kind.data, value: arg.slice(colon + 1) };
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(arg)) {
-    throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(arg)}: give a customer id or <email|phone|loyaltyCard|webVisitorId>:<value>`);
-  }
-  return { kind: 'customerId', value: arg };
-};
 
 /** One customer's events by valid time; --as-of cuts by valid time, --known-at by transaction time. */
 export const historyCommand = async (customer: string, options: HistoryOptions): Promise<number> => {
   const asOf = options.asOf ? parseInstant(options.asOf, '--as-of') : undefined;
   const knownAt = options.knownAt ? parseInstant(options.knownAt, '--known-at') : undefined;
-  const ref = parseCustomerArg(customer);
+  const ref = parseCustomerRef(customer);
+  if (ref.kind === 'customerId' && !CustomerId.safeParse(ref.value).success) {
+    throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(customer)}: give a customer id or <email|phone|loyaltyCard|webVisitorId>:<value>`);
+  }
   const ledger = openLedger(options.dataDir);
   const { store } = ledger;
   try {

@@ -1,18 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Problem } from '@roc-ledger/events';
 import { ApiErrorCode } from '../errors.ts';
 
-/** An RFC 9457 problem document. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  instance?: string;
-  requestId?: string;
-  eventId?: string;
-  errors?: { path: string; message: string }[];
-}
+export type { Problem };
 
 /** Our error codes → HTTP status. Everything caused by input is 4xx; 5xx is only for our own faults. */
 const STATUS_BY_CODE: Record<string, number> = {

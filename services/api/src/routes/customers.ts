@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdentifierKind, Timestamp, type CustomerRef } from '@roc-ledger/events';
+import { Timestamp } from '@roc-ledger/events';
+import { parseCustomerRef } from '@roc-ledger/identity';
 import { customerHistory, type Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import { ApiErrorCode, HttpError } from '../errors.ts';
@@ -10,12 +11,6 @@ import { CustomerHistoryResponse, problemResponses } from './schemas.ts';
 const Instant = z.union([z.iso.date(), Timestamp]).describe('YYYY-MM-DD (the end of that day, UTC) or an ISO-8601 time with an offset.');
 const toInstant = (text: string | undefined) => (text === undefined ? undefined : new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59.999Z` : text));
 
-/** `C0000042`, or `<email|phone|loyaltyCard|webVisitorId>:<value>`. */
-const parseRef = (text: string): CustomerRef => {
-  const colon = text.indexOf(':');
-  const kind = IdentifierKind.safeParse(colon > 0 ? text.slice(0, colon) : '');
-  return kind.success ? { kind: kind.data, value: text.slice(colon + 1) } : { kind: 'customerId', value: text };
-};
 
 export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { store: EventStore; ingestor: Ingestor }): void => {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -34,7 +29,7 @@ export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { stor
     },
     async (request) => {
       const { asOf, knownAt } = request.query;
-      const history = await customerHistory(store, ingestor.resolver, parseRef(request.params.customer), {
+      const history = await customerHistory(store, ingestor.resolver, parseCustomerRef(request.params.customer), {
         ...(asOf ? { asOf: toInstant(asOf)! } : {}),
         ...(knownAt ? { knownAt: toInstant(knownAt)! } : {}),
       });
