@@ -22,7 +22,7 @@ import {
   type RecordedEvent,
   type StoreOptions,
 } from '@roc-ledger/ledger';
-import { GroupCommitter } from './groupCommit.ts';
+import { GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
 import { prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 
@@ -75,13 +75,16 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
       return row && toStoredRecord(row);
     },
     insertAll: (records) => {
-      db.exec('SAVEPOINT insert_all');
       try {
         for (const r of records) sql.insert.run(r.globalPosition, r.streamId, r.streamRevision, r.eventId, r.type, r.recordedAt, r.body, r.hash);
-        db.exec('RELEASE insert_all');
         return 'inserted';
       } catch (error) {
-        db.exec('ROLLBACK TO insert_all; RELEASE insert_all');
+        // Undo this append's rows (positions are its own, from the first on), so that it fails alone.
+        try {
+          sql.deleteFrom.run(records[0]!.globalPosition);
+        } catch (cause) {
+          throw new TransactionPoisonedError(`could not undo a failed append: ${(cause as Error).message}`);
+        }
         if (isDuplicateEventId(error)) return 'duplicate-event-id';
         throw error;
       }

@@ -8,10 +8,17 @@ interface Pending<T> {
 }
 
 /**
- * Runs every write queued in the same turn of the event loop in one transaction, each in
- * its own savepoint, then commits once: one fsync acknowledges them all. A write that throws
- * rolls back to its savepoint and fails alone; a failed COMMIT fails the whole group, and
- * nothing of it is acknowledged.
+ * A write that could not undo what it wrote: the transaction cannot be committed, and the whole
+ * group fails without anything acknowledged.
+ */
+export class TransactionPoisonedError extends Error {}
+
+/**
+ * Runs every write queued in the same turn of the event loop in one transaction, then commits
+ * once: one fsync acknowledges them all. A write must leave nothing behind when it throws (the
+ * append rules throw before writing, and an insert undoes its own rows), so it fails alone. No
+ * savepoints: inside a large transaction each one makes SQLite copy every page it then touches.
+ * A write that cannot undo itself, or a failed COMMIT, fails the whole group.
  */
 export class GroupCommitter {
   private queue: Pending<unknown>[] = [];
@@ -46,17 +53,20 @@ export class GroupCommitter {
       for (const item of group) item.reject(new StoreUnavailableError('could not start a write transaction', cause));
       return;
     }
+    let poisoned: unknown;
     for (const item of group) {
-      this.db.exec('SAVEPOINT one_append');
       try {
         outcomes.push({ ok: true, value: item.work() });
-        this.db.exec('RELEASE one_append');
       } catch (error) {
-        this.db.exec('ROLLBACK TO one_append; RELEASE one_append');
+        if (error instanceof TransactionPoisonedError) {
+          poisoned = error;
+          break;
+        }
         outcomes.push({ ok: false, error });
       }
     }
     try {
+      if (poisoned) throw poisoned;
       this.db.exec('COMMIT');
     } catch (cause) {
       try {

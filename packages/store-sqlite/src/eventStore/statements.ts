@@ -35,6 +35,7 @@ export const prepareStatements = (db: DatabaseSync) => {
     head: prepare('SELECT global_position, hash, recorded_at FROM events ORDER BY global_position DESC LIMIT 1'),
     streamRevision: prepare('SELECT MAX(stream_revision) AS revision FROM events WHERE stream_id = ?'),
     byEventId: prepare('SELECT * FROM events WHERE event_id = ?'),
+    deleteFrom: prepare('DELETE FROM events WHERE global_position >= ?'),
     insert: prepare(
       'INSERT INTO events (global_position, stream_id, stream_revision, event_id, type, recorded_at, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
