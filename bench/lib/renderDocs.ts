@@ -121,12 +121,15 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   a native build against Node 24's headers. node:sqlite is built into Node 24, so the embedded store needs
   nothing compiled.
 - *Ingestion over HTTP and Kafka is below its targets.* Every event takes the whole ingestion path: JSON
-  parsing, contract validation, identity normalisation and resolution, and one store append. An append
-  costs a savepoint, a head and a stream-revision query and the insert, inside a group commit. A CPU
-  profile of the server under the batch load spreads the time over all of these, each a few microseconds,
-  with no single dominant cost. The ceilings (a bare fastify route; kafkajs consuming without appending)
-  are measured in the same run. Appending a batch's events of one customer in one call, and keeping the
-  head and stream revisions in memory for the length of a group commit, are the next steps. The
+  parsing, contract validation, identity normalisation and resolution, and one store append: a head and a
+  stream-revision query and the insert, inside a group commit. Events of many customers in one commit touch
+  as many leaf pages of the stream index, and each touched page is written to the WAL whole, so the
+  commit of a 500-event group writes megabytes. A CPU profile of the ingestion path shows that commit
+  cost, then the JavaScript of the path itself (encoding, validation, promise chains, garbage
+  collection), each a few microseconds per event. The ceilings (a bare fastify route; kafkajs consuming without appending)
+  are measured in the same run. Appending a batch's events of one customer in one call, keeping the head
+  and stream revisions in memory for the length of a group commit, and moving validation off the
+  thread that writes are the next steps. The
   single-event HTTP case runs the load generator on the same two cores as the server.
 - Peak RSS in the append and read-all cases includes the benchmark's own input (the generated events held in
   memory); \`read-all-peak-rss\` is the figure for reading.
