@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContract } from '@roc-ledger/events';
 import { Ingestor } from '@roc-ledger/ingest';
 import { DEAD_LETTER_HEADERS, defaultTopics, KafkaIngest } from '@roc-ledger/kafka-ingest';
-import { getInMemoryEventStore } from '@roc-ledger/ledger';
+import { getInMemoryEventStore, StoreUnavailableError } from '@roc-ledger/ledger';
 import { collect, interaction, purchase } from '@roc-ledger/ledger/testing';
 import { useKafkaBroker } from '../support/kafka/useBroker.ts';
 
@@ -88,6 +88,33 @@ describe('Kafka ingest against a real broker', () => {
     for (const { partition, offset } of committed[0]!.partitions) expect(offset).toBe(ends.find((e) => e.partition === partition)!.offset);
 
     await producer.disconnect();
+    await service.stop();
+  }, 120_000);
+
+  it('retries through a store outage without dead-lettering or committing early', async () => {
+    const topics = defaultTopics(`o${randomUUID().slice(0, 8)}`);
+    const store = getInMemoryEventStore({ contract });
+    const real = await Ingestor.open({ store, contract });
+    let outage = 2;
+    const ingestor = {
+      ingest: (raw: unknown, options?: { allowedChannels?: readonly string[] }) => {
+        if (outage > 0) {
+          outage--;
+          return Promise.reject(new StoreUnavailableError('disk unavailable'));
+        }
+        return real.ingest(raw, options);
+      },
+    };
+    const service = new KafkaIngest({ kafka, ingestor, topics, groupId: `g-${randomUUID()}`, partitions: 1 });
+    await service.start();
+    const producer = kafka.producer();
+    await producer.connect();
+    const event = interaction('C1', { channel: 'web' });
+    await producer.send({ topic: topics.byChannel.web, messages: [{ key: 'C1', value: JSON.stringify(event) }] });
+    await producer.disconnect();
+    await until(() => service.stats.stored === 1, 'the event to be stored after the outage');
+    expect(service.stats.deadLettered).toBe(0);
+    expect((await collect(store.readAll({ types: ['InteractionRecorded'] }))).map((e) => e.eventId)).toEqual([event.eventId]);
     await service.stop();
   }, 120_000);
 });
