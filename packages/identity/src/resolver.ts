@@ -1,5 +1,6 @@
 import type { AnyVersionEventInput, EventInput, Identifier } from '@roc-ledger/events';
 import { derivedUuid } from './derivedIds.ts';
+import { MergeMap } from './mergeMap.ts';
 import { createNormalizer, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
 
 const CUSTOMER_STREAM_PREFIX = 'customer-';
@@ -9,6 +10,8 @@ export interface ResolvedEvent {
   readonly type: string;
   readonly streamId: string;
   readonly globalPosition: number;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
   readonly data: unknown;
 }
 
@@ -34,7 +37,8 @@ const IDENTITY_SOURCE = 'roc-ledger/identity';
 export class IdentityResolver {
   private readonly normalize: Normalizer;
   private readonly links = new Map<string, string>();
-  private readonly mergedInto = new Map<string, string>();
+  /** Merges so far, with their times: histories and projections read a customer's merged streams from it. */
+  readonly merges = new MergeMap();
   private readonly firstSeen = new Map<string, number>();
 
   constructor(config?: NormalizationConfig) {
@@ -43,9 +47,7 @@ export class IdentityResolver {
 
   /** The surviving customer id for any customer id, following merges. */
   canonical(customerId: string): string {
-    let id = customerId;
-    for (let next = this.mergedInto.get(id); next !== undefined; next = this.mergedInto.get(id)) id = next;
-    return id;
+    return this.merges.canonical(customerId);
   }
 
   isKnown(customerId: string): boolean {
@@ -74,7 +76,7 @@ export class IdentityResolver {
       this.links.set(identifierKey(normalized), this.canonical(customerId));
     } else if (event.type === 'CustomersMerged') {
       const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
-      if (this.canonical(survivorId) !== this.canonical(mergedId)) this.mergedInto.set(this.canonical(mergedId), this.canonical(survivorId));
+      this.merges.apply({ survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt });
     }
   }
 

@@ -11,7 +11,7 @@ export interface HistoryOptions {
 
 export interface CustomerHistory {
   readonly customerId: string;
-  /** Every event of the customer's stream, before the cuts. */
+  /** Every event of the customer's streams (its own and those merged into it), before the cuts. */
   readonly total: number;
   /** The events within both cuts, in valid-time order (ties in log order). */
   readonly events: readonly RecordedEvent[];
@@ -21,7 +21,9 @@ export interface CustomerHistory {
 export const customerHistory = async (store: EventStore, resolver: IdentityResolver, ref: CustomerRef, options: HistoryOptions = {}): Promise<CustomerHistory | undefined> => {
   const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
   if (customerId === undefined) return undefined;
-  const { events } = await store.readStream(customerStreamId(customerId));
+  // A merged customer's events stay in the stream they were appended to: read every member's.
+  const streams = await Promise.all(resolver.merges.members(customerId).map((id) => store.readStream(customerStreamId(id))));
+  const events = streams.flatMap((stream) => stream.events);
   const asOf = options.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
   const knownAt = options.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const shown = events

@@ -158,7 +158,7 @@ export class Ingestor {
   private applyStored(result: AppendResult, events: readonly AnyVersionEventInput[]): void {
     result.events.forEach((stored, i) => {
       const event = events[i]!;
-      this.resolver.apply({ type: event.type, streamId: result.streamId, globalPosition: stored.globalPosition, data: event.data });
+      this.resolver.apply({ type: event.type, streamId: result.streamId, globalPosition: stored.globalPosition, occurredAt: event.occurredAt, recordedAt: stored.recordedAt, data: event.data });
     });
   }
 }

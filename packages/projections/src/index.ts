@@ -1,0 +1,13 @@
+export { defineProjection, projectionKey, type Handler, type Handlers, type PartitionBy, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
+export * from './errors.ts';
+export { GLOBAL_PARTITION, customerIdOf } from './fold.ts';
+export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';
+export { loadProjectionModule } from './loadModule.ts';
+export { getSqliteReadModelStore } from './readModel/sqliteReadModelStore.ts';
+export type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ReadModelStore } from './readModel/types.ts';
+export { replayAll, replayCustomer, withinCut, type Cut, type ReplayedPartition } from './replay.ts';
+export { ProjectionRunner, type Progress, type RunnerOptions } from './runner.ts';
+export { ProjectionRuntime, type ProjectionStatusReport, type QueryAnswer, type RuntimeOptions } from './runtime.ts';
+export { stateHash } from './stateHash.ts';
+export { stateJson } from './stateJson.ts';
+export { ProjectionWorker } from './worker.ts';

@@ -1,0 +1,65 @@
+/** One partition's state as stored: the JSON bytes and the latest times among the events folded into it. */
+export interface PartitionRecord {
+  readonly partition: string;
+  /** stateJson of the state: sorted keys, so equal states are equal bytes. */
+  readonly state: string;
+  /** Latest valid time (epoch ms) among the events folded in: an as-of cut at or after it changes nothing. */
+  readonly maxOccurredMs: number;
+  /** Latest transaction time (epoch ms) among them. */
+  readonly maxRecordedMs: number;
+}
+
+export type ProjectionStatus = 'building' | 'live' | 'failed';
+
+export interface ProjectionRow {
+  /** name@version */
+  readonly key: string;
+  readonly name: string;
+  readonly version: number;
+  /** Checkpoint: the last global position folded; everything up to it is in the stored states. */
+  readonly position: number;
+  /** recordedAt of the event at the checkpoint. */
+  readonly recordedAt: string | null;
+  readonly status: ProjectionStatus;
+  /** The version that answers queries for its name. */
+  readonly active: boolean;
+  /** Why it stopped, when status is failed (HandlerFailedError.toJSON()). */
+  readonly error: Record<string, unknown> | null;
+  readonly updatedAt: string;
+}
+
+export interface CommitBatch {
+  readonly upserts: readonly PartitionRecord[];
+  /** Partitions that no longer exist (a merged customer, folded into its survivor). */
+  readonly deletes: readonly string[];
+  readonly position: number;
+  readonly recordedAt: string | null;
+  readonly status?: ProjectionStatus;
+}
+
+/**
+ * Where projections keep their states and checkpoints. A commit is atomic: states and checkpoint
+ * move together, so a crash leaves the states of some checkpoint, never a mix. SQLite by default;
+ * the interface is async so that a networked store (PostgreSQL) can implement it.
+ */
+export interface ReadModelStore {
+  rows(): Promise<ProjectionRow[]>;
+  row(key: string): Promise<ProjectionRow | undefined>;
+  /** Creates the row at position 0 (status building) unless it exists; returns it. */
+  register(key: string, name: string, version: number): Promise<ProjectionRow>;
+  load(key: string, partition: string): Promise<PartitionRecord | undefined>;
+  /** True when the projection has no stored partition at all (a build from scratch need not look any up). */
+  isEmpty(key: string): Promise<boolean>;
+  commit(key: string, batch: CommitBatch): Promise<void>;
+  setStatus(key: string, status: ProjectionStatus, error?: Record<string, unknown> | null): Promise<void>;
+  /** Makes this version the one that answers for its name; the other versions stop answering. */
+  activate(key: string): Promise<void>;
+  /** Removes a version's states and row. */
+  drop(key: string): Promise<void>;
+  /** Every partition of a projection, in partition order. */
+  partitions(key: string): AsyncIterable<PartitionRecord>;
+  /** Analysts' projection modules registered with the service, so a restart loads them again. */
+  modules(): Promise<{ path: string; name: string }[]>;
+  addModule(name: string, path: string): Promise<void>;
+  close(): Promise<void>;
+}

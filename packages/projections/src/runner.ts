@@ -1,0 +1,226 @@
+import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
+import type { EventStore, RecordedEvent, Subscription } from '@roc-ledger/ledger';
+import { HandlerFailedError } from './errors.ts';
+import type { ReadModelStore } from './readModel/types.ts';
+import { ProjectionWorker, type MergeStep } from './worker.ts';
+
+export interface Progress {
+  /** Last position folded by the slowest projection of the runner. */
+  readonly position: number;
+  readonly head: number;
+  readonly eventsPerSecond: number;
+  /** Seconds to reach the head at the current rate; null while the rate is unknown. */
+  readonly etaSeconds: number | null;
+  readonly caughtUp: boolean;
+}
+
+export interface RunnerOptions {
+  /** Commit after this many events have been folded since the last commit. Also commits each time the runner catches up. */
+  readonly commitEvery?: number;
+  /** Events read per page from the store. */
+  readonly pageSize?: number;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Called for each projection that stops on a handler error; the others carry on. */
+  readonly onFailure?: (key: string, error: HandlerFailedError) => void;
+  /** Called once per projection the first time it has folded everything stored. */
+  readonly onCaughtUp?: (key: string) => void;
+}
+
+const MERGED = 'CustomersMerged';
+
+/**
+ * Reads the log once for several projection versions that start from the same checkpoint:
+ * catch-up from there, then live. Commits each projection's states with its checkpoint in one
+ * transaction, every `commitEvery` events and whenever it has caught up.
+ */
+export class ProjectionRunner {
+  private merges = new MergeMap();
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private committing: Promise<void> | undefined;
+  private sinceCommit = 0;
+  private readonly waiters: { position: number; resolve: () => void }[] = [];
+  private readonly announced = new Set<string>();
+  private started = 0;
+  private startPosition = 0;
+  private head = 0;
+  private lastProgress = 0;
+  private stopped = false;
+
+  private readonly store: EventStore;
+  private readonly readModels: ReadModelStore;
+  readonly workers: ProjectionWorker[];
+  private readonly options: RunnerOptions;
+
+  constructor(store: EventStore, readModels: ReadModelStore, workers: ProjectionWorker[], options: RunnerOptions = {}) {
+    this.store = store;
+    this.readModels = readModels;
+    this.workers = workers;
+    this.options = options;
+  }
+
+  /** The customers' merges as of the runner's position: queries resolve customer ids through it. */
+  get mergeMap(): MergeMap {
+    return this.merges;
+  }
+
+  async start(): Promise<void> {
+    for (const worker of this.workers) await worker.open();
+    this.startPosition = Math.min(...this.workers.map((w) => w.position));
+    this.merges = await loadMerges(this.store, this.startPosition);
+    this.head = (await this.store.head()).position;
+    this.started = performance.now();
+    const types = new Set<string>([MERGED]);
+    for (const worker of this.workers) for (const type of worker.definition.consumes) types.add(type);
+    this.subscription = this.store.subscribe({
+      after: this.startPosition,
+      types: [...types],
+      ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
+      onCaughtUp: (position) => {
+        // The loop is parked waiting for appends: commit now, so the states show everything stored.
+        this.committing = this.caughtUp(position).finally(() => (this.committing = undefined));
+      },
+    });
+    this.loop = this.run(this.subscription);
+  }
+
+  /** Resolves once every live projection of the runner has committed up to this position. */
+  waitFor(position: number): Promise<void> {
+    if (this.live().every((w) => w.committedPosition >= position)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+    await this.loop;
+    await this.committing;
+    await this.commitAll();
+  }
+
+  /** Stops folding into one projection version (an older version, replaced). */
+  retire(key: string): void {
+    for (const worker of this.workers) if (worker.key === key) worker.retired = true;
+  }
+
+  private live(): ProjectionWorker[] {
+    return this.workers.filter((w) => !w.failure && !w.retired);
+  }
+
+  private async run(subscription: Subscription): Promise<void> {
+    for await (const event of subscription) {
+      if (this.committing) await this.committing;
+      if (this.stopped) break;
+      await this.fold(event);
+      if (++this.sinceCommit >= (this.options.commitEvery ?? 10_000)) await this.commitAll();
+      this.reportProgress(event.globalPosition, false);
+    }
+  }
+
+  private async fold(event: RecordedEvent): Promise<void> {
+    let step: MergeStep | undefined;
+    if (event.type === MERGED) step = mergeStep(this.merges, event);
+    for (const worker of this.live()) {
+      try {
+        await worker.apply(event, this.merges, step);
+      } catch (error) {
+        if (!(error instanceof HandlerFailedError)) throw error;
+        await this.fail(worker, error);
+      }
+    }
+  }
+
+  /**
+   * Stops one projection at the event that failed: its states are committed as of the event
+   * before (replayed from its last commit), its row records the error. The others carry on.
+   */
+  private async fail(worker: ProjectionWorker, error: HandlerFailedError): Promise<void> {
+    worker.discardPending();
+    const merges = MergeMap.of(this.merges.records(), (r) => r.globalPosition <= worker.committedPosition);
+    const types = [...new Set([...worker.definition.consumes, MERGED])];
+    for await (const event of this.store.readAll({ fromPosition: worker.committedPosition + 1, types })) {
+      if (event.globalPosition >= error.position) break;
+      await worker.apply(event, merges, event.type === MERGED ? mergeStep(merges, event) : undefined);
+    }
+    worker.advanceTo(error.position - 1, null);
+    await worker.commit();
+    worker.failure = error;
+    await this.readModels.setStatus(worker.key, 'failed', error.toJSON());
+    this.options.onFailure?.(worker.key, error);
+  }
+
+  private async caughtUp(position: number): Promise<void> {
+    const head = await this.store.head();
+    this.head = Math.max(position, head.position);
+    for (const worker of this.live()) worker.advanceTo(position, position === head.position ? head.recordedAt : null);
+    await this.commitAll('live');
+    this.reportProgress(position, true);
+    for (const worker of this.live()) {
+      if (!this.announced.has(worker.key)) {
+        this.announced.add(worker.key);
+        this.options.onCaughtUp?.(worker.key);
+      }
+    }
+  }
+
+  private async commitAll(status?: 'live'): Promise<void> {
+    for (const worker of this.live()) {
+      try {
+        await worker.commit(status);
+      } catch (error) {
+        if (!(error instanceof HandlerFailedError)) throw error;
+        await this.fail(worker, error);
+      }
+    }
+    this.sinceCommit = 0;
+    const committed = Math.min(...this.live().map((w) => w.committedPosition));
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.position <= committed || this.live().length === 0) {
+        this.waiters[i]!.resolve();
+        this.waiters.splice(i, 1);
+      }
+    }
+  }
+
+  private reportProgress(position: number, caughtUp: boolean): void {
+    if (!this.options.onProgress) return;
+    const now = performance.now();
+    if (!caughtUp && now - this.lastProgress < 250) return;
+    this.lastProgress = now;
+    if (position > this.head) this.head = position;
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? (position - this.startPosition) / seconds : 0;
+    this.options.onProgress({
+      position,
+      head: this.head,
+      eventsPerSecond: rate,
+      etaSeconds: rate > 0 ? (this.head - position) / rate : null,
+      caughtUp,
+    });
+  }
+}
+
+export const mergeRecordOf = (event: RecordedEvent): MergeRecord => {
+  const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
+  return { survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt };
+};
+
+/** Applies a CustomersMerged event to the map; the step when it joined two customers. */
+export const mergeStep = (merges: MergeMap, event: RecordedEvent): MergeStep | undefined => {
+  const record = mergeRecordOf(event);
+  const survivor = merges.canonical(record.survivorId);
+  const absorbed = merges.canonical(record.mergedId);
+  if (!merges.apply(record)) return undefined;
+  return { survivor, absorbed, members: merges.members(survivor) };
+};
+
+/** The merges recorded up to a position. */
+export const loadMerges = async (store: EventStore, upTo: number): Promise<MergeMap> => {
+  const merges = new MergeMap();
+  if (upTo === 0) return merges;
+  for await (const event of store.readAll({ types: [MERGED] })) {
+    if (event.globalPosition > upTo) break;
+    merges.apply(mergeRecordOf(event));
+  }
+  return merges;
+};

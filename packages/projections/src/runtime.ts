@@ -1,0 +1,189 @@
+import type { EventStore } from '@roc-ledger/ledger';
+import { projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
+import { UnknownProjectionError, UnknownQueryError } from './errors.ts';
+import { replayAll, replayCustomer, type Cut } from './replay.ts';
+import type { ProjectionRow, ReadModelStore } from './readModel/types.ts';
+import { ProjectionRunner, type RunnerOptions } from './runner.ts';
+import { ProjectionWorker } from './worker.ts';
+
+export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
+  readonly store: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly definitions: readonly ProjectionDefinition<any>[];
+  readonly now?: () => Date;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface ProjectionStatusReport extends ProjectionRow {
+  /** Events stored after the checkpoint. */
+  readonly lagEvents: number;
+  /** Transaction time between the checkpoint and the newest stored event, ms (0 when caught up). */
+  readonly lagMs: number;
+  readonly running: boolean;
+}
+
+export interface QueryAnswer {
+  /** name@version that answered. */
+  readonly projection: string;
+  readonly partition: string;
+  /** The valid time the answer is for. */
+  readonly at: string;
+  /** stored: the kept state (proven identical to a replay of the cut); replayed: folded from the log for this cut. */
+  readonly source: 'stored' | 'replayed';
+  /** The projection's checkpoint when it answered. */
+  readonly position: number;
+  readonly result: unknown;
+}
+
+/**
+ * Keeps registered projections current: each version backfills from its checkpoint, then follows
+ * the log. Blue/green: the newest registered version of a name takes over once it has caught up;
+ * until then the version that was answering keeps answering, and after it the older versions
+ * are stopped and their states dropped.
+ */
+export class ProjectionRuntime {
+  private readonly options: RuntimeOptions;
+  private readonly definitions = new Map<string, ProjectionDefinition<any>>();
+  private readonly runners: ProjectionRunner[] = [];
+
+  constructor(options: RuntimeOptions) {
+    this.options = options;
+    for (const definition of options.definitions) this.definitions.set(projectionKey(definition), definition);
+  }
+
+  async start(): Promise<void> {
+    // Versions at the same checkpoint share one reader of the log.
+    const groups = new Map<number, ProjectionDefinition<any>[]>();
+    for (const definition of this.definitions.values()) {
+      const row = await this.options.readModels.register(projectionKey(definition), definition.name, definition.version);
+      groups.set(row.position, [...(groups.get(row.position) ?? []), definition]);
+    }
+    for (const definitions of groups.values()) await this.startRunner(definitions);
+  }
+
+  /** Registers a projection while running (an analyst's module): it backfills on its own reader, then follows. */
+  async add(definition: ProjectionDefinition<any>): Promise<void> {
+    const key = projectionKey(definition);
+    if (this.definitions.has(key)) return;
+    this.definitions.set(key, definition);
+    await this.startRunner([definition]);
+  }
+
+  /** Resolves once every running projection has committed up to this position. */
+  async waitFor(position: number): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.waitFor(position)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  async status(): Promise<ProjectionStatusReport[]> {
+    const head = await this.options.store.head();
+    const headMs = head.recordedAt ? Date.parse(head.recordedAt) : 0;
+    const running = new Set(this.runners.flatMap((r) => r.workers.filter((w) => !w.failure && !w.retired).map((w) => w.key)));
+    return (await this.options.readModels.rows()).map((row) => ({
+      ...row,
+      lagEvents: Math.max(0, head.position - row.position),
+      lagMs: row.position >= head.position || !row.recordedAt ? 0 : Math.max(0, headMs - Date.parse(row.recordedAt)),
+      running: running.has(row.key),
+    }));
+  }
+
+  /** The definition that answers for a name: the active version if registered, else the newest registered one. */
+  async answering(name: string): Promise<{ definition: ProjectionDefinition<any>; row: ProjectionRow }> {
+    const rows = (await this.options.readModels.rows()).filter((row) => row.name === name && this.definitions.has(row.key));
+    const row = rows.find((r) => r.active) ?? rows.sort((a, b) => b.version - a.version)[0];
+    if (!row) throw new UnknownProjectionError(name, [...new Set([...this.definitions.values()].map((d) => d.name))]);
+    return { definition: this.definitions.get(row.key)!, row };
+  }
+
+  /**
+   * A projection's query for one partition (a customer id for per-customer projections), as of
+   * a valid time and as known at a transaction time. The stored state answers when it is proven
+   * identical to replaying the cut; otherwise the cut is replayed from the log.
+   */
+  async query(name: string, partition: string, options: Cut & { query?: string } = {}): Promise<QueryAnswer | undefined> {
+    const { definition, row } = await this.answering(name);
+    const queryName = options.query ?? 'state';
+    const queries: Record<string, Query<any>> = { state: (state: unknown) => state, ...definition.queries };
+    const query = queries[queryName];
+    if (!query) throw new UnknownQueryError(row.key, queryName, Object.keys(queries));
+    const cut: Cut = { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.knownAt ? { knownAt: options.knownAt } : {}) };
+    const byCustomer = (definition.partitionBy ?? 'customer') === 'customer';
+    const merges = this.runnerOf(row.key)?.mergeMap;
+    const key = byCustomer && merges ? merges.canonical(partition) : partition;
+
+    let state: unknown;
+    let source: QueryAnswer['source'] = 'stored';
+    const stored = await this.options.readModels.load(row.key, key);
+    if (stored && (await this.storedAnswersFor(row, stored, cut))) {
+      state = JSON.parse(stored.state);
+    } else if (byCustomer && merges) {
+      const replayed = await replayCustomer(this.options.store, definition, merges, partition, cut);
+      if (!replayed) return undefined;
+      state = replayed.state;
+      source = 'replayed';
+    } else {
+      const { readModels } = await replayAll(this.options.store, definition, cut);
+      const found = await readModels.load(projectionKey(definition), partition);
+      await readModels.close();
+      if (!found) return undefined;
+      state = JSON.parse(found.state);
+      source = 'replayed';
+    }
+    const at = options.asOf ?? (this.options.now ?? (() => new Date()))();
+    const context: QueryContext = { at, partition: key };
+    return { projection: row.key, partition: key, at: at.toISOString(), source, position: row.position, result: query(state as never, context) };
+  }
+
+  private runnerOf(key: string): ProjectionRunner | undefined {
+    return this.runners.find((runner) => runner.workers.some((w) => w.key === key));
+  }
+
+  /**
+   * The stored state equals a replay of the cut when every event folded into it is inside the
+   * cut and no event after the checkpoint is: recordedAt never decreases along the log, so one
+   * look at the event after the checkpoint settles the second part.
+   */
+  private async storedAnswersFor(row: ProjectionRow, stored: { maxOccurredMs: number; maxRecordedMs: number }, cut: Cut): Promise<boolean> {
+    if (!cut.asOf && !cut.knownAt) return true;
+    if (cut.asOf && stored.maxOccurredMs > cut.asOf.getTime()) return false;
+    if (cut.knownAt && stored.maxRecordedMs > cut.knownAt.getTime()) return false;
+    for await (const next of this.options.store.readAll({ fromPosition: row.position + 1, maxCount: 1 })) {
+      return cut.knownAt !== undefined && Date.parse(next.recordedAt) > cut.knownAt.getTime();
+    }
+    return true;
+  }
+
+  private async startRunner(definitions: ProjectionDefinition<any>[]): Promise<void> {
+    const workers = definitions.map((definition) => new ProjectionWorker(definition, this.options.store, this.options.readModels));
+    const runner = new ProjectionRunner(this.options.store, this.options.readModels, workers, {
+      ...this.options,
+      onCaughtUp: (key) => void this.promote(key).catch((error) => this.options.log?.('promotion failed', { key, error: String(error) })),
+      onFailure: (key, error) => {
+        this.options.log?.(error.message, error.toJSON());
+        this.options.onFailure?.(key, error);
+      },
+    });
+    this.runners.push(runner);
+    await runner.start();
+  }
+
+  /** Blue/green: a caught-up version takes over its name if it is the newest registered one. */
+  private async promote(key: string): Promise<void> {
+    const definition = this.definitions.get(key)!;
+    const newest = Math.max(...[...this.definitions.values()].filter((d) => d.name === definition.name).map((d) => d.version));
+    if (definition.version !== newest) return;
+    const rows = await this.options.readModels.rows();
+    if (rows.find((row) => row.key === key)?.active) return;
+    await this.options.readModels.activate(key);
+    this.options.log?.('projection version now answers', { key });
+    for (const row of rows) {
+      if (row.name !== definition.name || row.key === key) continue;
+      this.runnerOf(row.key)?.retire(row.key);
+      this.definitions.delete(row.key);
+      await this.options.readModels.drop(row.key);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import type { MergeMap } from '@roc-ledger/identity';
+import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
+import { projectionKey, type ProjectionDefinition } from './definition.ts';
+import { HandlerFailedError } from './errors.ts';
+import { applyEvent, finishWorking, foldAll, handlerFor, partitionOf, startWorking, type Working } from './fold.ts';
+import type { PartitionRecord, ReadModelStore } from './readModel/types.ts';
+import { stateJson } from './stateJson.ts';
+
+interface Committed<S> {
+  readonly state: S;
+  readonly maxOccurredMs: number;
+  readonly maxRecordedMs: number;
+}
+
+/** A merge being applied: the survivor and the id it absorbs, as canonical ids before the merge. */
+export interface MergeStep {
+  readonly survivor: string;
+  readonly absorbed: string;
+  /** Every member of the survivor after the merge. */
+  readonly members: readonly string[];
+}
+
+export interface WorkerOptions {
+  /** After a commit, the cache of committed states is emptied once it holds more partitions than this. */
+  readonly maxCachedPartitions?: number;
+  /** Only events it accepts are folded (a cut by valid or transaction time); the others are passed over. */
+  readonly keep?: (event: RecordedEvent) => boolean;
+}
+
+/**
+ * One projection version inside a runner: folds events into the states of their partitions and
+ * commits states with the checkpoint in one transaction. Between commits the changed states are
+ * open immer drafts; a commit finishes them, writes their JSON, and keeps them as a cache.
+ */
+export class ProjectionWorker<S = unknown> {
+  readonly key: string;
+  /** Last position folded in memory. */
+  position = 0;
+  /** Last position committed: what the stored states reflect. */
+  committedPosition = 0;
+  private committedRecordedAt: string | null = null;
+  private lastRecordedAt: string | null = null;
+  failure: HandlerFailedError | undefined;
+  /** Replaced by a newer version: folds nothing more. */
+  retired = false;
+  private readonly cache = new Map<string, Committed<S>>();
+  private readonly pending = new Map<string, Working<S>>();
+  private readonly deletes = new Set<string>();
+  private storeEmpty = false;
+
+  readonly definition: ProjectionDefinition<S>;
+  private readonly store: EventStore;
+  private readonly readModels: ReadModelStore;
+  private readonly options: WorkerOptions;
+
+  constructor(definition: ProjectionDefinition<S>, store: EventStore, readModels: ReadModelStore, options: WorkerOptions = {}) {
+    this.definition = definition;
+    this.store = store;
+    this.readModels = readModels;
+    this.options = options;
+    this.key = projectionKey(definition);
+  }
+
+  get consumesMerges(): boolean {
+    return (this.definition.partitionBy ?? 'customer') === 'customer';
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  async open(): Promise<void> {
+    const row = await this.readModels.register(this.key, this.definition.name, this.definition.version);
+    this.position = this.committedPosition = row.position;
+    this.committedRecordedAt = this.lastRecordedAt = row.recordedAt;
+    this.storeEmpty = await this.readModels.isEmpty(this.key);
+    this.failure = undefined;
+  }
+
+  /** Folds one event; `merge` when it is a CustomersMerged that joins two customers. Throws HandlerFailedError. */
+  async apply(event: RecordedEvent, merges: MergeMap, merge?: MergeStep): Promise<void> {
+    if (event.globalPosition <= this.position) return;
+    if (this.options.keep && !this.options.keep(event)) {
+      // Outside the cut: passed over, like an event of a type the projection does not read.
+    } else if (merge && this.consumesMerges) {
+      await this.refold(merge, event);
+    } else if (handlerFor(this.definition, event.type)) {
+      const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
+      if (partition !== undefined) applyEvent(this.definition, this.key, await this.working(partition), event);
+    }
+    this.position = event.globalPosition;
+    this.lastRecordedAt = event.recordedAt;
+  }
+
+  /** Nothing more to fold up to this position (the log was read to it). */
+  advanceTo(position: number, recordedAt: string | null): void {
+    if (position > this.position) {
+      this.position = position;
+      if (recordedAt) this.lastRecordedAt = recordedAt;
+    }
+  }
+
+  /** Commits the changed states with the checkpoint, atomically. */
+  async commit(status?: 'live' | 'building'): Promise<void> {
+    if (this.position === this.committedPosition && this.pending.size === 0 && this.deletes.size === 0 && !status) return;
+    const upserts: PartitionRecord[] = [];
+    const finished: [string, Committed<S>][] = [];
+    for (const [partition, working] of this.pending) {
+      const state = finishWorking(working);
+      let json: string;
+      try {
+        json = stateJson(state);
+      } catch (cause) {
+        throw new HandlerFailedError(this.key, { eventId: '(state)', type: '(state)', globalPosition: this.position }, new Error(`partition ${partition}: ${(cause as Error).message}`));
+      }
+      upserts.push({ partition, state: json, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs });
+      finished.push([partition, { state, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs }]);
+    }
+    await this.readModels.commit(this.key, {
+      upserts,
+      deletes: [...this.deletes],
+      position: this.position,
+      recordedAt: this.lastRecordedAt,
+      ...(status ? { status } : {}),
+    });
+    this.pending.clear();
+    this.deletes.clear();
+    this.committedPosition = this.position;
+    this.committedRecordedAt = this.lastRecordedAt;
+    if (this.cache.size + finished.length > (this.options.maxCachedPartitions ?? 200_000)) {
+      this.cache.clear();
+      this.storeEmpty = false;
+    }
+    for (const [partition, committed] of finished) this.cache.set(partition, committed);
+  }
+
+  /** Drops everything folded since the last commit (after a failure). */
+  discardPending(): void {
+    this.pending.clear();
+    this.deletes.clear();
+    this.position = this.committedPosition;
+    this.lastRecordedAt = this.committedRecordedAt;
+  }
+
+  private async working(partition: string): Promise<Working<S>> {
+    let working = this.pending.get(partition);
+    if (working) return working;
+    let base = this.cache.get(partition);
+    if (!base && !this.storeEmpty) {
+      const stored = await this.readModels.load(this.key, partition);
+      if (stored) base = { state: JSON.parse(stored.state) as S, maxOccurredMs: stored.maxOccurredMs, maxRecordedMs: stored.maxRecordedMs };
+    }
+    working = base ? startWorking(base.state, base.maxOccurredMs, base.maxRecordedMs) : startWorking(this.definition.initialState);
+    this.pending.set(partition, working);
+    return working;
+  }
+
+  /**
+   * A merge: the survivor's state becomes the fold of every member's events up to and including
+   * the merge, in log order, exactly as if they had been one customer all along. The absorbed
+   * customer's state goes.
+   */
+  private async refold(merge: MergeStep, mergeEvent: RecordedEvent): Promise<void> {
+    const position = mergeEvent.globalPosition;
+    const streams = await Promise.all(merge.members.map((id) => this.store.readStream(customerStreamId(id))));
+    const events = streams
+      .flatMap((stream) => stream.events)
+      .filter((event) => event.globalPosition <= position && handlerFor(this.definition, event.type) !== undefined && (this.options.keep?.(event) ?? true))
+      .sort((a, b) => a.globalPosition - b.globalPosition);
+    const folded = foldAll(this.definition, this.key, events);
+    // The merge event belongs to the partition's history even when no handler reads it.
+    folded.maxOccurredMs = Math.max(folded.maxOccurredMs, Date.parse(mergeEvent.occurredAt));
+    folded.maxRecordedMs = Math.max(folded.maxRecordedMs, Date.parse(mergeEvent.recordedAt));
+    this.pending.set(merge.survivor, folded);
+    this.pending.delete(merge.absorbed);
+    this.cache.delete(merge.absorbed);
+    this.deletes.add(merge.absorbed);
+    this.deletes.delete(merge.survivor);
+  }
+}

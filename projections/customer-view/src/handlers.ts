@@ -1,0 +1,135 @@
+import type { Draft } from 'immer';
+import type { Handlers } from '@roc-ledger/projections';
+import type { RecordedEvent } from '@roc-ledger/ledger';
+import type { CustomerViewState, PromiseLedger } from './state.ts';
+
+type View = Draft<CustomerViewState>;
+const DAY_MS = 86_400_000;
+export const OFFER_WINDOW_DAYS = 90;
+
+const ms = (iso: string) => Date.parse(iso);
+/** Valid-time order: a late event older than what is known does not overwrite it. */
+const isNewer = (at: string, than: string | undefined | null) => !than || ms(at) >= ms(than);
+
+/** Every event: first and last seen, and the channel it came through (the ledger's own 'system' events are not contact). */
+const touch = (view: View, event: RecordedEvent): void => {
+  if (!view.firstSeen || ms(event.occurredAt) < ms(view.firstSeen)) view.firstSeen = event.occurredAt;
+  if (!view.lastSeen || ms(event.occurredAt) > ms(view.lastSeen)) view.lastSeen = event.occurredAt;
+  if (event.channel === 'system') return;
+  const channel = (view.channels[event.channel] ??= { events: 0, lastContactAt: event.occurredAt });
+  channel.events += 1;
+  if (isNewer(event.occurredAt, channel.lastContactAt)) channel.lastContactAt = event.occurredAt;
+};
+
+const close = (ledger: Draft<PromiseLedger>, id: string, at: string): void => {
+  const promise = ledger.open[id];
+  if (!promise) return; // closed without an opening we know of: nothing to settle
+  ledger.closed += 1;
+  if (ms(at) > ms(promise.dueBy)) ledger.closedLate += 1;
+  delete ledger.open[id];
+};
+
+const logOffer = (view: View, offerId: string, outcome: 'presented' | 'accepted' | 'declined', at: string): void => {
+  view.offerLog.push({ offerId, outcome, at });
+  const latest = Math.max(...view.offerLog.map((o) => ms(o.at)));
+  const horizon = latest - OFFER_WINDOW_DAYS * DAY_MS;
+  if (view.offerLog.some((o) => ms(o.at) < horizon)) view.offerLog = view.offerLog.filter((o) => ms(o.at) >= horizon);
+};
+
+export const customerViewHandlers: Handlers<CustomerViewState> = {
+  CustomerRegistered: (view, event) => {
+    touch(view, event);
+    if (!view.registeredAt || ms(event.occurredAt) < ms(view.registeredAt)) {
+      view.registeredAt = event.occurredAt;
+      view.origin = event.data.origin;
+    }
+  },
+  IdentifierLinked: (view, event) => {
+    touch(view, event);
+    const { kind, value } = event.data.identifier;
+    const known = view.identifiers.find((i) => i.kind === kind && i.value === value);
+    if (known) known.verified ||= event.data.verified;
+    else view.identifiers.push({ kind, value, verified: event.data.verified, linkedAt: event.occurredAt });
+  },
+  CustomersMerged: (view, event) => {
+    touch(view, event);
+    if (!view.mergedIds.includes(event.data.mergedId)) view.mergedIds.push(event.data.mergedId);
+  },
+  ProfileUpdated: (view, event) => {
+    touch(view, event);
+    if (!isNewer(event.occurredAt, view.profile.updatedAt)) return;
+    Object.assign(view.profile, event.data, { updatedAt: event.occurredAt });
+  },
+  ConsentGranted: (view, event) => {
+    touch(view, event);
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { granted: true, at: event.occurredAt };
+  },
+  ConsentWithdrawn: (view, event) => {
+    touch(view, event);
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { granted: false, at: event.occurredAt };
+  },
+  ContactPreferenceSet: (view, event) => {
+    touch(view, event);
+    const { medium, optedIn, maxPerMonth } = event.data;
+    if (!isNewer(event.occurredAt, view.contactPreferences[medium]?.at)) return;
+    view.contactPreferences[medium] = { optedIn, ...(maxPerMonth === undefined ? {} : { maxPerMonth }), at: event.occurredAt };
+  },
+  InteractionRecorded: (view, event) => touch(view, event),
+  CostToServeRecorded: (view, event) => touch(view, event),
+  PurchaseMade: (view, event) => {
+    touch(view, event);
+    view.purchases.count += 1;
+    view.purchases.minor += event.data.amount.minor;
+    if (isNewer(event.occurredAt, view.purchases.lastAt)) view.purchases.lastAt = event.occurredAt;
+  },
+  RefundIssued: (view, event) => {
+    touch(view, event);
+    view.refunds.count += 1;
+    view.refunds.minor += event.data.amount.minor;
+  },
+  EnquiryOpened: (view, event) => {
+    touch(view, event);
+    view.enquiries.open[event.data.enquiryId] = { topic: event.data.topic, openedAt: event.occurredAt, dueBy: event.data.dueBy };
+  },
+  EnquiryFulfilled: (view, event) => {
+    touch(view, event);
+    close(view.enquiries, event.data.enquiryId, event.occurredAt);
+  },
+  ComplaintOpened: (view, event) => {
+    touch(view, event);
+    view.complaints.open[event.data.complaintId] = { topic: event.data.category, openedAt: event.occurredAt, dueBy: event.data.dueBy };
+  },
+  ComplaintResolved: (view, event) => {
+    touch(view, event);
+    close(view.complaints, event.data.complaintId, event.occurredAt);
+  },
+  OfferPresented: (view, event) => {
+    touch(view, event);
+    logOffer(view, event.data.offerId, 'presented', event.occurredAt);
+  },
+  OfferAccepted: (view, event) => {
+    touch(view, event);
+    logOffer(view, event.data.offerId, 'accepted', event.occurredAt);
+  },
+  OfferDeclined: (view, event) => {
+    touch(view, event);
+    logOffer(view, event.data.offerId, 'declined', event.occurredAt);
+  },
+  SentimentRecorded: (view, event) => {
+    touch(view, event);
+    if (isNewer(event.occurredAt, view.sentiment?.at)) view.sentiment = { score: event.data.score, agentId: event.data.agentId, at: event.occurredAt };
+  },
+  IdeaSubmitted: (view, event) => {
+    touch(view, event);
+    view.ideas.submitted += 1;
+  },
+  IdeaVoted: (view, event) => {
+    touch(view, event);
+    if (event.data.vote === 'up') view.ideas.votesUp += 1;
+    else view.ideas.votesDown += 1;
+  },
+  CustomerDefected: (view, event) => {
+    touch(view, event);
+    if (isNewer(event.occurredAt, view.defected?.at)) view.defected = { reason: event.data.reason, at: event.occurredAt };
+  },
+};

@@ -1,0 +1,87 @@
+import type { Draft } from 'immer';
+import type { RecordedEvent } from '@roc-ledger/ledger';
+import type { Handlers } from '@roc-ledger/projections';
+import type { TrustRules } from './rules.ts';
+import type { TrustState } from './state.ts';
+
+type Trust = Draft<TrustState>;
+const DAY_MS = 86_400_000;
+const ms = (iso: string) => Date.parse(iso);
+
+const add = (trust: Trust, event: RecordedEvent, rule: string, effect: number): void => {
+  if (effect !== 0) trust.contributions.push({ eventId: event.eventId, type: event.type, at: event.occurredAt, rule, effect });
+};
+
+/** The firm reached out: silence is measured from the latest such contact (valid time). */
+const firmContact = (trust: Trust, event: RecordedEvent): void => {
+  if (!trust.lastFirmContactAt || ms(event.occurredAt) > ms(trust.lastFirmContactAt)) {
+    trust.lastFirmContactAt = event.occurredAt;
+    trust.lastFirmContactEventId = event.eventId;
+  }
+};
+
+const settle = (trust: Trust, rules: TrustRules, event: RecordedEvent, id: string): void => {
+  const promise = trust.openPromises[id];
+  if (!promise) return;
+  delete trust.openPromises[id];
+  const kept = ms(event.occurredAt) <= ms(promise.dueBy);
+  const effect = promise.kind === 'enquiry' ? (kept ? rules.promises.enquiryKept : rules.promises.enquiryBroken) : kept ? rules.promises.complaintKept : rules.promises.complaintBroken;
+  add(trust, event, `${promise.kind}-${kept ? 'kept' : 'broken'}`, effect);
+  firmContact(trust, event);
+};
+
+export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
+  CustomerRegistered: (trust, event) => {
+    // Silence counts from when the customer became known, until the firm first reaches out.
+    if (!trust.lastFirmContactAt) {
+      trust.lastFirmContactAt = event.occurredAt;
+      trust.lastFirmContactEventId = event.eventId;
+    }
+  },
+  EnquiryOpened: (trust, event) => {
+    trust.openPromises[`enquiry:${event.data.enquiryId}`] = { kind: 'enquiry', dueBy: event.data.dueBy, eventId: event.eventId, type: event.type, at: event.occurredAt };
+  },
+  EnquiryFulfilled: (trust, event) => settle(trust, rules, event, `enquiry:${event.data.enquiryId}`),
+  ComplaintOpened: (trust, event) => {
+    trust.openPromises[`complaint:${event.data.complaintId}`] = { kind: 'complaint', dueBy: event.data.dueBy, eventId: event.eventId, type: event.type, at: event.occurredAt };
+    add(trust, event, `complaint-${event.data.severity}`, rules.complaintOpened[event.data.severity]);
+  },
+  ComplaintResolved: (trust, event) => settle(trust, rules, event, `complaint:${event.data.complaintId}`),
+  OfferPresented: (trust, event) => {
+    firmContact(trust, event);
+    const at = ms(event.occurredAt);
+    const from = at - rules.offers.windowDays * DAY_MS;
+    trust.recentOffers.push(event.occurredAt);
+    trust.recentOffers = trust.recentOffers.filter((t) => ms(t) > from - rules.offers.windowDays * DAY_MS);
+    const inWindow = trust.recentOffers.filter((t) => ms(t) > from && ms(t) <= at).length;
+    if (inWindow > rules.offers.maxInWindow) add(trust, event, 'bombardment', rules.offers.bombardment);
+    if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { expiresAt: event.data.expiresAt, eventId: event.eventId, at: event.occurredAt };
+  },
+  OfferAccepted: (trust, event) => {
+    delete trust.unansweredOffers[event.data.offerId];
+    add(trust, event, 'offer-accepted', rules.offers.accepted);
+  },
+  OfferDeclined: (trust, event) => {
+    delete trust.unansweredOffers[event.data.offerId];
+    const tooMany = event.data.reason === 'too-many-offers';
+    add(trust, event, tooMany ? 'offer-declined-too-many' : 'offer-declined', tooMany ? rules.offers.declinedAsTooMany : rules.offers.declined);
+  },
+  ProfileUpdated: (trust, event) => add(trust, event, 'data-shared', rules.data.profileShared),
+  IdentifierLinked: (trust, event) => {
+    if (event.data.verified) add(trust, event, 'identifier-verified', rules.data.identifierVerified);
+  },
+  ConsentGranted: (trust, event) => add(trust, event, 'consent-granted', rules.data.consentGranted),
+  ConsentWithdrawn: (trust, event) => add(trust, event, 'consent-withdrawn', rules.data.consentWithdrawn),
+  ContactPreferenceSet: (trust, event) => {
+    if (!event.data.optedIn) add(trust, event, 'opted-out', rules.data.optedOut);
+  },
+  SentimentRecorded: (trust, event) => add(trust, event, 'sentiment', event.data.score * rules.sentimentPerStep),
+  RefundIssued: (trust, event) => add(trust, event, 'refund', rules.refund),
+  IdeaSubmitted: (trust, event) => add(trust, event, 'idea-submitted', rules.voice.ideaSubmitted),
+  IdeaVoted: (trust, event) => add(trust, event, 'idea-voted', rules.voice.ideaVoted),
+  InteractionRecorded: (trust, event) => {
+    if (event.data.initiatedBy === 'firm') firmContact(trust, event);
+    else add(trust, event, 'customer-contact', rules.customerContact);
+  },
+  CustomerDefected: (trust, event) => add(trust, event, 'defected', rules.defected),
+});

@@ -1,0 +1,44 @@
+import { defineProjection } from '@roc-ledger/projections';
+import { trustHandlers } from './handlers.ts';
+import { TRUST_RULES_V1, type TrustRules } from './rules.ts';
+import { scoreAt } from './score.ts';
+import { initialTrustState, type TrustState } from './state.ts';
+
+export { TRUST_RULES_V1, type TrustRules } from './rules.ts';
+export type { ScoredContribution, TrustScore } from './score.ts';
+export type { TrustState } from './state.ts';
+
+/** The trust-score projection for a rules configuration; its version is the rules' version. */
+export const trustScoreProjection = (rules: TrustRules = TRUST_RULES_V1) =>
+  defineProjection<TrustState>({
+    name: 'trust-score',
+    version: rules.version,
+    description: 'Explainable trust, 0 to 100 per customer: every point traced to an event and a rule.',
+    consumes: [
+      'CustomerRegistered',
+      'EnquiryOpened',
+      'EnquiryFulfilled',
+      'ComplaintOpened',
+      'ComplaintResolved',
+      'OfferPresented',
+      'OfferAccepted',
+      'OfferDeclined',
+      'ProfileUpdated',
+      'IdentifierLinked',
+      'ConsentGranted',
+      'ConsentWithdrawn',
+      'ContactPreferenceSet',
+      'SentimentRecorded',
+      'RefundIssued',
+      'IdeaSubmitted',
+      'IdeaVoted',
+      'InteractionRecorded',
+      'CustomerDefected',
+    ],
+    initialState: initialTrustState,
+    handlers: trustHandlers(rules),
+    queries: { score: scoreAt(rules) },
+  });
+
+export const trustScore = trustScoreProjection();
+export default trustScore;
