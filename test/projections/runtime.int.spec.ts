@@ -34,13 +34,13 @@ const build = async (definitions: ProjectionDefinition<any>[], options: { commit
 
 describe('the projection runtime', () => {
   it('rebuilds byte-identical states twice and with other commit sizes, and agrees with a replay of the log', async () => {
-    const hashes = [];
+    const hashes: { hash: string; partitions: number }[][] = [];
     for (const commitEvery of [10_000, 10_000, 7, 1]) {
       const { runtime, readModels } = await build([customerView, trustScore], { commitEvery });
       hashes.push([await stateHash(readModels, 'customer-view@1'), await stateHash(readModels, 'trust-score@1')]);
       await runtime.stop();
     }
-    expect(hashes[0]![0].partitions).toBeGreaterThan(50);
+    expect(hashes[0]![0]!.partitions).toBeGreaterThan(50);
     for (const h of hashes.slice(1)) expect(h).toEqual(hashes[0]);
     const replayed = await replayAll(store, customerView);
     expect(await stateHash(replayed.readModels, 'customer-view@1')).toEqual(hashes[0]![0]);
