@@ -7,6 +7,7 @@ export const CliErrorCode = {
   customerNotFound: 'CLI_ERR_CUSTOMER_NOT_FOUND',
   invalidConfig: 'CLI_ERR_INVALID_CONFIG',
   invalidScope: 'CLI_ERR_INVALID_KEY_REQUEST',
+  invalidOutput: 'CLI_ERR_INVALID_OUTPUT',
 } as const;
 
 export class CliError extends RocLedgerError {}

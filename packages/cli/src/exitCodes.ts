@@ -7,5 +7,7 @@ export const ExitCode = {
   integrityFailed: 4,
   storeError: 5,
   notFound: 6,
+  /** project diff: the two projections' states differ. */
+  differs: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

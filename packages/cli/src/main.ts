@@ -4,6 +4,7 @@ import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts
 import { historyCommand } from './commands/historyCommand.ts';
 import { importCommand } from './commands/importCommand.ts';
 import { keysCreateCommand } from './commands/keysCommand.ts';
+import { projectAddCommand, projectDiffCommand, projectRunCommand, projectStatusCommand } from './commands/projectCommands.ts';
 import { serveCommand } from './commands/serveCommand.ts';
 import { digestCommand, verifyCommand } from './commands/integrityCommands.ts';
 import { summaryCommand } from './commands/summary.ts';
@@ -102,6 +103,36 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--name <name>', 'what the key is for')
     .requiredOption('--scope <scope...>', 'ingest:<channel>, read, audit, admin')
     .action(run((opts) => keysCreateCommand(opts)));
+
+  const project = program.command('project').description("projections: run an analyst's module over all history, compare versions, register with the service");
+  project
+    .command('run')
+    .description('fold a projection (a module path, or customer-view / trust-score) over all history, with progress, and write its result')
+    .argument('<module>', 'path to a .ts/.js module exporting a projection definition, or a built-in name')
+    .option('--as-of <date>', 'only events that happened by then (valid time)')
+    .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
+    .option('--out <file>', 'write .json, .csv or .ndjson (by extension); default NDJSON to standard output')
+    .action(run((module: string, opts) => projectRunCommand(module, opts)));
+  project
+    .command('diff')
+    .description('fold two projections (two versions) over the same history and compare their states; exit 7 when they differ')
+    .argument('<a>', 'module path or built-in name')
+    .argument('<b>', 'module path or built-in name')
+    .option('--limit <n>', 'differences to show', positiveInt('--limit'), 10)
+    .option('--json', 'print the comparison as JSON')
+    .action(run((a: string, b: string, opts) => projectDiffCommand(a, b, opts)));
+  project
+    .command('add')
+    .description('register a module with the running service: it backfills, then keeps up with new events (admin scope)')
+    .argument('<module>', 'path to the module, readable by the service')
+    .option('--url <url>', 'the service', 'http://127.0.0.1:8080')
+    .option('--api-key <key>', 'an admin key (default: $ROC_LEDGER_API_KEY)')
+    .action(run((module: string, opts) => projectAddCommand(module, opts)));
+  project
+    .command('status')
+    .description("each projection version's status, checkpoint and lag behind the log")
+    .option('--json', 'print as JSON')
+    .action(run((opts) => projectStatusCommand(opts)));
 
   const demo = program.command('demo').description('deterministic simulated customer histories');
   const demoFlags = (cmd: Command) =>

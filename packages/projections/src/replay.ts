@@ -53,7 +53,7 @@ export const replayAll = async <S>(
   store: EventStore,
   definition: ProjectionDefinition<S>,
   cut: Cut = {},
-  options: { readModels?: ReadModelStore; onEvent?: (event: RecordedEvent) => void; commitEvery?: number } = {},
+  options: { readModels?: ReadModelStore; onEvent?: (event: RecordedEvent) => void; commitEvery?: number; /** Last position to read (default: the head when it starts). */ upTo?: number } = {},
 ): Promise<{ readModels: ReadModelStore; key: string; position: number }> => {
   const keep = withinCut(cut);
   const readModels = options.readModels ?? getSqliteReadModelStore(':memory:');
@@ -63,13 +63,15 @@ export const replayAll = async <S>(
   const commitEvery = options.commitEvery ?? 50_000;
   let folded = 0;
   const types = [...new Set([...definition.consumes, 'CustomersMerged'])];
+  const upTo = options.upTo ?? (await store.head()).position;
   for await (const event of store.readAll({ types, fromPosition: worker.position + 1 })) {
+    if (event.globalPosition > upTo) break;
     options.onEvent?.(event);
     const step = event.type === 'CustomersMerged' && keep(event) ? mergeStep(merges, event) : undefined;
     await worker.apply(event, merges, step);
     if (++folded % commitEvery === 0) await worker.commit();
   }
-  worker.advanceTo((await store.head()).position, null);
+  worker.advanceTo(upTo, null);
   await worker.commit();
   return { readModels, key: worker.key, position: worker.committedPosition };
 };

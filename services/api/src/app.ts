@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
 import type { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
+import type { ProjectionRuntime, ReadModelStore } from '@roc-ledger/projections';
 import type { ApiKeyRing } from './auth/apiKeys.ts';
 import { ApiErrorCode, HttpError } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
@@ -15,6 +16,7 @@ import { problemsPlugin, sendProblem } from './plugins/problems.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { batchBodySchema, eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { projectionRoutes } from './routes/projections.ts';
 
 export interface ApiLimits {
   /** Largest accepted request body, bytes. */
@@ -39,6 +41,8 @@ export interface ApiOptions {
   readonly contract: Contract;
   readonly ingestor: Ingestor;
   readonly keys: ApiKeyRing;
+  /** Projections kept current in-process: their query routes are served when given. */
+  readonly projections?: { readonly runtime: ProjectionRuntime; readonly readModels: ReadModelStore };
   readonly limits?: Partial<ApiLimits>;
   /** pino options, or false for no logs. Authorization headers are always redacted. */
   readonly logger?: FastifyServerOptions['logger'];
@@ -138,7 +142,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'roc-ledger', version: options.version ?? '0.1.0', description: 'Publish customer-interaction events; query customer histories.' },
+      info: { title: 'roc-ledger', version: options.version ?? '0.1.0', description: 'Publish customer-interaction events; query customer histories, the single customer view, trust scores and any projection.' },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
@@ -154,6 +158,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   app.get('/openapi.json', { schema: { hide: true } as never }, async () => app.swagger());
   eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
+  if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 
   await app.ready();

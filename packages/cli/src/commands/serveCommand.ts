@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKeyRing, buildApp, loadApiKeys } from '@roc-ledger/api';
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
+import { loadProjectionModule, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
 import { ExitCode } from '../exitCodes.ts';
+import { BUILT_IN_PROJECTIONS, openReadModels } from '../projections.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 
 export interface ServeOptions {
@@ -37,13 +39,35 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const ledger = openLedger(options.dataDir);
   const ingestor = await openIngestor(ledger);
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));
+  const readModels = openReadModels(ledger.dataDir);
+  const definitions: ProjectionDefinition<any>[] = [...BUILT_IN_PROJECTIONS];
+  const moduleFailures: string[] = [];
+  for (const { path } of await readModels.modules()) {
+    // An analyst's module that no longer loads is reported, and the service runs without it.
+    await loadProjectionModule(path).then((d) => void definitions.push(d), (error: Error) => void moduleFailures.push(error.message));
+  }
+  let lastProgressLog = 0;
+  const runtime: ProjectionRuntime = new ProjectionRuntime({
+    store: ledger.store,
+    readModels,
+    definitions,
+    log: (message, fields) => app.log.info(fields ?? {}, message),
+    onProgress: (p) => {
+      if (p.caughtUp || Date.now() - lastProgressLog < 5000) return;
+      lastProgressLog = Date.now();
+      app.log.info({ position: p.position, head: p.head, eventsPerSecond: Math.round(p.eventsPerSecond), etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds) }, 'projections backfilling');
+    },
+  });
   const app = await buildApp({
     store: ledger.store,
     contract: ledger.contract,
     ingestor,
     keys,
+    projections: { runtime, readModels },
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
   });
+  for (const failure of moduleFailures) app.log.error(failure);
+  await runtime.start();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
   process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
@@ -65,6 +89,9 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const grace = setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
   await app.close();
   clearTimeout(grace);
+  // Folded events not yet committed are committed now; the next start resumes from there.
+  await runtime.stop();
+  await readModels.close();
   await ledger.store.close();
   return ExitCode.ok;
 };

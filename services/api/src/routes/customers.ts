@@ -1,20 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Timestamp } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import { customerHistory, type Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import { ApiErrorCode, HttpError } from '../errors.ts';
-import { CustomerHistoryResponse, problemResponses } from './schemas.ts';
-
-const Instant = z.union([z.iso.date(), Timestamp]).describe('YYYY-MM-DD (the end of that day, UTC) or an ISO-8601 time with an offset.');
-const toInstant = (text: string | undefined) => (text === undefined ? undefined : new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59.999Z` : text));
+import { CustomerHistoryResponse, Instant, problemResponses, toInstant } from './schemas.ts';
 
 
 export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { store: EventStore; ingestor: Ingestor }): void => {
+  for (const path of ['/v1/customers/:customer/events', '/v1/customers/:customer/history'])
   app.withTypeProvider<ZodTypeProvider>().get(
-    '/v1/customers/:customer/events',
+    path,
     {
       config: { scope: 'read' },
       schema: {
