@@ -15,8 +15,14 @@ export interface Progress {
 }
 
 export interface RunnerOptions {
-  /** Commit after this many events have been folded since the last commit. Also commits each time the runner catches up. */
+  /**
+   * Commit after this many events have been folded since the last commit (default 100,000), or
+   * after `commitEveryMs` (default 5,000). Also commits each time the runner catches up. During a
+   * backfill each commit rewrites every partition touched since the last, so rare commits are
+   * what make it fast; a crash replays at most this much.
+   */
   readonly commitEvery?: number;
+  readonly commitEveryMs?: number;
   /** Events read per page from the store. */
   readonly pageSize?: number;
   readonly onProgress?: (progress: Progress) => void;
@@ -39,6 +45,7 @@ export class ProjectionRunner {
   private loop: Promise<void> | undefined;
   private committing: Promise<void> | undefined;
   private sinceCommit = 0;
+  private lastCommit = performance.now();
   private readonly waiters: { position: number; resolve: () => void }[] = [];
   private readonly announced = new Set<string>();
   private started = 0;
@@ -112,7 +119,7 @@ export class ProjectionRunner {
       if (this.committing) await this.committing;
       if (this.stopped) break;
       await this.fold(event);
-      if (++this.sinceCommit >= (this.options.commitEvery ?? 10_000)) await this.commitAll();
+      if (++this.sinceCommit >= (this.options.commitEvery ?? 100_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 5_000)) await this.commitAll();
       this.reportProgress(event.globalPosition, false);
     }
   }
@@ -173,6 +180,7 @@ export class ProjectionRunner {
       }
     }
     this.sinceCommit = 0;
+    this.lastCommit = performance.now();
     const committed = Math.min(...this.live().map((w) => w.committedPosition));
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.position <= committed || this.live().length === 0) {

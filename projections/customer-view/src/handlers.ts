@@ -8,13 +8,16 @@ const DAY_MS = 86_400_000;
 export const OFFER_WINDOW_DAYS = 90;
 
 const ms = (iso: string) => Date.parse(iso);
+/** a − b in time order, without parsing when both are UTC times of the same shape (the common case). */
+const compare = (a: string, b: string): number =>
+  a.length === b.length && a.endsWith('Z') && b.endsWith('Z') ? (a < b ? -1 : a > b ? 1 : 0) : ms(a) - ms(b);
 /** Valid-time order: a late event older than what is known does not overwrite it. */
-const isNewer = (at: string, than: string | undefined | null) => !than || ms(at) >= ms(than);
+const isNewer = (at: string, than: string | undefined | null) => !than || compare(at, than) >= 0;
 
 /** Every event: first and last seen, and the channel it came through (the ledger's own 'system' events are not contact). */
 const touch = (view: View, event: RecordedEvent): void => {
-  if (!view.firstSeen || ms(event.occurredAt) < ms(view.firstSeen)) view.firstSeen = event.occurredAt;
-  if (!view.lastSeen || ms(event.occurredAt) > ms(view.lastSeen)) view.lastSeen = event.occurredAt;
+  if (!view.firstSeen || compare(event.occurredAt, view.firstSeen) < 0) view.firstSeen = event.occurredAt;
+  if (!view.lastSeen || compare(event.occurredAt, view.lastSeen) > 0) view.lastSeen = event.occurredAt;
   if (event.channel === 'system') return;
   const channel = (view.channels[event.channel] ??= { events: 0, lastContactAt: event.occurredAt });
   channel.events += 1;
@@ -25,21 +28,22 @@ const close = (ledger: Draft<PromiseLedger>, id: string, at: string): void => {
   const promise = ledger.open[id];
   if (!promise) return; // closed without an opening we know of: nothing to settle
   ledger.closed += 1;
-  if (ms(at) > ms(promise.dueBy)) ledger.closedLate += 1;
+  if (compare(at, promise.dueBy) > 0) ledger.closedLate += 1;
   delete ledger.open[id];
 };
 
 const logOffer = (view: View, offerId: string, outcome: 'presented' | 'accepted' | 'declined', at: string): void => {
   view.offerLog.push({ offerId, outcome, at });
-  const latest = Math.max(...view.offerLog.map((o) => ms(o.at)));
-  const horizon = latest - OFFER_WINDOW_DAYS * DAY_MS;
-  if (view.offerLog.some((o) => ms(o.at) < horizon)) view.offerLog = view.offerLog.filter((o) => ms(o.at) >= horizon);
+  // Entries older than the window before the newest can count in no window that includes the newest.
+  const oldest = view.offerLog[0]!.at;
+  const horizon = ms(view.lastSeen ?? at) - OFFER_WINDOW_DAYS * DAY_MS;
+  if (ms(oldest) < horizon || view.offerLog.length > 64) view.offerLog = view.offerLog.filter((o) => ms(o.at) >= horizon);
 };
 
 export const customerViewHandlers: Handlers<CustomerViewState> = {
   CustomerRegistered: (view, event) => {
     touch(view, event);
-    if (!view.registeredAt || ms(event.occurredAt) < ms(view.registeredAt)) {
+    if (!view.registeredAt || compare(event.occurredAt, view.registeredAt) < 0) {
       view.registeredAt = event.occurredAt;
       view.origin = event.data.origin;
     }

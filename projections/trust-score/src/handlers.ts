@@ -51,9 +51,12 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
     firmContact(trust, event);
     const at = ms(event.occurredAt);
     const from = at - rules.offers.windowDays * DAY_MS;
-    trust.recentOffers.push(event.occurredAt);
-    trust.recentOffers = trust.recentOffers.filter((t) => ms(t) > from - rules.offers.windowDays * DAY_MS);
-    const inWindow = trust.recentOffers.filter((t) => ms(t) > from && ms(t) <= at).length;
+    const times = [...trust.recentOffers, event.occurredAt].map(ms);
+    // Offers older than two windows before this one can no longer fall in any window a later offer opens.
+    const kept = trust.recentOffers.filter((_, i) => times[i]! > from - rules.offers.windowDays * DAY_MS);
+    kept.push(event.occurredAt);
+    trust.recentOffers = kept;
+    const inWindow = times.filter((t) => t > from && t <= at).length;
     if (inWindow > rules.offers.maxInWindow) add(trust, event, 'bombardment', rules.offers.bombardment);
     if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { expiresAt: event.data.expiresAt, eventId: event.eventId, at: event.occurredAt };
   },

@@ -19,9 +19,10 @@ export const getSqliteReadModelStore = (path: string): ReadModelStore => {
       partition       TEXT    NOT NULL,
       state           TEXT    NOT NULL,
       max_occurred_ms INTEGER NOT NULL,
-      max_recorded_ms INTEGER NOT NULL,
-      PRIMARY KEY (projection, partition)
-    ) STRICT, WITHOUT ROWID;
+      max_recorded_ms INTEGER NOT NULL
+    ) STRICT;
+    -- A rowid table: states are kilobytes, too large for WITHOUT ROWID to pay off.
+    CREATE UNIQUE INDEX IF NOT EXISTS projection_states_key ON projection_states (projection, partition);
     CREATE TABLE IF NOT EXISTS projections (
       key         TEXT    PRIMARY KEY,
       name        TEXT    NOT NULL,
