@@ -33,6 +33,22 @@ const TARGETS: Target[] = [
   { label: 'HTTP, one event per request, 64 connections, durable', measured: (r) => find(r, 'http-single-64c', 'roc-ledger')?.events_per_s, unit: 'events/s', goal: 5_000, higherIsBetter: true, bench: 'http-ingest.bench.ts' },
   { label: '... its p99 latency', measured: (r) => find(r, 'http-single-64c', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 50, higherIsBetter: false, bench: 'http-ingest.bench.ts' },
   { label: 'HTTP batches of 500 events', measured: (r) => find(r, 'http-batch-500', 'roc-ledger')?.events_per_s, unit: 'events/s', goal: 50_000, higherIsBetter: true, bench: 'http-ingest.bench.ts' },
+  { label: 'projection rebuild, customer-view + trust-score, ~1,000,000 events', measured: (r) => find(r, 'projection-rebuild', 'roc-ledger')?.events_per_s, unit: 'events/s', goal: 150_000, higherIsBetter: true, bench: 'projections.bench.ts' },
+  {
+    label: '... share of the plain-file JSON-decode ceiling',
+    measured: (r) => {
+      const ours = find(r, 'projection-rebuild', 'roc-ledger');
+      const ceiling = find(r, 'projection-rebuild', 'plain-file-ceiling');
+      return ours && ceiling ? (ours.events_per_s / ceiling.events_per_s) * 100 : undefined;
+    },
+    unit: '%',
+    goal: 50,
+    higherIsBetter: true,
+    bench: 'projections.bench.ts',
+  },
+  { label: '... its peak RSS', measured: (r) => find(r, 'projection-rebuild', 'roc-ledger')?.peak_rss_mb, unit: 'MB', goal: 1024, higherIsBetter: false, bench: 'projections.bench.ts' },
+  { label: 'live lag, append to updated views, 2,000 events/s (p99)', measured: (r) => find(r, 'projection-live-lag', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 200, higherIsBetter: false, bench: 'projections.bench.ts' },
+  { label: 'as-of query for one customer (p99)', measured: (r) => find(r, 'projection-as-of-query', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 50, higherIsBetter: false, bench: 'projections.bench.ts' },
   { label: 'Kafka to ledger, sustained, 1,000,000 pre-filled events', measured: (r) => find(r, 'kafka-to-ledger', 'roc-ledger')?.events_per_s, unit: 'events/s', goal: 30_000, higherIsBetter: true, bench: 'kafka-ingest.bench.ts' },
 ];
 
