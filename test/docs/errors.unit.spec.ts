@@ -8,6 +8,7 @@ import { ApiErrorCode } from '@roc-ledger/api';
 import { ClientErrorCode } from '@roc-ledger/client';
 import { KafkaIngestErrorCode } from '@roc-ledger/kafka-ingest';
 import { LedgerErrorCode } from '@roc-ledger/ledger';
+import { ProjectionsErrorCode } from '@roc-ledger/projections';
 import { CliErrorCode } from '../../packages/cli/src/errors.ts';
 
 const documented = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
@@ -22,6 +23,7 @@ describe('docs/errors.md', () => {
     ...Object.values(ApiErrorCode),
     ...Object.values(KafkaIngestErrorCode),
     ...Object.values(ClientErrorCode),
+    ...Object.values(ProjectionsErrorCode),
     ...Object.values(CliErrorCode),
   ];
 
