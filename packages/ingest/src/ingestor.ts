@@ -60,6 +60,21 @@ export class Ingestor {
     return ingestor;
   }
 
+  /**
+   * The resolver as it stood in a cut of the log: folded from the events that had happened by
+   * asOf and were recorded by knownAt, with this ingestor's normalisation.
+   */
+  async resolverAt(cut: { asOf?: Date; knownAt?: Date }): Promise<IdentityResolver> {
+    const resolver = new IdentityResolver(this.options.normalization);
+    const asOf = cut.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
+    const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    for await (const event of this.options.store.readAll({ pageSize: 2048 })) {
+      if (Date.parse(event.recordedAt) > knownAt) break; // recordedAt never decreases along the log
+      if (Date.parse(event.occurredAt) <= asOf) resolver.apply(event);
+    }
+    return resolver;
+  }
+
   /** Folds events appended since the last fold (by this or another process) into the resolver. */
   async catchUp(): Promise<void> {
     for await (const event of this.options.store.readAll({ fromPosition: this.caughtUpTo + 1, pageSize: 2048 })) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Ingestor } from '@roc-ledger/ingest';
-import { parseCustomerRef } from '@roc-ledger/identity';
+import { parseCustomerRef, type IdentityResolver } from '@roc-ledger/identity';
 import { loadProjectionModule, type ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
 import { ApiErrorCode, HttpError } from '../errors.ts';
 import { Instant, problemResponses, toInstant } from './schemas.ts';
@@ -47,9 +47,9 @@ export interface ProjectionRouteOptions {
 }
 
 /** The customer a path names, as the identity resolver knows it now; 404 when nobody. */
-const resolveCustomer = (ingestor: Ingestor, text: string): string => {
+const resolveCustomer = (resolver: IdentityResolver, text: string): string => {
   const ref = parseCustomerRef(text);
-  const customerId = ref.kind === 'customerId' ? (ingestor.resolver.isKnown(ref.value) ? ingestor.resolver.canonical(ref.value) : undefined) : ingestor.resolver.lookup(ref, 'customer');
+  const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
   if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${text}`);
   return customerId;
 };
@@ -70,7 +70,7 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
         schema: { tags: ['query'], summary, description, security, params: CustomerParam, querystring: Cut, response: { 200: QueryAnswer, ...problemResponses(400, 401, 403, 404) } },
       },
       async (request: { params: z.infer<typeof CustomerParam>; query: z.infer<typeof Cut> }) => {
-        const answer = await runtime.query(projection, resolveCustomer(ingestor, request.params.customer), { query, ...cutOf(request.query) });
+        const answer = await runtime.query(projection, resolveCustomer(ingestor.resolver, request.params.customer), { query, ...cutOf(request.query) });
         if (!answer) throw new HttpError(404, ApiErrorCode.notFound, `no ${projection} for ${request.params.customer} in this cut`);
         return answer;
       },
@@ -87,11 +87,16 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
         tags: ['query'],
         summary: 'Find a customer by an identifier',
         security,
-        querystring: z.object({ identifier: z.string().min(3).describe('<kind>:<value>, such as email:ana@example.com or loyaltyCard:LC-1') }),
+        description: 'With asOf or knownAt, the identifier is resolved as identity stood in that cut of the log (links and merges recorded by then).',
+        querystring: Cut.extend({ identifier: z.string().min(3).describe('<kind>:<value>, such as email:ana@example.com or loyaltyCard:LC-1') }),
         response: { 200: z.object({ customerId: z.string(), identifier: z.string() }), ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ customerId: resolveCustomer(ingestor, request.query.identifier), identifier: request.query.identifier }),
+    async (request) => {
+      const cut = cutOf(request.query);
+      const resolver = cut.asOf || cut.knownAt ? await ingestor.resolverAt(cut) : ingestor.resolver;
+      return { customerId: resolveCustomer(resolver, request.query.identifier), identifier: request.query.identifier };
+    },
   );
 
   typed.get(

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDataDir } from '../support/tempLedger.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'roc-ledger.js');
+const example = join(root, 'examples', 'complaint-resolution.ts');
+const temp = tempDataDir();
+
+const cli = (args: string[]) => {
+  const result = spawnSync(process.execPath, [bin, '--data-dir', temp.dir, ...args], { encoding: 'utf8', env: { ...process.env, ROC_LEDGER_DATA_DIR: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+beforeAll(() => {
+  expect(cli(['demo', 'load', '--customers', '60', '--years', '1', '--seed', 'project-cli']).code).toBe(0);
+}, 60_000);
+afterAll(() => temp.cleanup());
+
+describe('roc-ledger project', () => {
+  it('runs an analyst’s module over all history and writes CSV, JSON or NDJSON', () => {
+    const csv = join(temp.dir, 'resolution.csv');
+    const run = cli(['project', 'run', example, '--out', csv]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/complaint-resolution@1: \d+ event\(s\) read in [\d.]+ s, \d+ row\(s\) written to /);
+    const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(header).toBe('channel,month,resolved,meanHours,lateShare');
+    expect(rows.length).toBeGreaterThan(0);
+    const json = join(temp.dir, 'resolution.json');
+    expect(cli(['project', 'run', example, '--out', json, '--as-of', '2023-06-30']).code).toBe(0);
+    const early = JSON.parse(readFileSync(json, 'utf8'));
+    expect(early).toMatchObject({ projection: 'complaint-resolution@1', asOf: '2023-06-30T23:59:59.999Z' });
+    expect(early.rows.every((r: { month: string }) => r.month <= '2023-06')).toBe(true);
+    const ndjson = cli(['project', 'run', 'trust-score']);
+    expect(ndjson.code).toBe(0);
+    expect(ndjson.stdout.trim().split('\n').length).toBe(60);
+    expect(cli(['project', 'run', example, '--out', join(temp.dir, 'x.txt')]).code).toBe(2);
+  });
+
+  it('diffs two versions over the same history: exit 0 when equal, 7 with the differing paths when not', () => {
+    expect(cli(['project', 'diff', 'trust-score', 'trust-score']).code).toBe(0);
+    const v2 = join(temp.dir, 'trust-v2.ts');
+    writeFileSync(
+      v2,
+      `import { TRUST_RULES_V1, trustScoreProjection } from ${JSON.stringify(join(root, 'projections', 'trust-score', 'src', 'index.ts'))};\nexport default trustScoreProjection({ ...TRUST_RULES_V1, version: 2, refund: -7 });\n`,
+    );
+    const diff = cli(['project', 'diff', 'trust-score', v2, '--json']);
+    expect(diff.code).toBe(7);
+    const body = JSON.parse(diff.stdout);
+    expect(body).toMatchObject({ a: 'trust-score@1', b: 'trust-score@2' });
+    expect(body.differing).toBeGreaterThan(0);
+    expect(body.differences[0].paths.some((p: string) => p.startsWith('contributions'))).toBe(true);
+  });
+
+  it('names a module that exports no projection', () => {
+    const bad = join(temp.dir, 'nothing.ts');
+    writeFileSync(bad, 'export const x = 1;\n');
+    const run = cli(['project', 'run', bad]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('PROJ_ERR_MODULE_INVALID');
+  });
+});

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
+import { customerView } from '@roc-ledger/customer-view';
+import { Ingestor } from '@roc-ledger/ingest';
+import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
+import { getSqliteReadModelStore, ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
+import { trustScore } from '@roc-ledger/trust-score';
+import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import { contract } from '../support/tempLedger.ts';
+
+const reader = createApiKey('analyst', 'Analyst', ['read']);
+const admin = createApiKey('ops', 'Operations', ['admin']);
+const web = createApiKey('web-shop', 'Web shop', ['ingest:web']);
+const clock: SimClock = { now: new Date(0) };
+let store: EventStore;
+let readModels: ReadModelStore;
+let runtime: ProjectionRuntime;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+beforeAll(async () => {
+  store = getInMemoryEventStore({ contract, clock: () => clock.now });
+  await loadDemo(store, clock, { customers: 40, years: 2, seed: 'http-projections', merges: 2 });
+  readModels = getSqliteReadModelStore(':memory:');
+  runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
+  await runtime.start();
+  await runtime.waitFor((await store.head()).position);
+  const ingestor = await Ingestor.open({ store, contract, clock: () => clock.now });
+  app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record, admin.record, web.record]), logger: false, projections: { runtime, readModels } });
+}, 60_000);
+afterAll(async () => {
+  await app.close();
+  await runtime.stop();
+  await readModels.close();
+});
+
+const get = (url: string, key = reader.key) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+const mergeOf = async () => {
+  for await (const event of store.readAll({ types: ['CustomersMerged'] })) return event;
+  throw new Error('no merge in the fixture');
+};
+
+describe('projection queries over HTTP', () => {
+  it('serves the single customer view, answering a merged id for its survivor', async () => {
+    const merge = await mergeOf();
+    const { survivorId, mergedId } = merge.data as { survivorId: string; mergedId: string };
+    const response = await get(`/v1/customers/${mergedId}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ projection: 'customer-view@1', partition: survivorId, source: 'stored', result: { customerId: survivorId, mergedIds: [mergedId], purchases: { count: 2 } } });
+    const byCard = await get(`/v1/customers/loyaltyCard:MERGE-http-projections-0`);
+    expect(byCard.json().partition).toBe(survivorId);
+  });
+
+  it('serves the trust score with contributions that add up to it, as of a date (replayed)', async () => {
+    const customer = (await readModels.partitions('trust-score@1')[Symbol.asyncIterator]().next()).value!.partition;
+    const response = await get(`/v1/customers/${customer}/trust?asOf=2023-12-31`);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ projection: 'trust-score@1', at: '2023-12-31T23:59:59.999Z', source: 'replayed' });
+    const sum = body.result.contributions.reduce((s: number, c: { points: number }) => s + c.points, body.result.base);
+    expect(body.result.score).toBe(Math.round(Math.min(100, Math.max(0, sum))));
+    for (const c of body.result.contributions) expect(Object.keys(c).sort()).toEqual(['date', 'effect', 'eventId', 'points', 'rule', 'type']);
+  });
+
+  it('finds a customer by identifier now, and not before the link was recorded', async () => {
+    const merge = await mergeOf();
+    const found = await get('/v1/customers?identifier=webVisitorId:mv-http-projections-0');
+    expect(found.statusCode).toBe(200);
+    expect(found.json().customerId).toBe((merge.data as { survivorId: string }).survivorId);
+    const before = await get(`/v1/customers?identifier=webVisitorId:mv-http-projections-0&knownAt=2020-01-01`);
+    expect(before.statusCode).toBe(404);
+  });
+
+  it('reports each projection’s status and lag, and refuses keys without the read scope', async () => {
+    const response = await get('/v1/projections');
+    expect(response.statusCode).toBe(200);
+    const rows = response.json().projections;
+    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@1', 'trust-score@1']);
+    for (const row of rows) expect(row).toMatchObject({ status: 'live', active: true, lagEvents: 0, running: true });
+    expect((await get('/v1/projections', web.key)).statusCode).toBe(403);
+    expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);
+  });
+
+  it('registers an analyst’s module (admin only), backfills it and serves its queries', async () => {
+    const module = join(import.meta.dirname, '..', '..', 'examples', 'complaint-resolution.ts');
+    const refused = await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${reader.key}`, 'content-type': 'application/json' }, payload: { module } });
+    expect(refused.statusCode).toBe(403);
+    const added = await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' }, payload: { module } });
+    expect(added.statusCode).toBe(202);
+    expect(added.json()).toEqual({ projection: 'complaint-resolution@1', module });
+    expect(await readModels.modules()).toEqual([{ name: 'complaint-resolution', path: module }]);
+    await runtime.waitFor((await store.head()).position);
+    const rows = await get('/v1/projections/complaint-resolution/partitions/*?query=rows');
+    expect(rows.statusCode).toBe(200);
+    const body = rows.json();
+    expect(body.projection).toBe('complaint-resolution@1');
+    let resolved = 0;
+    for await (const e of store.readAll({ types: ['ComplaintResolved'] })) resolved += e ? 1 : 0;
+    expect(body.result.reduce((s: number, r: { resolved: number }) => s + r.resolved, 0)).toBe(resolved);
+    const bad = await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' }, payload: { module: '/nowhere/missing.ts' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('PROJ_ERR_MODULE_INVALID');
+  });
+});
