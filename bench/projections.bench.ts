@@ -9,12 +9,64 @@ import { createInterface } from 'node:readline';
 import { customerView } from '@roc-ledger/customer-view';
 import { generateDemo } from '@roc-ledger/demo';
 import { Ingestor } from '@roc-ledger/ingest';
-import { getSqliteReadModelStore, ProjectionRuntime } from '@roc-ledger/projections';
+import { Immer } from 'immer';
+import type { RecordedEvent } from '@roc-ledger/ledger';
+import { getSqliteReadModelStore, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { loadDemo, type SimClock } from '../test/support/demoLedger.ts';
 import { contract, openStore } from '../test/support/tempLedger.ts';
 import { argValue, emit, median, medianRun, peakRssMb, percentile } from './lib/result.ts';
 import { tempDir } from './lib/workload.ts';
+
+const immer = new Immer({ autoFreeze: false }); // as the runtime configures it
+const breakdownAt = process.argv.indexOf('--breakdown');
+if (breakdownAt !== -1) {
+  // Child: where a rebuild's time goes, on the first <n> events, each part alone.
+  const dbPath = process.argv[breakdownAt + 1]!;
+  const n = Number(process.argv[breakdownAt + 2]);
+  const store = openStore(dbPath);
+  const definitions = [customerView, trustScore] as ProjectionDefinition<any>[];
+  const types = [...new Set(definitions.flatMap((d) => d.consumes))];
+  const out: Record<string, number> = {};
+  let started = performance.now();
+  const events: RecordedEvent[] = [];
+  for await (const event of store.readAll({ types, pageSize: 1000 })) {
+    if (event.globalPosition > n) break;
+    events.push(event);
+  }
+  out.read = events.length / ((performance.now() - started) / 1000);
+  // The handlers through immer drafts, one open draft per partition, as the runtime folds between commits.
+  started = performance.now();
+  for (const definition of definitions) {
+    const drafts = new Map<string, ReturnType<typeof immer.createDraft>>();
+    const handlers = definition.handlers as Record<string, (draft: unknown, event: RecordedEvent) => unknown>;
+    for (const event of events) {
+      const handler = handlers[event.type];
+      if (!handler) continue;
+      let draft = drafts.get(event.streamId);
+      if (!draft) drafts.set(event.streamId, (draft = immer.createDraft(definition.initialState as object)));
+      handler(draft, event);
+    }
+    for (const draft of drafts.values()) immer.finishDraft(draft);
+  }
+  out.immer = events.length / ((performance.now() - started) / 1000);
+  // The same handlers on plain objects the fold owns: what immer's proxies cost.
+  started = performance.now();
+  for (const definition of definitions) {
+    const states = new Map<string, unknown>();
+    const handlers = definition.handlers as Record<string, (draft: unknown, event: RecordedEvent) => unknown>;
+    for (const event of events) {
+      const handler = handlers[event.type];
+      if (!handler) continue;
+      let state = states.get(event.streamId);
+      if (!state) states.set(event.streamId, (state = structuredClone(definition.initialState)));
+      handler(state, event);
+    }
+  }
+  out.plain = events.length / ((performance.now() - started) / 1000);
+  console.log(JSON.stringify({ events: events.length, ...out }));
+  process.exit(0);
+}
 
 const rebuildAt = process.argv.indexOf('--rebuild');
 if (rebuildAt !== -1) {
@@ -70,25 +122,40 @@ const plain = await medianRun(runs, async () => {
 });
 emit({ case: 'projection-rebuild', impl: 'plain-file-ceiling', events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs, note: 'NDJSON read and JSON.parse only' });
 
-const rebuilds: { events: number; seconds: number; rss: number }[] = [];
-for (let i = 0; i < runs; i++) {
-  const readModelsPath = temp.file(`readmodels-${i}.db`);
-  const child = spawnSync(process.execPath, [import.meta.filename, '--rebuild', dbPath, readModelsPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) throw new Error(`rebuild child failed: ${child.status}`);
-  rebuilds.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
-  rmSync(readModelsPath, { force: true });
+const rebuild = (impl: string, nodeFlags: string[], note: string) => {
+  const rebuilds: { events: number; seconds: number; rss: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const readModelsPath = temp.file(`readmodels-${i}.db`);
+    const child = spawnSync(process.execPath, [...nodeFlags, import.meta.filename, '--rebuild', dbPath, readModelsPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`rebuild child failed: ${child.status}`);
+    rebuilds.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
+    rmSync(readModelsPath, { force: true });
+  }
+  const seconds = median(rebuilds.map((r) => r.seconds));
+  emit({
+    case: 'projection-rebuild',
+    impl,
+    events: rebuilds[0]!.events,
+    seconds,
+    events_per_s: rebuilds[0]!.events / seconds,
+    peak_rss_mb: Math.max(...rebuilds.map((r) => r.rss)),
+    runs,
+    note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
+  });
+};
+rebuild('roc-ledger', [], 'customer-view + trust-score from nothing to the head, SQLite read models');
+rebuild('roc-ledger-heap-700mb', ['--max-old-space-size=700'], 'the same with NODE_OPTIONS=--max-old-space-size=700');
+
+// Where the time goes: each part alone, on the first 300,000 events (both projections).
+{
+  const child = spawnSync(process.execPath, [import.meta.filename, '--breakdown', dbPath, '300000'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`breakdown child failed: ${child.status}`);
+  const parts = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; read: number; immer: number; plain: number };
+  const row = (impl: string, rate: number, note: string) => emit({ case: 'projection-rebuild', impl, events: parts.events, seconds: parts.events / rate, events_per_s: rate, runs: 1, note: `breakdown: ${note}; ${(1e6 / rate).toFixed(2)} µs per event` });
+  row('read-decode-only', parts.read, 'readAll of the consumed types, decoded, nothing applied');
+  row('handlers-on-immer-drafts-only', parts.immer, 'both projections\' handlers on open immer drafts, events in memory, nothing stored');
+  row('handlers-on-plain-objects-only', parts.plain, 'the same handlers mutating plain objects (no immer), events in memory');
 }
-const rebuildSeconds = median(rebuilds.map((r) => r.seconds));
-emit({
-  case: 'projection-rebuild',
-  impl: 'roc-ledger',
-  events: rebuilds[0]!.events,
-  seconds: rebuildSeconds,
-  events_per_s: rebuilds[0]!.events / rebuildSeconds,
-  peak_rss_mb: Math.max(...rebuilds.map((r) => r.rss)),
-  runs,
-  note: `customer-view + trust-score, SQLite read models; ${((plain.seconds / rebuildSeconds) * 100).toFixed(0)}% of the plain-file ceiling`,
-});
 
 // Live: the runtime caught up, then 2,000 events/s ingested (identity resolution included) for 10 s.
 {

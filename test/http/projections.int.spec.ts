@@ -52,7 +52,11 @@ describe('projection queries over HTTP', () => {
   });
 
   it('serves the trust score with contributions that add up to it, as of a date (replayed)', async () => {
-    const customer = (await readModels.partitions('trust-score@1')[Symbol.asyncIterator]().next()).value!.partition;
+    let customer = '';
+    for await (const event of store.readAll({ types: ['CustomerRegistered'] })) {
+      customer = event.streamId.slice('customer-'.length); // the first customer: known well before the date asked
+      break;
+    }
     const response = await get(`/v1/customers/${customer}/trust?asOf=2023-12-31`);
     expect(response.statusCode).toBe(200);
     const body = response.json();

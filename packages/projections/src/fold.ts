@@ -5,10 +5,10 @@ import type { Handler, ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
 
 /**
- * States are never frozen: the runtime alone holds them between commits, and queries read
- * them back from their stored JSON. Copy-on-write still keeps every earlier state intact.
+ * immer as its defaults have it: finished states are frozen. Besides guarding them, freezing
+ * lets each later finish skip the unchanged (frozen) parts of a large state instead of walking them.
  */
-export const immer = new Immer({ autoFreeze: false });
+export const immer = new Immer({ autoFreeze: true });
 
 /** The partition every event of a 'global' projection folds into. */
 export const GLOBAL_PARTITION = '*';

@@ -16,8 +16,8 @@ export interface Progress {
 
 export interface RunnerOptions {
   /**
-   * Commit after this many events have been folded since the last commit (default 100,000), or
-   * after `commitEveryMs` (default 5,000). Also commits each time the runner catches up. During a
+   * Commit after this many events have been folded since the last commit (default 250,000), or
+   * after `commitEveryMs` (default 30,000). Also commits each time the runner catches up. During a
    * backfill each commit rewrites every partition touched since the last, so rare commits are
    * what make it fast; a crash replays at most this much.
    */
@@ -119,7 +119,7 @@ export class ProjectionRunner {
       if (this.committing) await this.committing;
       if (this.stopped) break;
       await this.fold(event);
-      if (++this.sinceCommit >= (this.options.commitEvery ?? 100_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 5_000)) await this.commitAll();
+      if (++this.sinceCommit >= (this.options.commitEvery ?? 250_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 30_000)) await this.commitAll();
       this.reportProgress(event.globalPosition, false);
     }
   }

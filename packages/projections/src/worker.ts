@@ -103,21 +103,25 @@ export class ProjectionWorker<S = unknown> {
   /** Commits the changed states with the checkpoint, atomically. */
   async commit(status?: 'live' | 'building'): Promise<void> {
     if (this.position === this.committedPosition && this.pending.size === 0 && this.deletes.size === 0 && !status) return;
-    const upserts: PartitionRecord[] = [];
     const finished: [string, Committed<S>][] = [];
-    for (const [partition, working] of this.pending) {
-      const state = finishWorking(working);
-      let json: string;
-      try {
-        json = stateJson(state);
-      } catch (cause) {
-        throw new HandlerFailedError(this.key, { eventId: '(state)', type: '(state)', globalPosition: this.position }, new Error(`partition ${partition}: ${(cause as Error).message}`));
+    const key = this.key;
+    const position = this.position;
+    // Serialised one by one as the store writes them, so a commit never holds every state's JSON at once.
+    function* upserts(pending: Map<string, Working<S>>): Generator<PartitionRecord> {
+      for (const [partition, working] of pending) {
+        const state = finishWorking(working);
+        let json: string;
+        try {
+          json = stateJson(state);
+        } catch (cause) {
+          throw new HandlerFailedError(key, { eventId: '(state)', type: '(state)', globalPosition: position }, new Error(`partition ${partition}: ${(cause as Error).message}`));
+        }
+        finished.push([partition, { state, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs }]);
+        yield { partition, state: json, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs };
       }
-      upserts.push({ partition, state: json, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs });
-      finished.push([partition, { state, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs }]);
     }
     await this.readModels.commit(this.key, {
-      upserts,
+      upserts: upserts(this.pending),
       deletes: [...this.deletes],
       position: this.position,
       recordedAt: this.lastRecordedAt,

@@ -1,5 +1,5 @@
 import type { Draft } from 'immer';
-import type { Handlers } from '@roc-ledger/projections';
+import { compareInstants, type Handlers } from '@roc-ledger/projections';
 import type { RecordedEvent } from '@roc-ledger/ledger';
 import type { CustomerViewState, PromiseLedger } from './state.ts';
 
@@ -8,9 +8,7 @@ const DAY_MS = 86_400_000;
 export const OFFER_WINDOW_DAYS = 90;
 
 const ms = (iso: string) => Date.parse(iso);
-/** a − b in time order, without parsing when both are UTC times of the same shape (the common case). */
-const compare = (a: string, b: string): number =>
-  a.length === b.length && a.endsWith('Z') && b.endsWith('Z') ? (a < b ? -1 : a > b ? 1 : 0) : ms(a) - ms(b);
+const compare = compareInstants;
 /** Valid-time order: a late event older than what is known does not overwrite it. */
 const isNewer = (at: string, than: string | undefined | null) => !than || compare(at, than) >= 0;
 
@@ -34,10 +32,12 @@ const close = (ledger: Draft<PromiseLedger>, id: string, at: string): void => {
 
 const logOffer = (view: View, offerId: string, outcome: 'presented' | 'accepted' | 'declined', at: string): void => {
   view.offerLog.push({ offerId, outcome, at });
-  // Entries older than the window before the newest can count in no window that includes the newest.
-  const oldest = view.offerLog[0]!.at;
-  const horizon = ms(view.lastSeen ?? at) - OFFER_WINDOW_DAYS * DAY_MS;
-  if (ms(oldest) < horizon || view.offerLog.length > 64) view.offerLog = view.offerLog.filter((o) => ms(o.at) >= horizon);
+  // Every 16 entries, drop those older than the window before the customer's latest event: they
+  // can count in no window a query at or after it asks about (queries filter by time anyway).
+  if (view.offerLog.length % 16 === 0) {
+    const horizon = ms(view.lastSeen ?? at) - OFFER_WINDOW_DAYS * DAY_MS;
+    view.offerLog = view.offerLog.filter((o) => ms(o.at) >= horizon);
+  }
 };
 
 export const customerViewHandlers: Handlers<CustomerViewState> = {

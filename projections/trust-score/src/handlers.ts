@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import type { RecordedEvent } from '@roc-ledger/ledger';
-import type { Handlers } from '@roc-ledger/projections';
+import { compareInstants, type Handlers } from '@roc-ledger/projections';
 import type { TrustRules } from './rules.ts';
 import type { TrustState } from './state.ts';
 
@@ -14,7 +14,7 @@ const add = (trust: Trust, event: RecordedEvent, rule: string, effect: number): 
 
 /** The firm reached out: silence is measured from the latest such contact (valid time). */
 const firmContact = (trust: Trust, event: RecordedEvent): void => {
-  if (!trust.lastFirmContactAt || ms(event.occurredAt) > ms(trust.lastFirmContactAt)) {
+  if (!trust.lastFirmContactAt || compareInstants(event.occurredAt, trust.lastFirmContactAt) > 0) {
     trust.lastFirmContactAt = event.occurredAt;
     trust.lastFirmContactEventId = event.eventId;
   }
@@ -24,7 +24,7 @@ const settle = (trust: Trust, rules: TrustRules, event: RecordedEvent, id: strin
   const promise = trust.openPromises[id];
   if (!promise) return;
   delete trust.openPromises[id];
-  const kept = ms(event.occurredAt) <= ms(promise.dueBy);
+  const kept = compareInstants(event.occurredAt, promise.dueBy) <= 0;
   const effect = promise.kind === 'enquiry' ? (kept ? rules.promises.enquiryKept : rules.promises.enquiryBroken) : kept ? rules.promises.complaintKept : rules.promises.complaintBroken;
   add(trust, event, `${promise.kind}-${kept ? 'kept' : 'broken'}`, effect);
   firmContact(trust, event);
@@ -51,11 +51,10 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
     firmContact(trust, event);
     const at = ms(event.occurredAt);
     const from = at - rules.offers.windowDays * DAY_MS;
-    const times = [...trust.recentOffers, event.occurredAt].map(ms);
     // Offers older than two windows before this one can no longer fall in any window a later offer opens.
-    const kept = trust.recentOffers.filter((_, i) => times[i]! > from - rules.offers.windowDays * DAY_MS);
-    kept.push(event.occurredAt);
-    trust.recentOffers = kept;
+    const times = trust.recentOffers.filter((t) => t > from - rules.offers.windowDays * DAY_MS);
+    times.push(at);
+    trust.recentOffers = times;
     const inWindow = times.filter((t) => t > from && t <= at).length;
     if (inWindow > rules.offers.maxInWindow) add(trust, event, 'bombardment', rules.offers.bombardment);
     if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { expiresAt: event.data.expiresAt, eventId: event.eventId, at: event.occurredAt };

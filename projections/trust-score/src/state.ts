@@ -14,8 +14,8 @@ export interface TrustState {
   openPromises: Record<string, { kind: 'enquiry' | 'complaint'; dueBy: string; eventId: string; type: string; at: string }>;
   /** Offers presented and not yet answered: counted as ignored once expired. */
   unansweredOffers: Record<string, { expiresAt: string; eventId: string; at: string }>;
-  /** Valid times of offers presented within the bombardment window before the latest. */
-  recentOffers: string[];
+  /** Valid times (epoch ms) of offers presented within two bombardment windows before the latest. */
+  recentOffers: number[];
   /** Latest contact the firm initiated (or, before any, when the customer became known). */
   lastFirmContactAt: string | null;
   lastFirmContactEventId: string | null;

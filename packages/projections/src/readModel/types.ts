@@ -29,7 +29,8 @@ export interface ProjectionRow {
 }
 
 export interface CommitBatch {
-  readonly upserts: readonly PartitionRecord[];
+  /** Consumed once, inside the transaction; it may throw, which rolls the commit back. */
+  readonly upserts: Iterable<PartitionRecord>;
   /** Partitions that no longer exist (a merged customer, folded into its survivor). */
   readonly deletes: readonly string[];
   readonly position: number;

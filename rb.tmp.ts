@@ -1,0 +1,18 @@
+import { customerView } from '@roc-ledger/customer-view';
+import { getSqliteReadModelStore, ProjectionRuntime } from '@roc-ledger/projections';
+import { trustScore } from '@roc-ledger/trust-score';
+import { openStore } from './test/support/tempLedger.ts';
+import { rmSync } from 'node:fs';
+const [db, rm] = process.argv.slice(2);
+rmSync(rm!, { force: true }); rmSync(rm + '-wal', { force: true });
+const store = openStore(db!);
+const readModels = getSqliteReadModelStore(rm!);
+const started = performance.now();
+const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
+await runtime.start();
+const head = await store.head();
+await runtime.waitFor(head.position);
+const s = (performance.now() - started) / 1000;
+const m = process.memoryUsage();
+console.log(JSON.stringify({ events: head.position, s: s.toFixed(1), perS: Math.round(head.position / s), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapMb: Math.round(m.heapUsed / 1e6), extMb: Math.round(m.external / 1e6) }));
+await runtime.stop();
