@@ -21,8 +21,15 @@ export interface MergeStep {
 }
 
 export interface WorkerOptions {
-  /** After a commit, the cache of committed states is emptied once it holds more partitions than this. */
+  /**
+   * Committed states kept in memory for the next events. While catching up the cache may grow to
+   * `maxCachedPartitions` (default 200,000) before it is emptied; once live, to `maxLivePartitions`
+   * (default 10,000): a backfill touches every customer, live traffic a few, and a smaller heap
+   * keeps garbage-collection pauses, and so live lag, short. States not cached are read back from
+   * the read-model store when next needed.
+   */
   readonly maxCachedPartitions?: number;
+  readonly maxLivePartitions?: number;
   /** Only events it accepts are folded (a cut by valid or transaction time); the others are passed over. */
   readonly keep?: (event: RecordedEvent) => boolean;
 }
@@ -131,7 +138,8 @@ export class ProjectionWorker<S = unknown> {
     this.deletes.clear();
     this.committedPosition = this.position;
     this.committedRecordedAt = this.lastRecordedAt;
-    if (this.cache.size + finished.length > (this.options.maxCachedPartitions ?? 200_000)) {
+    const limit = status === 'live' ? (this.options.maxLivePartitions ?? 10_000) : (this.options.maxCachedPartitions ?? 200_000);
+    if (this.cache.size + finished.length > limit) {
       this.cache.clear();
       this.storeEmpty = false;
     }

@@ -17,13 +17,16 @@ const streamOf = (event: AnyVersionEventInput): string =>
 
 /**
  * Given these events (appended to a fresh in-memory ledger, one stream per customer id, in this
- * order), when the projection folds them with the runtime's own code, then its state is exactly
- * this. Customer references that are not customer ids become streams named after them.
+ * order), when these further events arrive, then the projection's state, folded by the
+ * runtime's own code, is exactly this. Customer references that are not customer ids become
+ * streams named after them.
  *
- *   await given(projection, registered, purchase).then('c-1', { purchases: 1 });
- *   await given(projection, ...events).thenQuery('c-1', 'score', { at }, (result) => ...);
+ *   await given(projection, registered).when(purchase).then('c-1', { purchases: 1 });
+ *   const score = await given(projection, ...events).query('c-1', 'score', { at });
  */
-export const given = (definition: ProjectionDefinition<any>, ...events: AnyVersionEventInput[]) => {
+export const given = (definition: ProjectionDefinition<any>, ...history: AnyVersionEventInput[]) => scenario(definition, history);
+
+const scenario = (definition: ProjectionDefinition<any>, events: AnyVersionEventInput[]) => {
   const states = async (options: GivenOptions = {}) => {
     const store = getInMemoryEventStore({ contract: createContract({ reportingCurrency: options.reportingCurrency ?? 'EUR' }) });
     for (const event of events) await store.append(streamOf(event), [event]);
@@ -35,6 +38,8 @@ export const given = (definition: ProjectionDefinition<any>, ...events: AnyVersi
     return result;
   };
   return {
+    /** More events, after the given ones. */
+    when: (...more: AnyVersionEventInput[]) => scenario(definition, [...events, ...more]),
     /** Every partition's state after the events. */
     states,
     /** Asserts the partition's state deep-equals `expected` (after a JSON round trip, as stored); names the differing paths. */
