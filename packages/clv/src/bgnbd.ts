@@ -1,0 +1,83 @@
+import { nelderMead } from './optimize.ts';
+import { hyp2f1, lnBeta, lnGamma } from './special.ts';
+import type { CustomerSummary } from './summary.ts';
+
+/** BG/NBD (Fader, Hardie & Lee 2005): purchases Poisson(λ) while alive, λ ~ Gamma(r, α); after each purchase the customer drops out with probability p ~ Beta(a, b). */
+export interface BgNbdParams {
+  readonly r: number;
+  readonly alpha: number;
+  readonly a: number;
+  readonly b: number;
+}
+
+type History = Pick<CustomerSummary, 'x' | 'tx' | 'T'>;
+
+/** ln L(r, α, a, b | x, tₓ, T), equation (6) of the paper, in logs for stability. */
+export const bgNbdLogLikelihood = ({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: History): number => {
+  const common = lnGamma(r + x) - lnGamma(r) + r * Math.log(alpha) + lnBeta(a, b + x) - lnBeta(a, b);
+  const stillAlive = -(r + x) * Math.log(alpha + T);
+  if (x === 0) return common + stillAlive;
+  const droppedOut = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
+  const high = Math.max(stillAlive, droppedOut);
+  return common + high + Math.log(Math.exp(stillAlive - high) + Math.exp(droppedOut - high));
+};
+
+/** Σ ln L over customers, histories that repeat counted once with their weight. */
+export const bgNbdTotalLogLikelihood = (params: BgNbdParams, customers: readonly History[]): number => {
+  let total = 0;
+  for (const [history, count] of grouped(customers)) total += count * bgNbdLogLikelihood(params, history);
+  return total;
+};
+
+export interface Fit<P> {
+  readonly params: P;
+  readonly logLikelihood: number;
+  readonly customers: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/** Maximum likelihood over log-parameters (so every parameter stays positive), by Nelder–Mead from (1, 1, 1, 1). */
+export const fitBgNbd = (customers: readonly History[]): Fit<BgNbdParams> => {
+  const groups = [...grouped(customers)];
+  const negative = (logs: readonly number[]) => {
+    const params = fromLogs(logs);
+    let total = 0;
+    for (const [history, count] of groups) total += count * bgNbdLogLikelihood(params, history);
+    return -total;
+  };
+  const minimum = nelderMead(negative, [0, 0, 0, 0]);
+  return { params: fromLogs(minimum.x), logLikelihood: -minimum.value, customers: customers.length, iterations: minimum.iterations, converged: minimum.converged };
+};
+
+const fromLogs = (logs: readonly number[]): BgNbdParams => ({ r: Math.exp(logs[0]!), alpha: Math.exp(logs[1]!), a: Math.exp(logs[2]!), b: Math.exp(logs[3]!) });
+
+/** P(alive | x, tₓ, T), equation (13). A customer with no repeat purchase is alive with probability 1 in this model. */
+export const probabilityAlive = ({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: History): number => {
+  if (x === 0) return 1;
+  return 1 / (1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))));
+};
+
+/** E[Y(t) | x, tₓ, T]: expected purchases in the next t time units, equation (10). */
+export const expectedPurchases = ({ r, alpha, a, b }: BgNbdParams, t: number, { x, tx, T }: History): number => {
+  if (t <= 0) return 0;
+  const z = t / (alpha + T + t);
+  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t))) * hyp2f1(r + x, b + x, a + b + x - 1, z));
+  const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx))) : 0);
+  return numerator / denominator;
+};
+
+/** E[X(t)] for a customer just acquired: expected purchases in their first t time units, equation (9). */
+export const expectedPurchasesOfNewCustomer = ({ r, alpha, a, b }: BgNbdParams, t: number): number =>
+  ((a + b - 1) / (a - 1)) * (1 - Math.exp(r * Math.log(alpha / (alpha + t))) * hyp2f1(r, b, a + b - 1, t / (alpha + t)));
+
+const grouped = (customers: readonly History[]): Map<History, number> => {
+  const byKey = new Map<string, [History, number]>();
+  for (const c of customers) {
+    const key = `${c.x}|${c.tx}|${c.T}`;
+    const found = byKey.get(key);
+    if (found) found[1]++;
+    else byKey.set(key, [{ x: c.x, tx: c.tx, T: c.T }, 1]);
+  }
+  return new Map([...byKey.values()]);
+};
