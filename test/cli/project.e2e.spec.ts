@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDataDir } from '../support/tempLedger.ts';
+import { fitBgNbd, purchasesFromLedger, summarize } from '@roc-ledger/clv';
+import { openStore, tempDataDir } from '../support/tempLedger.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'roc-ledger.js');
@@ -18,6 +19,23 @@ beforeAll(() => {
   expect(cli(['demo', 'load', '--customers', '60', '--years', '1', '--seed', 'project-cli']).code).toBe(0);
 }, 60_000);
 afterAll(() => temp.cleanup());
+
+describe('roc-ledger clv fit', () => {
+  it("fits BG/NBD and Gamma-Gamma on the ledger's purchases, as the library does on the same purchases", async () => {
+    const run = cli(['clv', 'fit', '--as-of', '2023-12-31', '--json']);
+    expect(run.code).toBe(0);
+    const fit = JSON.parse(run.stdout);
+    const store = openStore(temp.dbPath);
+    const customers = summarize(await purchasesFromLedger(store, { asOf: new Date('2023-12-31T23:59:59.999Z') }), Date.parse('2023-12-31T23:59:59.999Z'));
+    await store.close();
+    const library = fitBgNbd(customers).params;
+    expect(fit).toMatchObject({ customers: customers.length, timeUnit: 'week', bgNbd: { converged: true }, gammaGamma: { converged: true } });
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) expect(fit.bgNbd[key]).toBeCloseTo(library[key], 3);
+    expect(fit.bgNbd.repeatPurchasesObserved).toBe(customers.reduce((s, c) => s + c.x, 0));
+    const earlier = JSON.parse(cli(['clv', 'fit', '--as-of', '2023-06-30', '--json']).stdout);
+    expect(earlier.purchases).toBeLessThan(fit.purchases);
+  });
+});
 
 describe('roc-ledger project', () => {
   it('runs an analyst’s module over all history and writes CSV, JSON or NDJSON', () => {

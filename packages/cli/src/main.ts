@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RocLedgerError } from '@roc-ledger/events';
+import { clvFitCommand } from './commands/clvCommand.ts';
 import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts';
 import { historyCommand } from './commands/historyCommand.ts';
 import { importCommand } from './commands/importCommand.ts';
@@ -133,6 +134,16 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .description("each projection version's status, checkpoint and lag behind the log")
     .option('--json', 'print as JSON')
     .action(run((opts) => projectStatusCommand(opts)));
+
+  program
+    .command('clv')
+    .description('customer lifetime-value models')
+    .command('fit')
+    .description("fit BG/NBD and Gamma-Gamma on the ledger's purchases (weeks), with in-sample checks")
+    .option('--as-of <date>', 'purchases made by then; the end of the observation (default now)')
+    .option('--known-at <date>', 'only purchases the ledger had recorded by then')
+    .option('--json', 'print as JSON')
+    .action(run((opts) => clvFitCommand(opts)));
 
   const demo = program.command('demo').description('deterministic simulated customer histories');
   const demoFlags = (cmd: Command) =>
