@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bgNbdTotalLogLikelihood, customerLifetimeValue, expectedPurchases, expectedSpend, fitBgNbd, fitGammaGamma, hyp2f1, probabilityAlive, summarize, type CustomerSummary } from './index.ts';
 
 // The CDNOW sample of Fader, Hardie & Lee (2005), as shared/datasets/cdnow/README.md describes it.
-const dataset = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'datasets', 'cdnow');
+const dataset = join(import.meta.dirname, '..', 'data', 'cdnow');
 const csvRows = (file: string) =>
   readFileSync(join(dataset, file), 'utf8')
     .trim()

@@ -26,6 +26,24 @@ export interface EquityOptions {
   readonly monthlyDiscountRate?: number;
   /** 'refit': the models fitted on the history up to each period's end (default); or pinned parameters, used for every period. */
   readonly models?: 'refit' | Models;
+  /** Also split each point by segment. */
+  readonly segment?: SegmentBy;
+}
+
+/**
+ * acquisition-channel: the channel of the customer's first purchase. main-channel: the channel of
+ * most of their purchases by the period's end (ties to the earliest). Both from the purchases
+ * alone, so a customer's segment is a function of the log.
+ */
+export type SegmentBy = 'acquisition-channel' | 'main-channel';
+export const SEGMENTS: readonly SegmentBy[] = ['acquisition-channel', 'main-channel'];
+
+export interface SegmentPoint {
+  readonly customers: number;
+  readonly equityStart: number | null;
+  readonly equityEnd: number | null;
+  readonly cashFlow: number;
+  readonly roc: number | null;
 }
 
 export interface EquityPoint {
@@ -42,6 +60,8 @@ export interface EquityPoint {
   readonly roc: number | null;
   /** The models that valued CE(end), or why there were none. */
   readonly models: Models | { readonly unavailable: string };
+  /** By segment, when asked for; a segment's CE(start) is its CE(end) in the previous point. */
+  readonly segments?: Readonly<Record<string, SegmentPoint>>;
 }
 
 const MIN_REPEAT_BUYERS = 10;
@@ -50,6 +70,7 @@ const MIN_REPEAT_BUYERS = 10;
 export const modelsFor = (purchases: readonly Purchase[], end: number, options: EquityOptions): Models | { unavailable: string } => {
   if (options.models && options.models !== 'refit') return options.models;
   const customers = summarize(purchases, end);
+  if (customers.length === 0) return { unavailable: 'no customer has bought yet' };
   const buyers = spendCustomers(customers).length;
   if (buyers < MIN_REPEAT_BUYERS) return { unavailable: `${buyers} repeat buyer(s) by then; the models need ${MIN_REPEAT_BUYERS}` };
   const bgNbd = fitBgNbd(customers);
@@ -60,14 +81,47 @@ export const modelsFor = (purchases: readonly Purchase[], end: number, options: 
 };
 
 /** Customer equity at an instant: Σ over customers with a purchase by then of their discounted expected future value. */
-export const equityAt = (purchases: readonly Purchase[], at: number, options: EquityOptions): { equity: number | null; customers: number; models: Models | { unavailable: string } } => {
+export const equityAt = (
+  purchases: readonly Purchase[],
+  at: number,
+  options: EquityOptions,
+): { equity: number | null; customers: number; models: Models | { unavailable: string }; values: Map<string, number> } => {
   const customers = summarize(purchases, at);
   const models = modelsFor(purchases, at, options);
-  if ('unavailable' in models) return { equity: null, customers: customers.length, models };
+  const values = new Map<string, number>();
+  // No customer yet: nothing to value, whatever the models.
+  if (customers.length === 0) return { equity: 0, customers: 0, models, values };
+  if ('unavailable' in models) return { equity: null, customers: customers.length, models, values };
   const clv = { months: options.horizonMonths ?? 36, monthlyDiscountRate: options.monthlyDiscountRate ?? 0.01 };
   let equity = 0;
-  for (const customer of customers) equity += customerLifetimeValue(models.bgNbd, models.gammaGamma, customer, clv);
-  return { equity, customers: customers.length, models };
+  for (const customer of customers) {
+    const value = customerLifetimeValue(models.bgNbd, models.gammaGamma, customer, clv);
+    values.set(customer.id, value);
+    equity += value;
+  }
+  return { equity, customers: customers.length, models, values };
+};
+
+/** Each customer's segment by an instant, from their purchases made by then. */
+export const segmentsAt = (purchases: readonly Purchase[], at: number, by: SegmentBy): Map<string, string> => {
+  const counts = new Map<string, Map<string, { n: number; first: number }>>();
+  for (const p of purchases) {
+    if (p.at > at) continue;
+    let byChannel = counts.get(p.customerId);
+    if (!byChannel) counts.set(p.customerId, (byChannel = new Map()));
+    const channel = p.channel ?? 'unknown';
+    const seen = byChannel.get(channel);
+    if (seen) {
+      seen.n++;
+      seen.first = Math.min(seen.first, p.at);
+    } else byChannel.set(channel, { n: 1, first: p.at });
+  }
+  const segments = new Map<string, string>();
+  for (const [customerId, byChannel] of counts) {
+    const ranked = [...byChannel].sort(([, a], [, b]) => (by === 'main-channel' ? b.n - a.n || a.first - b.first : a.first - b.first));
+    segments.set(customerId, ranked[0]![0]);
+  }
+  return segments;
 };
 
 /** The series over the periods from the first purchase to `to`: CE at each period end, cash flow in each, ROC. */
@@ -75,17 +129,43 @@ export const equitySeries = (purchases: readonly Purchase[], cash: readonly Cash
   if (purchases.length === 0) return [];
   const first = Math.min(...purchases.map((p) => p.at));
   const periods = periodsBetween(first, to, options.period);
-  let previous = equityAt(purchases, periods[0]!.start - 1, options).equity;
+  const before = periods[0]!.start - 1;
+  let previous = pointFor(purchases, cash, { label: '', start: before, end: before + 1 }, undefined, options);
   return periods.map((period) => {
     const point = pointFor(purchases, cash, period, previous, options);
-    previous = point.equityEnd;
+    previous = point;
     return point;
   });
 };
 
-export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMovement[], period: Period, equityStart: number | null, options: EquityOptions): EquityPoint => {
-  const { equity, customers, models } = equityAt(purchases, period.end - 1, options);
-  const cashFlow = cash.reduce((sum, c) => (c.at >= period.start && c.at < period.end ? sum + c.amount : sum), 0);
+/** One period's point, from the previous point (undefined before any: CE(start) 0). */
+export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMovement[], period: Period, previous: EquityPoint | undefined, options: EquityOptions): EquityPoint => {
+  const { equity, customers, models, values } = equityAt(purchases, period.end - 1, options);
+  const inPeriod = (c: CashMovement) => c.at >= period.start && c.at < period.end;
+  const cashFlow = cash.reduce((sum, c) => (inPeriod(c) ? sum + c.amount : sum), 0);
+  const equityStart = previous ? previous.equityEnd : 0;
+  let segments: Record<string, SegmentPoint> | undefined;
+  if (options.segment) {
+    const segmentOf = segmentsAt(purchases, period.end - 1, options.segment);
+    const totals = new Map<string, { customers: number; equityEnd: number; cashFlow: number }>();
+    const total = (segment: string) => {
+      let t = totals.get(segment);
+      if (!t) totals.set(segment, (t = { customers: 0, equityEnd: 0, cashFlow: 0 }));
+      return t;
+    };
+    for (const [customerId, segment] of segmentOf) {
+      const t = total(segment);
+      t.customers++;
+      t.equityEnd += values.get(customerId) ?? 0;
+    }
+    for (const c of cash) if (inPeriod(c)) total(segmentOf.get(c.customerId) ?? 'no purchase').cashFlow += c.amount;
+    segments = {};
+    for (const [segment, t] of [...totals].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const start = previous?.segments ? (previous.segments[segment]?.equityEnd ?? 0) : previous ? null : 0;
+      const end = equity === null ? null : t.equityEnd;
+      segments[segment] = { customers: t.customers, equityStart: start, equityEnd: end, cashFlow: t.cashFlow, roc: start === null || end === null ? null : returnOnCustomer({ cashFlow: t.cashFlow, equityStart: start, equityEnd: end }) };
+    }
+  }
   return {
     period: period.label,
     start: new Date(period.start).toISOString(),
@@ -96,5 +176,6 @@ export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMove
     cashFlow,
     roc: equityStart === null || equity === null ? null : returnOnCustomer({ cashFlow, equityStart, equityEnd: equity }),
     models,
+    ...(segments ? { segments } : {}),
   };
 };

@@ -28,7 +28,7 @@ export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): P
   const asOf = cut.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
   const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const merges = new MergeMap();
-  const raw: { type: string; eventId: string; customerId: string; at: number; data: Record<string, { minor: number; currency: string } | unknown> }[] = [];
+  const raw: { type: string; eventId: string; customerId: string; at: number; channel: string; data: Record<string, unknown> }[] = [];
   for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], pageSize: 2048 })) {
     if (Date.parse(event.recordedAt) > knownAt) break; // recordedAt never decreases along the log
     const at = Date.parse(event.occurredAt);
@@ -37,7 +37,7 @@ export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): P
       const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
       merges.apply({ survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt });
     } else {
-      raw.push({ type: event.type, eventId: event.eventId, customerId: event.streamId.slice(CUSTOMER_STREAM_PREFIX.length), at, data: event.data as Record<string, unknown> });
+      raw.push({ type: event.type, eventId: event.eventId, customerId: event.streamId.slice(CUSTOMER_STREAM_PREFIX.length), at, channel: event.channel, data: event.data as Record<string, unknown> });
     }
   }
   const major = (money: unknown) => {
@@ -50,7 +50,7 @@ export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): P
     const customerId = merges.canonical(r.customerId);
     const amount = major(r.data.amount);
     if (r.type === 'PurchaseMade') {
-      purchases.push({ customerId, at: r.at, value: amount });
+      purchases.push({ customerId, at: r.at, value: amount, channel: r.channel });
       cash.push({ customerId, at: r.at, amount: r.data.cost === undefined ? amount : amount - major(r.data.cost), eventId: r.eventId });
     } else {
       cash.push({ customerId, at: r.at, amount: -amount, eventId: r.eventId });

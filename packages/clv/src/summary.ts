@@ -18,6 +18,8 @@ export interface Purchase {
   readonly at: number;
   /** In the reporting currency's major units (or any unit: the models do not care which). */
   readonly value: number;
+  /** The channel it was made through, where known (segments use it). */
+  readonly channel?: string;
 }
 
 const DAY_MS = 86_400_000;
