@@ -1,4 +1,4 @@
-import { nelderMead } from './optimize.ts';
+import { atBound, LOG_BOUND, nelderMead, withinBox } from './optimize.ts';
 import { hyp2f1, lnBeta, lnGamma } from './special.ts';
 import type { CustomerSummary } from './summary.ts';
 
@@ -31,6 +31,8 @@ export const bgNbdTotalLogLikelihood = (params: BgNbdParams, customers: readonly
 
 export interface Fit<P> {
   readonly params: P;
+  /** A parameter on the edge of the fitted range (1e-6 to 1e6): the data do not identify it; the fit is the best within the range. */
+  readonly atBound: boolean;
   readonly logLikelihood: number;
   readonly customers: number;
   readonly iterations: number;
@@ -46,8 +48,9 @@ export const fitBgNbd = (customers: readonly History[]): Fit<BgNbdParams> => {
     for (const [history, count] of groups) total += count * bgNbdLogLikelihood(params, history);
     return -total;
   };
-  const minimum = nelderMead(negative, [0, 0, 0, 0]);
-  return { params: fromLogs(minimum.x), logLikelihood: -minimum.value, customers: customers.length, iterations: minimum.iterations, converged: minimum.converged };
+  const minimum = nelderMead(withinBox(negative), [0, 0, 0, 0]);
+  const logs = minimum.x.map((v) => Math.max(-LOG_BOUND, Math.min(LOG_BOUND, v)));
+  return { params: fromLogs(logs), atBound: atBound(logs), logLikelihood: -negative(logs), customers: customers.length, iterations: minimum.iterations, converged: minimum.converged };
 };
 
 const fromLogs = (logs: readonly number[]): BgNbdParams => ({ r: Math.exp(logs[0]!), alpha: Math.exp(logs[1]!), a: Math.exp(logs[2]!), b: Math.exp(logs[3]!) });

@@ -26,8 +26,8 @@ export interface EquityOptions {
   readonly monthlyDiscountRate?: number;
   /** 'refit': the models fitted on the history up to each period's end (default); or pinned parameters, used for every period. */
   readonly models?: 'refit' | Models;
-  /** Also split each point by segment. */
-  readonly segment?: SegmentBy;
+  /** Also split each point by these segmentations. */
+  readonly segments?: readonly SegmentBy[];
 }
 
 /**
@@ -60,8 +60,8 @@ export interface EquityPoint {
   readonly roc: number | null;
   /** The models that valued CE(end), or why there were none. */
   readonly models: Models | { readonly unavailable: string };
-  /** By segment, when asked for; a segment's CE(start) is its CE(end) in the previous point. */
-  readonly segments?: Readonly<Record<string, SegmentPoint>>;
+  /** By segmentation, then segment, when asked for; a segment's CE(start) is its CE(end) in the previous point. */
+  readonly segments?: Readonly<Partial<Record<SegmentBy, Readonly<Record<string, SegmentPoint>>>>>;
 }
 
 const MIN_REPEAT_BUYERS = 10;
@@ -144,9 +144,9 @@ export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMove
   const inPeriod = (c: CashMovement) => c.at >= period.start && c.at < period.end;
   const cashFlow = cash.reduce((sum, c) => (inPeriod(c) ? sum + c.amount : sum), 0);
   const equityStart = previous ? previous.equityEnd : 0;
-  let segments: Record<string, SegmentPoint> | undefined;
-  if (options.segment) {
-    const segmentOf = segmentsAt(purchases, period.end - 1, options.segment);
+  let segments: Partial<Record<SegmentBy, Record<string, SegmentPoint>>> | undefined;
+  for (const by of options.segments ?? []) {
+    const segmentOf = segmentsAt(purchases, period.end - 1, by);
     const totals = new Map<string, { customers: number; equityEnd: number; cashFlow: number }>();
     const total = (segment: string) => {
       let t = totals.get(segment);
@@ -159,12 +159,14 @@ export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMove
       t.equityEnd += values.get(customerId) ?? 0;
     }
     for (const c of cash) if (inPeriod(c)) total(segmentOf.get(c.customerId) ?? 'no purchase').cashFlow += c.amount;
-    segments = {};
+    const split: Record<string, SegmentPoint> = {};
     for (const [segment, t] of [...totals].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const start = previous?.segments ? (previous.segments[segment]?.equityEnd ?? 0) : previous ? null : 0;
+      const before = previous?.segments?.[by];
+      const start = previous ? (previous.equityEnd === null ? null : (before?.[segment]?.equityEnd ?? 0)) : 0;
       const end = equity === null ? null : t.equityEnd;
-      segments[segment] = { customers: t.customers, equityStart: start, equityEnd: end, cashFlow: t.cashFlow, roc: start === null || end === null ? null : returnOnCustomer({ cashFlow: t.cashFlow, equityStart: start, equityEnd: end }) };
+      split[segment] = { customers: t.customers, equityStart: start, equityEnd: end, cashFlow: t.cashFlow, roc: start === null || end === null ? null : returnOnCustomer({ cashFlow: t.cashFlow, equityStart: start, equityEnd: end }) };
     }
+    (segments ??= {})[by] = split;
   }
   return {
     period: period.label,

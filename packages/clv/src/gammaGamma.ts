@@ -1,5 +1,5 @@
 import type { Fit } from './bgnbd.ts';
-import { nelderMead } from './optimize.ts';
+import { atBound, LOG_BOUND, nelderMead, withinBox } from './optimize.ts';
 import { lnGamma } from './special.ts';
 import type { CustomerSummary } from './summary.ts';
 
@@ -31,10 +31,12 @@ export const fitGammaGamma = (customers: readonly Spend[]): Fit<GammaGammaParams
     for (const c of buyers) total += gammaGammaLogLikelihood(params, c);
     return -total;
   };
-  const minimum = nelderMead(negative, [0, 0, 0]);
+  const minimum = nelderMead(withinBox(negative), [0, 0, 0]);
+  const logs = minimum.x.map((v) => Math.max(-LOG_BOUND, Math.min(LOG_BOUND, v)));
   return {
-    params: { p: Math.exp(minimum.x[0]!), q: Math.exp(minimum.x[1]!), gamma: Math.exp(minimum.x[2]!) },
-    logLikelihood: -minimum.value,
+    params: { p: Math.exp(logs[0]!), q: Math.exp(logs[1]!), gamma: Math.exp(logs[2]!) },
+    atBound: atBound(logs),
+    logLikelihood: -negative(logs),
     customers: buyers.length,
     iterations: minimum.iterations,
     converged: minimum.converged,

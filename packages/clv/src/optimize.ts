@@ -71,3 +71,20 @@ export const nelderMead = (f: (x: readonly number[]) => number, start: readonly 
   const i = values.indexOf(Math.min(...values));
   return { x: simplex[i]!, value: values[i]!, iterations: maxIterations, converged: false };
 };
+
+/** Parameters are fitted as logarithms within ±LOG_BOUND: between 1e-6 and 1e6. */
+export const LOG_BOUND = Math.log(1e6);
+
+/**
+ * A likelihood can peak at infinity (BG/NBD with no heterogeneity in dropout: a, b → ∞ with a/(a+b)
+ * fixed). Outside the box a steep penalty turns that into an optimum on its edge, which the
+ * simplex can reach, instead of a ridge it would follow without end.
+ */
+export const withinBox = (f: (logs: readonly number[]) => number) => (logs: readonly number[]): number => {
+  let outside = 0;
+  for (const v of logs) outside += Math.max(0, Math.abs(v) - LOG_BOUND) ** 2;
+  return f(logs.map((v) => Math.max(-LOG_BOUND, Math.min(LOG_BOUND, v)))) + 1e6 * outside;
+};
+
+/** True when a fitted parameter sits on the box's edge: the data do not pin it down. */
+export const atBound = (logs: readonly number[]): boolean => logs.some((v) => Math.abs(v) >= LOG_BOUND - 1e-3);

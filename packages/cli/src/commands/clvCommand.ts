@@ -43,6 +43,7 @@ export const clvFitCommand = async (options: ClvFitOptions): Promise<number> => 
         logLikelihood: round(bgNbd.logLikelihood, 2),
         iterations: bgNbd.iterations,
         converged: bgNbd.converged,
+        atBound: bgNbd.atBound,
         repeatPurchasesObserved: sum(customers.map((c) => c.x)),
         repeatPurchasesExpected: round(sum(customers.map((c) => expectedPurchasesOfNewCustomer(bgNbd.params, c.T))), 1),
         meanProbabilityAlive: round(sum(customers.map((c) => probabilityAlive(bgNbd.params, c))) / Math.max(1, customers.length), 4),
@@ -55,6 +56,7 @@ export const clvFitCommand = async (options: ClvFitOptions): Promise<number> => 
         repeatBuyers: buyers.length,
         iterations: gammaGamma.iterations,
         converged: gammaGamma.converged,
+        atBound: gammaGamma.atBound,
         meanSpendObserved: round(sum(buyers.map((c) => c.zbar)) / Math.max(1, buyers.length), 2),
         meanSpendExpected: round(sum(buyers.map((c) => expectedSpend(gammaGamma.params, c))) / Math.max(1, buyers.length), 2),
       },
@@ -68,9 +70,9 @@ export const clvFitCommand = async (options: ClvFitOptions): Promise<number> => 
       process.stdout.write(
         [
           `purchases made by ${result.asOf}${result.knownAt ? `, as known at ${result.knownAt}` : ''}: ${result.purchases} by ${result.customers} customer(s); time in weeks`,
-          `BG/NBD        r = ${b.r}  alpha = ${b.alpha}  a = ${b.a}  b = ${b.b}  log-likelihood ${b.logLikelihood}  (${b.converged ? 'converged' : 'NOT converged'} in ${b.iterations} iterations)`,
+          `BG/NBD        r = ${b.r}  alpha = ${b.alpha}  a = ${b.a}  b = ${b.b}  log-likelihood ${b.logLikelihood}  (${b.converged ? 'converged' : 'NOT converged'} in ${b.iterations} iterations${b.atBound ? '; a parameter is at the edge of 1e-6..1e6: the data do not identify it' : ''})`,
           `              repeat purchases: ${b.repeatPurchasesObserved} observed, ${b.repeatPurchasesExpected} expected; mean P(alive) ${b.meanProbabilityAlive}`,
-          `Gamma-Gamma   p = ${g.p}  q = ${g.q}  gamma = ${g.gamma}  log-likelihood ${g.logLikelihood} on ${g.repeatBuyers} repeat buyer(s)  (${g.converged ? 'converged' : 'NOT converged'} in ${g.iterations} iterations)`,
+          `Gamma-Gamma   p = ${g.p}  q = ${g.q}  gamma = ${g.gamma}  log-likelihood ${g.logLikelihood} on ${g.repeatBuyers} repeat buyer(s)  (${g.converged ? 'converged' : 'NOT converged'} in ${g.iterations} iterations${g.atBound ? '; a parameter is at the edge of 1e-6..1e6' : ''})`,
           `              mean spend per repeat purchase: ${g.meanSpendObserved} observed, ${g.meanSpendExpected} expected`,
           `fitted in ${result.seconds} s`,
         ].join('\n') + '\n',

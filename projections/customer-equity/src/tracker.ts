@@ -1,0 +1,187 @@
+import { DatabaseSync } from 'node:sqlite';
+import { equitySeries, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
+import type { EventStore, RecordedEvent, Subscription } from '@roc-ledger/ledger';
+
+/** A past figure that changed because events about that past arrived after it was reported. */
+export interface Restatement {
+  readonly seq: number;
+  readonly period: string;
+  /** When the ledger learned what changed it (transaction time of the latest causing event). */
+  readonly recordedAt: string;
+  readonly old: Figures;
+  readonly new: Figures;
+  /** The events, recorded after the period had ended, that happened in or before it. */
+  readonly causedBy: readonly { readonly eventId: string; readonly type: string; readonly occurredAt: string; readonly recordedAt: string }[];
+}
+
+export interface Figures {
+  readonly equityStart: number | null;
+  readonly equityEnd: number | null;
+  readonly cashFlow: number;
+  readonly roc: number | null;
+}
+
+export interface StoredPoint extends EquityPoint {
+  /** The newest transaction time the point was computed with: a point computed at or after its period's end is a reported figure. */
+  readonly computedAt: string;
+}
+
+const figures = (p: EquityPoint): Figures => ({ equityStart: p.equityStart, equityEnd: p.equityEnd, cashFlow: p.cashFlow, roc: p.roc });
+/** Equal to the cent (money) and to 1e-9 (ROC). */
+const sameFigures = (a: Figures, b: Figures): boolean =>
+  [
+    [a.equityStart, b.equityStart, 0.005],
+    [a.equityEnd, b.equityEnd, 0.005],
+    [a.cashFlow, b.cashFlow, 0.005],
+    [a.roc, b.roc, 1e-9],
+  ].every(([x, y, tolerance]) => (x === null || y === null ? x === y : Math.abs((x as number) - (y as number)) < (tolerance as number)));
+
+export interface EquityTrackerOptions extends Omit<EquityOptions, 'period' | 'segments'> {
+  readonly store: EventStore;
+  /** The read-model database file (readmodels.db), or ':memory:'. */
+  readonly path: string;
+  readonly period?: PeriodUnit;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * Keeps the customer-equity and ROC series current, from the log. When money events arrive, the
+ * periods from the earliest one they happened in up to the current one are computed again (the
+ * periods before cannot change: their figures use only what happened by their end). A reported
+ * figure (computed at or after its period's end) that changes is kept as a restatement, with the
+ * old and new figures and the late events that caused it.
+ */
+export class EquityTracker {
+  private readonly db: DatabaseSync;
+  private readonly options: EquityTrackerOptions;
+  private readonly unit: PeriodUnit;
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private updating: Promise<void> = Promise.resolve();
+  private pending: RecordedEvent[] = [];
+  private checkpoint = 0;
+  private readonly waiters: { position: number; resolve: () => void }[] = [];
+
+  constructor(options: EquityTrackerOptions) {
+    this.options = options;
+    this.unit = options.period ?? 'month';
+    this.db = new DatabaseSync(options.path);
+    this.db.exec(`
+      PRAGMA busy_timeout = 10000;
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      CREATE TABLE IF NOT EXISTS equity_points (unit TEXT NOT NULL, period TEXT NOT NULL, start TEXT NOT NULL, point TEXT NOT NULL, PRIMARY KEY (unit, period)) STRICT;
+      CREATE TABLE IF NOT EXISTS equity_restatements (seq INTEGER PRIMARY KEY, unit TEXT NOT NULL, period TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL) STRICT;
+      CREATE TABLE IF NOT EXISTS equity_checkpoints (unit TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
+    `);
+    const row = this.db.prepare('SELECT position FROM equity_checkpoints WHERE unit = ?').get(this.unit) as { position: number } | undefined;
+    this.checkpoint = row?.position ?? 0;
+  }
+
+  get period(): PeriodUnit {
+    return this.unit;
+  }
+
+  get equityOptions(): EquityOptions {
+    return { ...this.options, period: this.unit, segments: SEGMENTS };
+  }
+
+  /** Follows the log from the checkpoint: each time it has read everything stored, the series is brought up to date. */
+  start(): void {
+    this.subscription = this.options.store.subscribe({
+      after: this.checkpoint,
+      types: [...MONEY_EVENT_TYPES],
+      onCaughtUp: (position) => {
+        const events = this.pending;
+        this.pending = [];
+        this.updating = this.updating.then(() => this.update(events, position)).catch((error) => this.options.log?.('equity update failed', { error: String(error) }));
+      },
+    });
+    this.loop = (async () => {
+      for await (const event of this.subscription!) this.pending.push(event);
+    })();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    await this.loop;
+    await this.updating;
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Resolves once the series reflects the log up to this position. */
+  waitFor(position: number): Promise<void> {
+    if (this.checkpoint >= position) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  series(): StoredPoint[] {
+    return (this.db.prepare('SELECT point FROM equity_points WHERE unit = ? ORDER BY start').all(this.unit) as { point: string }[]).map((r) => JSON.parse(r.point) as StoredPoint);
+  }
+
+  restatements(): Restatement[] {
+    return (this.db.prepare('SELECT seq, body FROM equity_restatements WHERE unit = ? ORDER BY seq').all(this.unit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, ...(JSON.parse(r.body) as Omit<Restatement, 'seq'>) }));
+  }
+
+  private async update(events: RecordedEvent[], position: number): Promise<void> {
+    const head = await this.options.store.head();
+    if (events.length > 0 || this.series().length === 0) {
+      const now = head.recordedAt ? Date.parse(head.recordedAt) : Date.now();
+      const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now) });
+      const stored = new Map(this.series().map((p) => [p.period, p]));
+      const recomputed = stored.size === 0 ? this.fromScratch(money, now) : this.fromEarliest(money, now, events, stored);
+      this.save(recomputed, stored, events, now);
+    }
+    this.checkpoint = Math.max(this.checkpoint, position);
+    this.db.prepare('INSERT INTO equity_checkpoints (unit, position) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET position = excluded.position').run(this.unit, this.checkpoint);
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.position <= this.checkpoint) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  private fromScratch(money: LedgerMoney, now: number): EquityPoint[] {
+    return equitySeries(money.purchases, money.cash, now, this.equityOptions);
+  }
+
+  /** The periods from the earliest one the new events happened in, each from the (kept or recomputed) point before it. */
+  private fromEarliest(money: LedgerMoney, now: number, events: readonly RecordedEvent[], stored: Map<string, StoredPoint>): EquityPoint[] {
+    const earliest = Math.min(...events.map((e) => Date.parse(e.occurredAt)));
+    const firstPurchase = Math.min(...money.purchases.map((p) => p.at));
+    if (!Number.isFinite(firstPurchase)) return [];
+    if (earliest < firstPurchase || earliest <= periodOf(firstPurchase, this.unit).end) return this.fromScratch(money, now);
+    const periods = periodsBetween(earliest, now, this.unit);
+    const before = periodOf(periods[0]!.start - 1, this.unit);
+    let previous: EquityPoint | undefined = stored.get(before.label) ?? pointFor(money.purchases, money.cash, before, undefined, this.equityOptions);
+    return periods.map((period) => {
+      const point = pointFor(money.purchases, money.cash, period, previous, this.equityOptions);
+      previous = point;
+      return point;
+    });
+  }
+
+  private save(points: readonly EquityPoint[], stored: Map<string, StoredPoint>, events: readonly RecordedEvent[], now: number): void {
+    const computedAt = new Date(now).toISOString();
+    const upsert = this.db.prepare('INSERT INTO equity_points (unit, period, start, point) VALUES (?, ?, ?, ?) ON CONFLICT (unit, period) DO UPDATE SET point = excluded.point');
+    const restate = this.db.prepare('INSERT INTO equity_restatements (unit, period, recorded_at, body) VALUES (?, ?, ?, ?)');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const point of points) {
+        const old = stored.get(point.period);
+        const end = Date.parse(point.end);
+        if (old && Date.parse(old.computedAt) >= end && !sameFigures(figures(old), figures(point))) {
+          const causedBy = events
+            .filter((e) => Date.parse(e.occurredAt) < end && Date.parse(e.recordedAt) >= end)
+            .map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, recordedAt: e.recordedAt }));
+          const recordedAt = causedBy.reduce((latest, e) => (e.recordedAt > latest ? e.recordedAt : latest), '');
+          restate.run(this.unit, point.period, recordedAt || computedAt, JSON.stringify({ period: point.period, recordedAt: recordedAt || computedAt, old: figures(old), new: figures(point), causedBy }));
+          this.options.log?.('equity restated', { period: point.period, old: old.equityEnd, new: point.equityEnd, causedBy: causedBy.length });
+        }
+        upsert.run(this.unit, point.period, point.start, JSON.stringify({ ...point, computedAt }));
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { equitySeries, moneyFromLedger, SEGMENTS, type EquityPoint } from '@roc-ledger/clv';
+import { EquityTracker } from '@roc-ledger/customer-equity';
+import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
+import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import { contract } from '../support/tempLedger.ts';
+
+const clock: SimClock = { now: new Date(0) };
+let store: EventStore;
+let tracker: EquityTracker;
+
+beforeAll(async () => {
+  store = getInMemoryEventStore({ contract, clock: () => clock.now });
+  await loadDemo(store, clock, { customers: 150, years: 2, seed: 'equity' });
+  tracker = new EquityTracker({ store, path: ':memory:', period: 'quarter' });
+  tracker.start();
+  await tracker.waitFor((await store.head()).position);
+}, 120_000);
+afterAll(async () => {
+  await tracker.stop();
+  await store.close();
+});
+
+const fromScratch = async (knownAt?: Date): Promise<EquityPoint[]> => {
+  const head = await store.head();
+  const now = knownAt ?? new Date(head.recordedAt!);
+  const money = await moneyFromLedger(store, { knownAt: now });
+  return equitySeries(money.purchases, money.cash, now.getTime(), { period: 'quarter', segments: SEGMENTS });
+};
+/** The figures, to the cent (ROC to 1e-9), without the bookkeeping fields. */
+const figures = (points: readonly EquityPoint[]) =>
+  points.map((p) => ({
+    period: p.period,
+    equityStart: p.equityStart === null ? null : Math.round(p.equityStart * 100),
+    equityEnd: p.equityEnd === null ? null : Math.round(p.equityEnd * 100),
+    cashFlow: Math.round(p.cashFlow * 100),
+    roc: p.roc === null ? null : Math.round(p.roc * 1e9),
+  }));
+
+describe('the customer-equity and ROC series', () => {
+  it('is derived from the log: the tracked series equals a from-scratch computation, with defined values throughout', async () => {
+    const series = tracker.series();
+    expect(series.length).toBeGreaterThanOrEqual(8);
+    expect(figures(series)).toEqual(figures(await fromScratch()));
+    for (const point of series) for (const v of [point.equityStart, point.equityEnd, point.cashFlow, point.roc]) expect(v === null || Number.isFinite(v)).toBe(true);
+    const valued = series.filter((p) => p.equityEnd !== null);
+    expect(valued.length).toBeGreaterThanOrEqual(4);
+    const last = series[series.length - 1]!;
+    expect(Object.keys(last.segments!['acquisition-channel']!).length).toBeGreaterThan(1);
+    const segmentTotal = Object.values(last.segments!['main-channel']!).reduce((s, seg) => s + (seg.equityEnd ?? 0), 0);
+    expect(segmentTotal).toBeCloseTo(last.equityEnd!, 6);
+  });
+
+  it('restates past periods when a late purchase arrives, records why, and still equals a from-scratch computation', async () => {
+    const before = tracker.series();
+    const knownBefore = clock.now;
+    // A large store purchase from three quarters ago, uploaded only now.
+    const target = before[before.length - 4]!;
+    const customerId = (await moneyFromLedger(store)).purchases[0]!.customerId;
+    clock.now = new Date(clock.now.getTime() + 3_600_000);
+    const occurredAt = new Date(Date.parse(target.start) + 5 * 86_400_000).toISOString();
+    const appended = await store.append(`customer-${customerId}`, [
+      contract.parse({
+        eventId: '01950000-0000-7000-8000-00000000e001',
+        type: 'PurchaseMade',
+        schemaVersion: 2,
+        customer: { kind: 'customerId', value: customerId },
+        channel: 'store',
+        source: 'pos-late-upload',
+        occurredAt,
+        data: { orderId: 'late-1', amount: { minor: 4_999_900, currency: 'EUR' } },
+      }),
+    ]);
+    await tracker.waitFor(appended.events[0]!.globalPosition);
+    const after = tracker.series();
+    expect(figures(after)).toEqual(figures(await fromScratch()));
+
+    const restatements = tracker.restatements();
+    const periods = restatements.map((r) => r.period);
+    expect(periods[0]).toBe(target.period);
+    const first = restatements[0]!;
+    expect(first.causedBy.map((e) => e.eventId)).toEqual(['01950000-0000-7000-8000-00000000e001']);
+    expect(first.old.cashFlow).toBeCloseTo(target.cashFlow, 6);
+    expect(first.new.cashFlow - first.old.cashFlow).toBeCloseTo(49_999, 6);
+    // Periods before the late purchase are untouched.
+    const unchanged = before.filter((p) => Date.parse(p.end) <= Date.parse(target.start));
+    expect(figures(after.slice(0, unchanged.length))).toEqual(figures(unchanged));
+
+    // As known before the upload, the series is the one reported then.
+    expect(figures(await fromScratch(knownBefore))).toEqual(figures(before));
+  }, 60_000);
+});
