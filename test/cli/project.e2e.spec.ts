@@ -37,6 +37,24 @@ describe('roc-ledger clv fit', () => {
   });
 });
 
+describe('roc-ledger equity, roc, restatements', () => {
+  it('prints the series as a table, CSV or JSON, and the series as known at an earlier moment', () => {
+    const table = cli(['roc', '--period', 'quarter']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^period\s+segment\s+ROC\s+cash flow\s+CE start\s+CE end/);
+    const json = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json']).stdout);
+    expect(json).toMatchObject({ period: 'quarter', source: 'computed' });
+    expect(json.points.map((p: { period: string }) => p.period).slice(0, 4)).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4']);
+    const csv = cli(['equity', '--period', 'quarter', '--format', 'csv', '--segment', 'main-channel']).stdout.trim().split('\n');
+    expect(csv[0]).toBe('period,segment,customers,equity_start,equity_end,cash_flow,roc');
+    expect(csv.slice(1).every((line) => /^20\d\d-Q\d,(web|store|phone|app|email|partner|unknown),/.test(line))).toBe(true);
+    const earlier = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json', '--known-at', '2023-06-30']).stdout);
+    expect(earlier.points.map((p: { period: string }) => p.period)).toEqual(['2023-Q1', '2023-Q2']);
+    expect(cli(['roc', '--period', 'fortnight']).code).toBe(2);
+    expect(cli(['restatements']).stdout).toContain('0 restatement(s)');
+  });
+});
+
 describe('roc-ledger project', () => {
   it('runs an analyst’s module over all history and writes CSV, JSON or NDJSON', () => {
     const csv = join(temp.dir, 'resolution.csv');

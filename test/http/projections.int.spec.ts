@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
 import { customerView } from '@roc-ledger/customer-view';
+import { EquityTracker } from '@roc-ledger/customer-equity';
 import { Ingestor } from '@roc-ledger/ingest';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { getSqliteReadModelStore, ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
@@ -17,6 +18,7 @@ let store: EventStore;
 let readModels: ReadModelStore;
 let runtime: ProjectionRuntime;
 let app: Awaited<ReturnType<typeof buildApp>>;
+let equity: EquityTracker;
 
 beforeAll(async () => {
   store = getInMemoryEventStore({ contract, clock: () => clock.now });
@@ -26,11 +28,15 @@ beforeAll(async () => {
   await runtime.start();
   await runtime.waitFor((await store.head()).position);
   const ingestor = await Ingestor.open({ store, contract, clock: () => clock.now });
-  app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record, admin.record, web.record]), logger: false, projections: { runtime, readModels } });
+  equity = new EquityTracker({ store, path: ':memory:', period: 'quarter' });
+  equity.start();
+  await equity.waitFor((await store.head()).position);
+  app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record, admin.record, web.record]), logger: false, projections: { runtime, readModels }, equity });
 }, 60_000);
 afterAll(async () => {
   await app.close();
   await runtime.stop();
+  await equity.stop();
   await readModels.close();
 });
 
@@ -104,5 +110,32 @@ describe('projection queries over HTTP', () => {
     const bad = await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' }, payload: { module: '/nowhere/missing.ts' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('PROJ_ERR_MODULE_INVALID');
+  });
+});
+
+describe('equity and ROC over HTTP', () => {
+  it('serves the tracked series, and the series as known at an earlier moment computed from the log', async () => {
+    const roc = await get('/v1/roc?period=quarter');
+    expect(roc.statusCode).toBe(200);
+    const body = roc.json();
+    expect(body).toMatchObject({ period: 'quarter', source: 'tracked', segment: null });
+    expect(body.points.map((p: { period: string }) => p.period)).toEqual(equity.series().map((p) => p.period));
+    const last = body.points[body.points.length - 1];
+    if (last.roc !== null) expect(last.roc).toBeCloseTo((last.cashFlow + last.equityEnd - last.equityStart) / last.equityStart, 9);
+
+    const earlier = (await get(`/v1/equity?period=quarter&knownAt=${encodeURIComponent(body.points[3].end)}`)).json();
+    expect(earlier.source).toBe('computed');
+    expect(earlier.points.length).toBeLessThan(body.points.length);
+    const bySegment = (await get('/v1/equity?period=quarter&segment=acquisition-channel')).json();
+    const segments = bySegment.points[bySegment.points.length - 1].segments['acquisition-channel'];
+    expect(Object.keys(segments).length).toBeGreaterThan(0);
+  });
+
+  it('lists restatements, and refuses keys without the read scope', async () => {
+    const response = await get('/v1/restatements');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ period: 'quarter', restatements: [] });
+    expect((await get('/v1/roc', web.key)).statusCode).toBe(403);
+    expect((await get('/v1/roc?period=fortnight')).statusCode).toBe(400);
   });
 });

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { RocLedgerError } from '@roc-ledger/events';
 import { clvFitCommand } from './commands/clvCommand.ts';
 import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts';
+import { equityCommand, restatementsCommand } from './commands/equityCommands.ts';
 import { historyCommand } from './commands/historyCommand.ts';
 import { importCommand } from './commands/importCommand.ts';
 import { keysCreateCommand } from './commands/keysCommand.ts';
@@ -144,6 +145,24 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--known-at <date>', 'only purchases the ledger had recorded by then')
     .option('--json', 'print as JSON')
     .action(run((opts) => clvFitCommand(opts)));
+
+  const seriesFlags = (cmd: Command) =>
+    cmd
+      .option('--period <unit>', 'week, month or quarter', 'month')
+      .option('--from <date>', 'periods starting on or after')
+      .option('--to <date>', 'periods starting on or before')
+      .option('--as-of <date>', 'as things had happened by then (valid time)')
+      .option('--known-at <date>', 'as the ledger believed it then (transaction time)')
+      .option('--segment <by>', 'acquisition-channel or main-channel')
+      .option('--format <f>', 'table, csv or json', 'table');
+  seriesFlags(program.command('equity').description('customer equity at each period end, from the log (docs/roc.md)')).action(run((opts) => equityCommand('equity', opts)));
+  seriesFlags(program.command('roc').description('Return on Customer per period, from the log (docs/roc.md)')).action(run((opts) => equityCommand('roc', opts)));
+  program
+    .command('restatements')
+    .description('past equity and ROC figures restated as late events arrived (recorded by serve)')
+    .option('--period <unit>', 'week, month or quarter', 'month')
+    .option('--format <f>', 'table, csv or json', 'table')
+    .action(run((opts) => restatementsCommand(opts)));
 
   const demo = program.command('demo').description('deterministic simulated customer histories');
   const demoFlags = (cmd: Command) =>

@@ -52,6 +52,8 @@ export interface EquityPoint {
   readonly end: string;
   /** Customers with a purchase by the period's end. */
   readonly customers: number;
+  /** When CE(end) was valued: the period's last instant, or the end of what is known for the open period. */
+  readonly valuedAt: string;
   /** Customer equity at the end of the previous period; null when it could not be valued. */
   readonly equityStart: number | null;
   readonly equityEnd: number | null;
@@ -132,21 +134,26 @@ export const equitySeries = (purchases: readonly Purchase[], cash: readonly Cash
   const before = periods[0]!.start - 1;
   let previous = pointFor(purchases, cash, { label: '', start: before, end: before + 1 }, undefined, options);
   return periods.map((period) => {
-    const point = pointFor(purchases, cash, period, previous, options);
+    const point = pointFor(purchases, cash, period, previous, options, to);
     previous = point;
     return point;
   });
 };
 
-/** One period's point, from the previous point (undefined before any: CE(start) 0). */
-export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMovement[], period: Period, previous: EquityPoint | undefined, options: EquityOptions): EquityPoint => {
-  const { equity, customers, models, values } = equityAt(purchases, period.end - 1, options);
+/**
+ * One period's point, from the previous point (undefined before any: CE(start) 0). CE(end) is
+ * valued at the period's last instant, or at `until` when the period is still open then (the
+ * current period is valued as of now, not as of a future in which nobody has bought yet).
+ */
+export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMovement[], period: Period, previous: EquityPoint | undefined, options: EquityOptions, until = Number.POSITIVE_INFINITY): EquityPoint => {
+  const valuedAt = Math.min(period.end - 1, until);
+  const { equity, customers, models, values } = equityAt(purchases, valuedAt, options);
   const inPeriod = (c: CashMovement) => c.at >= period.start && c.at < period.end;
   const cashFlow = cash.reduce((sum, c) => (inPeriod(c) ? sum + c.amount : sum), 0);
   const equityStart = previous ? previous.equityEnd : 0;
   let segments: Partial<Record<SegmentBy, Record<string, SegmentPoint>>> | undefined;
   for (const by of options.segments ?? []) {
-    const segmentOf = segmentsAt(purchases, period.end - 1, by);
+    const segmentOf = segmentsAt(purchases, valuedAt, by);
     const totals = new Map<string, { customers: number; equityEnd: number; cashFlow: number }>();
     const total = (segment: string) => {
       let t = totals.get(segment);
@@ -173,6 +180,7 @@ export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMove
     start: new Date(period.start).toISOString(),
     end: new Date(period.end).toISOString(),
     customers,
+    valuedAt: new Date(valuedAt).toISOString(),
     equityStart,
     equityEnd: equity,
     cashFlow,

@@ -153,7 +153,7 @@ export class EquityTracker {
     const before = periodOf(periods[0]!.start - 1, this.unit);
     let previous: EquityPoint | undefined = stored.get(before.label) ?? pointFor(money.purchases, money.cash, before, undefined, this.equityOptions);
     return periods.map((period) => {
-      const point = pointFor(money.purchases, money.cash, period, previous, this.equityOptions);
+      const point = pointFor(money.purchases, money.cash, period, previous, this.equityOptions, now);
       previous = point;
       return point;
     });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
 import type { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
+import type { EquityTracker } from '@roc-ledger/customer-equity';
 import type { ProjectionRuntime, ReadModelStore } from '@roc-ledger/projections';
 import type { ApiKeyRing } from './auth/apiKeys.ts';
 import { ApiErrorCode, HttpError } from './errors.ts';
@@ -15,6 +16,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { problemsPlugin, sendProblem } from './plugins/problems.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { batchBodySchema, eventRoutes } from './routes/events.ts';
+import { equityRoutes } from './routes/equity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
 
@@ -43,6 +45,8 @@ export interface ApiOptions {
   readonly keys: ApiKeyRing;
   /** Projections kept current in-process: their query routes are served when given. */
   readonly projections?: { readonly runtime: ProjectionRuntime; readonly readModels: ReadModelStore };
+  /** The equity and ROC series kept current in-process: /v1/equity, /v1/roc and /v1/restatements are served when given. */
+  readonly equity?: EquityTracker;
   readonly limits?: Partial<ApiLimits>;
   /** pino options, or false for no logs. Authorization headers are always redacted. */
   readonly logger?: FastifyServerOptions['logger'];
@@ -159,6 +163,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
+  if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity });
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 
   await app.ready();

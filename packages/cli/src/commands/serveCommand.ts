@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKeyRing, buildApp, loadApiKeys } from '@roc-ledger/api';
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
+import { EquityTracker } from '@roc-ledger/customer-equity';
 import { loadProjectionModule, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
 import { ExitCode } from '../exitCodes.ts';
 import { BUILT_IN_PROJECTIONS, openReadModels } from '../projections.ts';
@@ -58,16 +59,19 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
       app.log.info({ position: p.position, head: p.head, eventsPerSecond: Math.round(p.eventsPerSecond), etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds) }, 'projections backfilling');
     },
   });
+  const equity = new EquityTracker({ store: ledger.store, path: join(ledger.dataDir, 'readmodels.db'), log: (message, fields) => app.log.info(fields ?? {}, message) });
   const app = await buildApp({
     store: ledger.store,
     contract: ledger.contract,
     ingestor,
     keys,
     projections: { runtime, readModels },
+    equity,
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
   });
   for (const failure of moduleFailures) app.log.error(failure);
   await runtime.start();
+  equity.start();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
   process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
@@ -91,6 +95,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   clearTimeout(grace);
   // Folded events not yet committed are committed now; the next start resumes from there.
   await runtime.stop();
+  await equity.stop();
   await readModels.close();
   await ledger.store.close();
   return ExitCode.ok;

@@ -1,0 +1,104 @@
+import { DatabaseSync } from 'node:sqlite';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EquityPoint, PeriodUnit, SegmentBy } from '@roc-ledger/clv';
+import { querySeries, type SeriesQuery } from '@roc-ledger/customer-equity';
+import { parseInstant } from '../dates.ts';
+import { CliError, CliErrorCode } from '../errors.ts';
+import { ExitCode } from '../exitCodes.ts';
+import { openLedger } from '../openLedger.ts';
+import { formatTable } from '../output/table.ts';
+
+export interface EquityFlags {
+  dataDir?: string;
+  period?: string;
+  from?: string;
+  to?: string;
+  asOf?: string;
+  knownAt?: string;
+  segment?: string;
+  format?: string;
+}
+
+const PERIODS = ['week', 'month', 'quarter'];
+const SEGMENT_NAMES = ['acquisition-channel', 'main-channel'];
+const FORMATS = ['table', 'csv', 'json'];
+
+const oneOf = (flag: string, value: string | undefined, allowed: readonly string[]) => {
+  if (value !== undefined && !allowed.includes(value)) throw new CliError(CliErrorCode.invalidOutput, `${flag} ${value}: one of ${allowed.join(', ')}`);
+  return value;
+};
+
+const queryFrom = (flags: EquityFlags): SeriesQuery => ({
+  period: (oneOf('--period', flags.period, PERIODS) ?? 'month') as PeriodUnit,
+  ...(flags.from ? { from: parseInstant(flags.from, '--from') } : {}),
+  ...(flags.to ? { to: parseInstant(flags.to, '--to') } : {}),
+  ...(flags.asOf ? { asOf: parseInstant(flags.asOf, '--as-of') } : {}),
+  ...(flags.knownAt ? { knownAt: parseInstant(flags.knownAt, '--known-at') } : {}),
+  ...(flags.segment ? { segment: oneOf('--segment', flags.segment, SEGMENT_NAMES) as SegmentBy } : {}),
+});
+
+const money = (v: number | null) => (v === null ? '' : v.toFixed(2));
+const percent = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(2)} %`);
+
+/** One row per period (and per segment, with --segment). */
+const rows = (points: readonly EquityPoint[], segment: SegmentBy | undefined) =>
+  points.flatMap((p) =>
+    segment
+      ? Object.entries(p.segments?.[segment] ?? {}).map(([name, s]) => ({ period: p.period, segment: name, customers: s.customers, equityStart: s.equityStart, equityEnd: s.equityEnd, cashFlow: s.cashFlow, roc: s.roc }))
+      : [{ period: p.period, segment: 'total', customers: p.customers, equityStart: p.equityStart, equityEnd: p.equityEnd, cashFlow: p.cashFlow, roc: p.roc, note: 'unavailable' in p.models ? p.models.unavailable : '' }],
+  );
+
+/** `equity` and `roc`: the series from the log (as of / as known at a date), as a table, CSV or JSON. */
+export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags): Promise<number> => {
+  const format = oneOf('--format', flags.format, FORMATS) ?? 'table';
+  const query = queryFrom(flags);
+  const ledger = openLedger(flags.dataDir);
+  try {
+    const answer = await querySeries(ledger.store, undefined, query);
+    const table = rows(answer.points, query.segment);
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    } else if (format === 'csv') {
+      const header = ['period', 'segment', 'customers', 'equity_start', 'equity_end', 'cash_flow', 'roc'];
+      process.stdout.write(`${header.join(',')}\n${table.map((r) => [r.period, r.segment, r.customers, r.equityStart ?? '', r.equityEnd ?? '', r.cashFlow, r.roc ?? ''].join(',')).join('\n')}\n`);
+    } else {
+      const header = what === 'roc' ? ['period', 'segment', 'ROC', 'cash flow', 'CE start', 'CE end', 'note'] : ['period', 'segment', 'customers', 'CE start', 'CE end', 'cash flow', 'note'];
+      const cells = table.map((r) =>
+        what === 'roc'
+          ? [r.period, r.segment, percent(r.roc), money(r.cashFlow), money(r.equityStart), money(r.equityEnd), 'note' in r ? String(r.note) : '']
+          : [r.period, r.segment, String(r.customers), money(r.equityStart), money(r.equityEnd), money(r.cashFlow), 'note' in r ? String(r.note) : ''],
+      );
+      process.stdout.write(`${formatTable(header, cells)}\n`);
+    }
+    return ExitCode.ok;
+  } finally {
+    await ledger.store.close();
+  }
+};
+
+/** `restatements`: the past figures the service restated as late events arrived, with their causes. */
+export const restatementsCommand = async (flags: { dataDir?: string; period?: string; format?: string }): Promise<number> => {
+  const format = oneOf('--format', flags.format, FORMATS) ?? 'table';
+  const period = oneOf('--period', flags.period, PERIODS) ?? 'month';
+  const ledger = openLedger(flags.dataDir);
+  await ledger.store.close();
+  const path = join(ledger.dataDir, 'readmodels.db');
+  const found: { period: string; recordedAt: string; old: { equityEnd: number | null; roc: number | null }; new: { equityEnd: number | null; roc: number | null }; causedBy: { eventId: string }[] }[] = [];
+  if (existsSync(path)) {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'equity_restatements'").get();
+      if (hasTable) for (const row of db.prepare('SELECT body FROM equity_restatements WHERE unit = ? ORDER BY seq').all(period) as { body: string }[]) found.push(JSON.parse(row.body));
+    } finally {
+      db.close();
+    }
+  }
+  if (format === 'json') process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+  else if (format === 'csv') process.stdout.write(`period,recorded_at,old_equity_end,new_equity_end,old_roc,new_roc,caused_by\n${found.map((r) => [r.period, r.recordedAt, r.old.equityEnd ?? '', r.new.equityEnd ?? '', r.old.roc ?? '', r.new.roc ?? '', r.causedBy.map((c) => c.eventId).join(' ')].join(',')).join('\n')}\n`);
+  else {
+    process.stdout.write(`${formatTable(['period', 'restated at', 'CE end was', 'CE end now', 'ROC was', 'ROC now', 'caused by'], found.map((r) => [r.period, r.recordedAt, money(r.old.equityEnd), money(r.new.equityEnd), percent(r.old.roc), percent(r.new.roc), `${r.causedBy.length} late event(s)`]))}\n`);
+    process.stdout.write(`${found.length} restatement(s), recorded by \`roc-ledger serve\` as late events arrived\n`);
+  }
+  return ExitCode.ok;
+};

@@ -1,0 +1,64 @@
+import { equitySeries, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
+import type { EventStore } from '@roc-ledger/ledger';
+import type { EquityTracker } from './tracker.ts';
+
+export interface SeriesQuery {
+  readonly period?: PeriodUnit;
+  /** Only periods starting at or after / before these instants. */
+  readonly from?: Date;
+  readonly to?: Date;
+  /** Valid time: the series as things had happened by then (it ends with the period holding asOf). */
+  readonly asOf?: Date;
+  /** Transaction time: the series as the ledger believed it then, before anything recorded later. */
+  readonly knownAt?: Date;
+  readonly segment?: SegmentBy;
+  readonly horizonMonths?: number;
+  readonly monthlyDiscountRate?: number;
+}
+
+export interface SeriesAnswer {
+  readonly period: PeriodUnit;
+  /** tracked: the series the service keeps current; computed: folded from the log for this query. */
+  readonly source: 'tracked' | 'computed';
+  readonly segment: SegmentBy | null;
+  readonly points: readonly EquityPoint[];
+}
+
+/**
+ * The equity and ROC series for a query: the tracked series when it answers exactly this (same
+ * period, no cut, default valuation), otherwise computed from the log cut at asOf / knownAt.
+ */
+export const querySeries = async (store: EventStore, tracker: EquityTracker | undefined, query: SeriesQuery): Promise<SeriesAnswer> => {
+  const period = query.period ?? tracker?.period ?? 'month';
+  let points: readonly EquityPoint[];
+  let source: SeriesAnswer['source'] = 'tracked';
+  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined;
+  if (tracker && period === tracker.period && !query.asOf && !query.knownAt && defaultValuation) {
+    points = tracker.series();
+  } else {
+    source = 'computed';
+    const head = await store.head();
+    const known = query.knownAt ?? (head.recordedAt ? new Date(head.recordedAt) : new Date());
+    const money = await moneyFromLedger(store, { knownAt: known, ...(query.asOf ? { asOf: query.asOf } : {}) });
+    const to = Math.min(known.getTime(), query.asOf?.getTime() ?? Number.POSITIVE_INFINITY);
+    const options: EquityOptions = {
+      period,
+      segments: SEGMENTS,
+      ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
+      ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),
+    };
+    points = equitySeries(money.purchases, money.cash, to, options);
+  }
+  const from = query.from?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const to = query.to?.getTime() ?? Number.POSITIVE_INFINITY;
+  const shown = points.filter((p) => Date.parse(p.start) >= from && Date.parse(p.start) <= to);
+  return {
+    period,
+    source,
+    segment: query.segment ?? null,
+    points: shown.map((p) => {
+      const { segments, ...rest } = p as EquityPoint & { computedAt?: string };
+      return query.segment ? { ...rest, segments: { [query.segment]: segments?.[query.segment] ?? {} } } : rest;
+    }),
+  };
+};
