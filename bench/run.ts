@@ -22,6 +22,7 @@ const cases: [string, string[]][] = [
   ['sqlite-drivers.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
   ['http-ingest.bench.ts', quick ? ['--seconds', '3', '--runs', '1'] : ['--seconds', '10', '--runs', '3']],
   ['kafka-ingest.bench.ts', quick ? ['--events', '50000'] : []],
+  ['equity.bench.ts', quick ? ['--customers', '1000', '--runs', '1'] : ['--runs', '3']],
   ['projections.bench.ts', quick ? ['--customers', '1000', '--years', '1', '--runs', '1'] : ['--runs', '3']],
 ];
 

@@ -49,6 +49,9 @@ const TARGETS: Target[] = [
   { label: '... its peak RSS', measured: (r) => find(r, 'projection-rebuild', 'roc-ledger')?.peak_rss_mb, unit: 'MB', goal: 1024, higherIsBetter: false, bench: 'projections.bench.ts' },
   { label: 'live lag, append to updated views, 2,000 events/s (p99)', measured: (r) => find(r, 'projection-live-lag', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 200, higherIsBetter: false, bench: 'projections.bench.ts' },
   { label: 'as-of query for one customer (p99)', measured: (r) => find(r, 'projection-as-of-query', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 50, higherIsBetter: false, bench: 'projections.bench.ts' },
+  { label: 'CDNOW BG/NBD + Gamma-Gamma fit', measured: (r) => find(r, 'clv-fit-cdnow', 'roc-ledger')?.seconds, unit: 's', goal: 2, higherIsBetter: false, bench: 'equity.bench.ts' },
+  { label: 'CE and ROC series, 100,000 customers, 36 monthly periods', measured: (r) => find(r, 'equity-series', 'roc-ledger')?.seconds, unit: 's', goal: 120, higherIsBetter: false, bench: 'equity.bench.ts' },
+  { label: "a late event's restatement visible", measured: (r) => find(r, 'equity-restatement', 'roc-ledger')?.seconds, unit: 's', goal: 2, higherIsBetter: false, bench: 'equity.bench.ts' },
   { label: 'Kafka to ledger, sustained, 1,000,000 pre-filled events', measured: (r) => find(r, 'kafka-to-ledger', 'roc-ledger')?.events_per_s, unit: 'events/s', goal: 30_000, higherIsBetter: true, bench: 'kafka-ingest.bench.ts' },
 ];
 
@@ -124,6 +127,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **projection-live-lag**: the runtime caught up, then 2,000 events/s ingested for 10 s (identity resolution
   included); for each event, the time from sending it to both views having committed it.
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.
+- **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
+- **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
+  ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon.
+- **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
+  appended, and the time is until the restated series is committed.
 - **driver-***: node:sqlite and better-sqlite3 running the store's own schema and statements: durable
   single-row commits, 100 rows per commit, page reads with decode.
 
