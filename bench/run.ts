@@ -1,8 +1,9 @@
 // Runs every bench case, one process each, and writes bench/results.ndjson and docs/benchmarks.md.
-// Usage: npm run bench                          (all cases; about fifteen minutes on 2 cores)
+// Usage: npm run bench                          (all cases; about half an hour on 2 cores)
 //        npm run bench -- --only read-stream    (re-run the cases whose file name contains it; the
 //                                                other results in bench/results.ndjson are kept)
 //        npm run bench -- --quick               (fewer runs and events, a smoke check; nothing is written)
+//        npm run bench -- --render-only         (docs/benchmarks.md again from bench/results.ndjson)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,8 +27,10 @@ const cases: [string, string[]][] = [
   ['projections.bench.ts', quick ? ['--customers', '1000', '--years', '1', '--runs', '1'] : ['--runs', '3']],
 ];
 
+// --render-only: write docs/benchmarks.md again from bench/results.ndjson, running nothing.
+const renderOnly = process.argv.includes('--render-only');
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+const only = renderOnly ? '(none)' : onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const resultsFile = join(import.meta.dirname, 'results.ndjson');
 const selected = cases.filter(([file]) => !only || file.includes(only));
 

@@ -70,7 +70,7 @@ export const renderBenchmarks = (results: readonly BenchResult[], machine: strin
   const targetRows = TARGETS.map((t) => {
     const value = t.measured(results);
     const met = value === undefined ? 'not run' : (t.higherIsBetter ? value >= t.goal : value <= t.goal) ? 'met' : 'not met';
-    return `| ${t.label} | ${t.higherIsBetter ? '≥' : '≤'} ${fmt(t.goal)} ${t.unit} | ${fmt(value, t.unit === 'ms' ? 2 : 0)} ${t.unit} | ${met} | [${t.bench.split(' ')[0]}](../bench/${t.bench.split(' ')[0]}) |`;
+    return `| ${t.label} | ${t.higherIsBetter ? '≥' : '≤'} ${fmt(t.goal)} ${t.unit} | ${fmt(value, t.unit === 'ms' || t.unit === 's' ? 2 : 0)} ${t.unit} | ${met} | [${t.bench.split(' ')[0]}](../bench/${t.bench.split(' ')[0]}) |`;
   });
   const peerOf = (r: BenchResult) =>
     results.find((p) => p.case === r.case && p.impl === PEER_OF[r.impl]) ?? (r.impl === 'roc-ledger' ? results.find((p) => p.case === r.case && p.impl === CEILING_OF[r.case]) : undefined);
