@@ -126,10 +126,17 @@ export const segmentsAt = (purchases: readonly Purchase[], at: number, by: Segme
   return segments;
 };
 
+/** The smallest of many numbers (a spread into Math.min overflows the stack past some hundred thousand). */
+export const earliestOf = (values: Iterable<number>): number => {
+  let min = Number.POSITIVE_INFINITY;
+  for (const v of values) if (v < min) min = v;
+  return min;
+};
+
 /** The series over the periods from the first purchase to `to`: CE at each period end, cash flow in each, ROC. */
 export const equitySeries = (purchases: readonly Purchase[], cash: readonly CashMovement[], to: number, options: EquityOptions): EquityPoint[] => {
   if (purchases.length === 0) return [];
-  const first = Math.min(...purchases.map((p) => p.at));
+  const first = earliestOf(purchases.map((p) => p.at));
   const periods = periodsBetween(first, to, options.period);
   const before = periods[0]!.start - 1;
   let previous = pointFor(purchases, cash, { label: '', start: before, end: before + 1 }, undefined, options);

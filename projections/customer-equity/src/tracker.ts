@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { equitySeries, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
+import { earliestOf, equitySeries, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
 import type { EventStore, RecordedEvent, Subscription } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
@@ -145,8 +145,8 @@ export class EquityTracker {
 
   /** The periods from the earliest one the new events happened in, each from the (kept or recomputed) point before it. */
   private fromEarliest(money: LedgerMoney, now: number, events: readonly RecordedEvent[], stored: Map<string, StoredPoint>): EquityPoint[] {
-    const earliest = Math.min(...events.map((e) => Date.parse(e.occurredAt)));
-    const firstPurchase = Math.min(...money.purchases.map((p) => p.at));
+    const earliest = earliestOf(events.map((e) => Date.parse(e.occurredAt)));
+    const firstPurchase = earliestOf(money.purchases.map((p) => p.at));
     if (!Number.isFinite(firstPurchase)) return [];
     if (earliest < firstPurchase || earliest <= periodOf(firstPurchase, this.unit).end) return this.fromScratch(money, now);
     const periods = periodsBetween(earliest, now, this.unit);
