@@ -18,14 +18,17 @@ export interface ClvOptions {
  * the purchases expected in it (E[Y(i)] − E[Y(i−1)]) times the expected spend per purchase and
  * the margin, discounted by (1 + d)^i. As `lifetimes` and the BTYD packages compute it.
  */
-export const customerLifetimeValue = (bgNbd: BgNbdParams, gammaGamma: GammaGammaParams, customer: CustomerSummary, options: ClvOptions): number => {
+export const customerLifetimeValue = (bgNbd: BgNbdParams, gammaGamma: GammaGammaParams, customer: CustomerSummary, options: ClvOptions): number =>
+  discountedExpectedPurchases(bgNbd, customer, options) * expectedSpend(gammaGamma, customer) * (options.margin ?? 1);
+
+/** Σ over the horizon's months of the purchases expected in each, discounted: CLV is this times spend and margin. It depends on (x, tₓ, T) alone. */
+export const discountedExpectedPurchases = (bgNbd: BgNbdParams, customer: Pick<CustomerSummary, 'x' | 'tx' | 'T'>, options: ClvOptions): number => {
   const unitsPerMonth = options.unitsPerMonth ?? 4.345;
-  const spend = expectedSpend(gammaGamma, customer) * (options.margin ?? 1);
   let value = 0;
   let before = 0;
   for (let month = 1; month <= options.months; month++) {
     const upTo = expectedPurchases(bgNbd, month * unitsPerMonth, customer);
-    value += ((upTo - before) * spend) / (1 + options.monthlyDiscountRate) ** month;
+    value += (upTo - before) / (1 + options.monthlyDiscountRate) ** month;
     before = upTo;
   }
   return value;

@@ -1,6 +1,6 @@
 import { fitBgNbd, type BgNbdParams } from './bgnbd.ts';
-import { customerLifetimeValue } from './clv.ts';
-import { fitGammaGamma, spendCustomers, type GammaGammaParams } from './gammaGamma.ts';
+import { discountedExpectedPurchases } from './clv.ts';
+import { expectedSpend, fitGammaGamma, spendCustomers, type GammaGammaParams } from './gammaGamma.ts';
 import { periodsBetween, type Period, type PeriodUnit } from './periods.ts';
 import { returnOnCustomer } from './roc.ts';
 import { summarize, type Purchase } from './summary.ts';
@@ -96,8 +96,13 @@ export const equityAt = (
   if ('unavailable' in models) return { equity: null, customers: customers.length, models, values };
   const clv = { months: options.horizonMonths ?? 36, monthlyDiscountRate: options.monthlyDiscountRate ?? 0.01 };
   let equity = 0;
+  // Customers with the same (x, tₓ, T) expect the same purchases: computed once for each such history.
+  const purchasesFor = new Map<string, number>();
   for (const customer of customers) {
-    const value = customerLifetimeValue(models.bgNbd, models.gammaGamma, customer, clv);
+    const key = `${customer.x}|${customer.tx}|${customer.T}`;
+    let expected = purchasesFor.get(key);
+    if (expected === undefined) purchasesFor.set(key, (expected = discountedExpectedPurchases(models.bgNbd, customer, clv)));
+    const value = expected * expectedSpend(models.gammaGamma, customer);
     values.set(customer.id, value);
     equity += value;
   }

@@ -25,10 +25,17 @@ export const spendCustomers = <C extends Spend>(customers: readonly C[]): C[] =>
 /** Maximum likelihood over log-parameters, by Nelder–Mead from (1, 1, 1), on the repeat buyers. */
 export const fitGammaGamma = (customers: readonly Spend[]): Fit<GammaGammaParams> => {
   const buyers = spendCustomers(customers);
+  // The Gamma terms depend on x alone: computed once per distinct x per evaluation.
   const negative = (logs: readonly number[]) => {
-    const params = { p: Math.exp(logs[0]!), q: Math.exp(logs[1]!), gamma: Math.exp(logs[2]!) };
+    const [p, q, gamma] = [Math.exp(logs[0]!), Math.exp(logs[1]!), Math.exp(logs[2]!)];
+    const byX = new Map<number, number>();
+    const constant = -lnGamma(q) + q * Math.log(gamma);
     let total = 0;
-    for (const c of buyers) total += gammaGammaLogLikelihood(params, c);
+    for (const { x, zbar } of buyers) {
+      let k = byX.get(x);
+      if (k === undefined) byX.set(x, (k = lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x) + constant));
+      total += k + (p * x - 1) * Math.log(zbar) - (p * x + q) * Math.log(gamma + x * zbar);
+    }
     return -total;
   };
   const minimum = nelderMead(withinBox(negative), [0, 0, 0]);
