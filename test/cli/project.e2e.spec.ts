@@ -51,6 +51,14 @@ describe('roc-ledger equity, roc, restatements', () => {
     const earlier = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json', '--known-at', '2023-06-30']).stdout);
     expect(earlier.points.map((p: { period: string }) => p.period)).toEqual(['2023-Q1', '2023-Q2']);
     expect(cli(['roc', '--period', 'fortnight']).code).toBe(2);
+    // A pinned model version values every period with the same parameters.
+    const pinned = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json', '--pin-models-at', '2023-12-31']).stdout);
+    const models = new Set(pinned.points.map((p: { models: unknown }) => JSON.stringify(p.models)));
+    expect(models.size).toBe(1);
+    expect(JSON.parse([...models][0] as string)).toHaveProperty('bgNbd.r');
+    const tooEarly = cli(['equity', '--pin-models-at', '2023-01-15']);
+    expect(tooEarly.code).toBe(2);
+    expect(tooEarly.stderr).toContain('EQUITY_ERR_MODELS_UNAVAILABLE');
     expect(cli(['restatements']).stdout).toContain('0 restatement(s)');
   });
 });

@@ -9,6 +9,7 @@ import { ClientErrorCode } from '@roc-ledger/client';
 import { KafkaIngestErrorCode } from '@roc-ledger/kafka-ingest';
 import { LedgerErrorCode } from '@roc-ledger/ledger';
 import { ProjectionsErrorCode } from '@roc-ledger/projections';
+import { EquityErrorCode } from '@roc-ledger/customer-equity';
 import { CliErrorCode } from '../../packages/cli/src/errors.ts';
 
 const documented = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
@@ -24,6 +25,7 @@ describe('docs/errors.md', () => {
     ...Object.values(KafkaIngestErrorCode),
     ...Object.values(ClientErrorCode),
     ...Object.values(ProjectionsErrorCode),
+    ...Object.values(EquityErrorCode),
     ...Object.values(CliErrorCode),
   ];
 

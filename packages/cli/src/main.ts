@@ -25,7 +25,7 @@ const positiveNumber = (flag: string) => (value: string) => {
 };
 
 const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -154,6 +154,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
       .option('--as-of <date>', 'as things had happened by then (valid time)')
       .option('--known-at <date>', 'as the ledger believed it then (transaction time)')
       .option('--segment <by>', 'acquisition-channel or main-channel')
+      .option('--pin-models-at <date>', 'value every period with the models fitted up to this date, instead of refitting at each period end')
       .option('--format <f>', 'table, csv or json', 'table');
   seriesFlags(program.command('equity').description('customer equity at each period end, from the log (docs/roc.md)')).action(run((opts) => equityCommand('equity', opts)));
   seriesFlags(program.command('roc').description('Return on Customer per period, from the log (docs/roc.md)')).action(run((opts) => equityCommand('roc', opts)));

@@ -1,2 +1,2 @@
-export { querySeries, type SeriesAnswer, type SeriesQuery } from './query.ts';
+export { EquityErrorCode, ModelsUnavailableError, querySeries, type SeriesAnswer, type SeriesQuery } from './query.ts';
 export { EquityTracker, type EquityTrackerOptions, type Figures, type Restatement, type StoredPoint } from './tracker.ts';

@@ -1,4 +1,5 @@
-import { equitySeries, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
+import { equitySeries, modelsFor, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
+import { RocLedgerError } from '@roc-ledger/events';
 import type { EventStore } from '@roc-ledger/ledger';
 import type { EquityTracker } from './tracker.ts';
 
@@ -12,6 +13,8 @@ export interface SeriesQuery {
   /** Transaction time: the series as the ledger believed it then, before anything recorded later. */
   readonly knownAt?: Date;
   readonly segment?: SegmentBy;
+  /** Value every period with the models fitted on the history up to this instant (a pinned model version), instead of refitting at each period end. */
+  readonly pinModelsAt?: Date;
   readonly horizonMonths?: number;
   readonly monthlyDiscountRate?: number;
 }
@@ -32,7 +35,7 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
   const period = query.period ?? tracker?.period ?? 'month';
   let points: readonly EquityPoint[];
   let source: SeriesAnswer['source'] = 'tracked';
-  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined;
+  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined && query.pinModelsAt === undefined;
   if (tracker && period === tracker.period && !query.asOf && !query.knownAt && defaultValuation) {
     points = tracker.series();
   } else {
@@ -41,9 +44,16 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
     const known = query.knownAt ?? (head.recordedAt ? new Date(head.recordedAt) : new Date());
     const money = await moneyFromLedger(store, { knownAt: known, ...(query.asOf ? { asOf: query.asOf } : {}) });
     const to = Math.min(known.getTime(), query.asOf?.getTime() ?? Number.POSITIVE_INFINITY);
+    let pinned: EquityOptions['models'];
+    if (query.pinModelsAt) {
+      const models = modelsFor(money.purchases, query.pinModelsAt.getTime(), { period, models: 'refit' });
+      if ('unavailable' in models) throw new ModelsUnavailableError(query.pinModelsAt, models.unavailable);
+      pinned = models;
+    }
     const options: EquityOptions = {
       period,
       segments: SEGMENTS,
+      ...(pinned ? { models: pinned } : {}),
       ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
       ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),
     };
@@ -62,3 +72,12 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
     }),
   };
 };
+
+export const EquityErrorCode = { modelsUnavailable: 'EQUITY_ERR_MODELS_UNAVAILABLE' } as const;
+
+/** The models cannot be fitted on the history up to the instant asked to pin them at. */
+export class ModelsUnavailableError extends RocLedgerError {
+  constructor(at: Date, reason: string) {
+    super(EquityErrorCode.modelsUnavailable, `no models to pin at ${at.toISOString()}: ${reason}`);
+  }
+}

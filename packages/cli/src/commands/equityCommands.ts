@@ -17,6 +17,7 @@ export interface EquityFlags {
   asOf?: string;
   knownAt?: string;
   segment?: string;
+  pinModelsAt?: string;
   format?: string;
 }
 
@@ -36,6 +37,7 @@ const queryFrom = (flags: EquityFlags): SeriesQuery => ({
   ...(flags.asOf ? { asOf: parseInstant(flags.asOf, '--as-of') } : {}),
   ...(flags.knownAt ? { knownAt: parseInstant(flags.knownAt, '--known-at') } : {}),
   ...(flags.segment ? { segment: oneOf('--segment', flags.segment, SEGMENT_NAMES) as SegmentBy } : {}),
+  ...(flags.pinModelsAt ? { pinModelsAt: parseInstant(flags.pinModelsAt, '--pin-models-at') } : {}),
 });
 
 const money = (v: number | null) => (v === null ? '' : v.toFixed(2));

@@ -14,6 +14,7 @@ const SeriesQuery = z.object({
   segment: z.enum(['acquisition-channel', 'main-channel']).optional(),
   asOf: Instant.optional().describe('Valid time: the series as things had happened by then.'),
   knownAt: Instant.optional().describe('Transaction time: the series as the ledger believed it then, before anything recorded later.'),
+  pinModelsAt: Instant.optional().describe('Value every period with the models fitted on the history up to then (a pinned model version) instead of refitting at each period end.'),
 });
 
 const SeriesAnswer = z
@@ -44,6 +45,7 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker }: { store: 
           ...(q.asOf ? { asOf: toInstant(q.asOf)! } : {}),
           ...(q.knownAt ? { knownAt: toInstant(q.knownAt)! } : {}),
           ...(q.segment ? { segment: q.segment } : {}),
+          ...(q.pinModelsAt ? { pinModelsAt: toInstant(q.pinModelsAt)! } : {}),
         }) as unknown as z.infer<typeof SeriesAnswer>;
       },
     );
