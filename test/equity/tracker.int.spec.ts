@@ -90,3 +90,22 @@ describe('the customer-equity and ROC series', () => {
     expect(figures(await fromScratch(knownBefore))).toEqual(figures(before));
   }, 60_000);
 });
+
+describe('trust in the equity series', () => {
+  it('splits equity by trust band (the bands add up to the total) and adjusts retention by trust only when asked', async () => {
+    const { querySeries } = await import('@roc-ledger/customer-equity');
+    const plain = await querySeries(store, undefined, { period: 'quarter' });
+    const banded = await querySeries(store, undefined, { period: 'quarter', segment: 'trust-band' });
+    const last = banded.points[banded.points.length - 1]!;
+    const bands = last.segments!['trust-band']!;
+    expect(Object.keys(bands).every((b) => ['low', 'neutral', 'high', 'unscored'].includes(b))).toBe(true);
+    expect(Object.values(bands).reduce((s, b) => s + (b.equityEnd ?? 0), 0)).toBeCloseTo(last.equityEnd!, 4);
+    expect(figures(banded.points)).toEqual(figures(plain.points));
+    const adjusted = await querySeries(store, undefined, { period: 'quarter', trustAdjustment: 0.2 });
+    const a = adjusted.points[adjusted.points.length - 1]!;
+    const p = plain.points[plain.points.length - 1]!;
+    expect(a.equityEnd).not.toBeCloseTo(p.equityEnd!, 0);
+    // ±20 % at most, per customer, so in total too.
+    expect(Math.abs(a.equityEnd! / p.equityEnd! - 1)).toBeLessThanOrEqual(0.2);
+  }, 120_000);
+});

@@ -26,8 +26,20 @@ export interface EquityOptions {
   readonly monthlyDiscountRate?: number;
   /** 'refit': the models fitted on the history up to each period's end (default); or pinned parameters, used for every period. */
   readonly models?: 'refit' | Models;
-  /** Also split each point by these segmentations. */
+  /** Also split each point by these segmentations ('trust-band' needs `trust`). */
   readonly segments?: readonly SegmentBy[];
+  /** Customers' trust scores (0–100) at an instant: for the trust-band segments and the retention adjustment. */
+  readonly trust?: TrustInput;
+}
+
+export interface TrustInput {
+  readonly scoreAt: (customerId: string, at: number) => number | undefined;
+  /**
+   * Retention adjusted by trust, off unless set: each customer's expected purchases are multiplied
+   * by max(0, 1 + strength × (score − 50) / 50), so with 0.2 a score of 100 expects 20 % more and a
+   * score of 0 20 % fewer. A documented heuristic, not a fitted model.
+   */
+  readonly retentionStrength?: number;
 }
 
 /**
@@ -35,8 +47,12 @@ export interface EquityOptions {
  * most of their purchases by the period's end (ties to the earliest). Both from the purchases
  * alone, so a customer's segment is a function of the log.
  */
-export type SegmentBy = 'acquisition-channel' | 'main-channel';
+export type SegmentBy = 'acquisition-channel' | 'main-channel' | 'trust-band';
+/** The segmentations computed from purchases alone. */
 export const SEGMENTS: readonly SegmentBy[] = ['acquisition-channel', 'main-channel'];
+
+/** Trust bands: below 40 low, 40 to 60 neutral, above 60 high. */
+export const trustBand = (score: number | undefined): string => (score === undefined ? 'unscored' : score < 40 ? 'low' : score <= 60 ? 'neutral' : 'high');
 
 export interface SegmentPoint {
   readonly customers: number;
@@ -102,15 +118,25 @@ export const equityAt = (
     const key = `${customer.x}|${customer.tx}|${customer.T}`;
     let expected = purchasesFor.get(key);
     if (expected === undefined) purchasesFor.set(key, (expected = discountedExpectedPurchases(models.bgNbd, customer, clv)));
-    const value = expected * expectedSpend(models.gammaGamma, customer);
+    const strength = options.trust?.retentionStrength;
+    const score = strength ? options.trust!.scoreAt(customer.id, at) : undefined;
+    const adjustment = strength && score !== undefined ? Math.max(0, 1 + (strength * (score - 50)) / 50) : 1;
+    const value = expected * adjustment * expectedSpend(models.gammaGamma, customer);
     values.set(customer.id, value);
     equity += value;
   }
   return { equity, customers: customers.length, models, values };
 };
 
+/** Each customer's trust band at an instant (customers with a purchase by then). */
+const trustBandsAt = (purchases: readonly Purchase[], at: number, trust: TrustInput | undefined): Map<string, string> => {
+  const bands = new Map<string, string>();
+  for (const p of purchases) if (p.at <= at && !bands.has(p.customerId)) bands.set(p.customerId, trustBand(trust?.scoreAt(p.customerId, at)));
+  return bands;
+};
+
 /** Each customer's segment by an instant, from their purchases made by then. */
-export const segmentsAt = (purchases: readonly Purchase[], at: number, by: SegmentBy): Map<string, string> => {
+export const segmentsAt = (purchases: readonly Purchase[], at: number, by: Exclude<SegmentBy, 'trust-band'>): Map<string, string> => {
   const counts = new Map<string, Map<string, { n: number; first: number }>>();
   for (const p of purchases) {
     if (p.at > at) continue;
@@ -165,7 +191,7 @@ export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMove
   const equityStart = previous ? previous.equityEnd : 0;
   let segments: Partial<Record<SegmentBy, Record<string, SegmentPoint>>> | undefined;
   for (const by of options.segments ?? []) {
-    const segmentOf = segmentsAt(purchases, valuedAt, by);
+    const segmentOf = by === 'trust-band' ? trustBandsAt(purchases, valuedAt, options.trust) : segmentsAt(purchases, valuedAt, by);
     const totals = new Map<string, { customers: number; equityEnd: number; cashFlow: number }>();
     const total = (segment: string) => {
       let t = totals.get(segment);

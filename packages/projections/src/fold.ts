@@ -83,3 +83,6 @@ export const foldAll = <S>(definition: ProjectionDefinition<S>, projection: stri
   }
   return Object.assign(working, { value: finishWorking(working), drafted: false, count });
 };
+
+/** A projection's state after these events (in log order), folded exactly as the runtime folds them. */
+export const foldEvents = <S>(definition: ProjectionDefinition<S>, events: Iterable<RecordedEvent>): S => foldAll(definition, `${definition.name}@${definition.version}`, events).value as S;

@@ -1,7 +1,7 @@
 export { defineProjection, projectionKey, type Handler, type Handlers, type PartitionBy, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
 export * from './errors.ts';
 export { compareInstants } from './instants.ts';
-export { GLOBAL_PARTITION, customerIdOf } from './fold.ts';
+export { GLOBAL_PARTITION, customerIdOf, foldEvents } from './fold.ts';
 export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';
 export { loadProjectionModule } from './loadModule.ts';
 export { getSqliteReadModelStore } from './readModel/sqliteReadModelStore.ts';

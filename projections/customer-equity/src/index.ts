@@ -1,2 +1,3 @@
 export { EquityErrorCode, ModelsUnavailableError, querySeries, type SeriesAnswer, type SeriesQuery } from './query.ts';
 export { EquityTracker, type EquityTrackerOptions, type Figures, type Restatement, type StoredPoint } from './tracker.ts';
+export { trustFromLedger } from './trust.ts';

@@ -2,6 +2,7 @@ import { equitySeries, modelsFor, moneyFromLedger, SEGMENTS, type EquityOptions,
 import { RocLedgerError } from '@roc-ledger/events';
 import type { EventStore } from '@roc-ledger/ledger';
 import type { EquityTracker } from './tracker.ts';
+import { trustFromLedger } from './trust.ts';
 
 export interface SeriesQuery {
   readonly period?: PeriodUnit;
@@ -13,6 +14,8 @@ export interface SeriesQuery {
   /** Transaction time: the series as the ledger believed it then, before anything recorded later. */
   readonly knownAt?: Date;
   readonly segment?: SegmentBy;
+  /** Adjust each customer's expected purchases by their trust score at the valuation instant (strength, e.g. 0.2; see TrustInput). */
+  readonly trustAdjustment?: number;
   /** Value every period with the models fitted on the history up to this instant (a pinned model version), instead of refitting at each period end. */
   readonly pinModelsAt?: Date;
   readonly horizonMonths?: number;
@@ -35,7 +38,7 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
   const period = query.period ?? tracker?.period ?? 'month';
   let points: readonly EquityPoint[];
   let source: SeriesAnswer['source'] = 'tracked';
-  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined && query.pinModelsAt === undefined;
+  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined && query.pinModelsAt === undefined && query.trustAdjustment === undefined && query.segment !== 'trust-band';
   if (tracker && period === tracker.period && !query.asOf && !query.knownAt && defaultValuation) {
     points = tracker.series();
   } else {
@@ -50,9 +53,12 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
       if ('unavailable' in models) throw new ModelsUnavailableError(query.pinModelsAt, models.unavailable);
       pinned = models;
     }
+    const needsTrust = query.segment === 'trust-band' || query.trustAdjustment !== undefined;
+    const trust = needsTrust ? await trustFromLedger(store, { knownAt: known }, query.trustAdjustment) : undefined;
     const options: EquityOptions = {
       period,
-      segments: SEGMENTS,
+      segments: query.segment === 'trust-band' ? [...SEGMENTS, 'trust-band'] : SEGMENTS,
+      ...(trust ? { trust } : {}),
       ...(pinned ? { models: pinned } : {}),
       ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
       ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),

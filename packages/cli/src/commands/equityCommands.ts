@@ -18,11 +18,12 @@ export interface EquityFlags {
   knownAt?: string;
   segment?: string;
   pinModelsAt?: string;
+  trustAdjustment?: number;
   format?: string;
 }
 
 const PERIODS = ['week', 'month', 'quarter'];
-const SEGMENT_NAMES = ['acquisition-channel', 'main-channel'];
+const SEGMENT_NAMES = ['acquisition-channel', 'main-channel', 'trust-band'];
 const FORMATS = ['table', 'csv', 'json'];
 
 const oneOf = (flag: string, value: string | undefined, allowed: readonly string[]) => {
@@ -38,6 +39,7 @@ const queryFrom = (flags: EquityFlags): SeriesQuery => ({
   ...(flags.knownAt ? { knownAt: parseInstant(flags.knownAt, '--known-at') } : {}),
   ...(flags.segment ? { segment: oneOf('--segment', flags.segment, SEGMENT_NAMES) as SegmentBy } : {}),
   ...(flags.pinModelsAt ? { pinModelsAt: parseInstant(flags.pinModelsAt, '--pin-models-at') } : {}),
+  ...(flags.trustAdjustment !== undefined ? { trustAdjustment: flags.trustAdjustment } : {}),
 });
 
 const money = (v: number | null) => (v === null ? '' : v.toFixed(2));

@@ -11,7 +11,8 @@ const SeriesQuery = z.object({
   period: z.enum(['week', 'month', 'quarter']).default('month'),
   from: Instant.optional().describe('Periods starting on or after.'),
   to: Instant.optional().describe('Periods starting on or before.'),
-  segment: z.enum(['acquisition-channel', 'main-channel']).optional(),
+  segment: z.enum(['acquisition-channel', 'main-channel', 'trust-band']).optional(),
+  trustAdjustment: z.coerce.number().positive().max(1).optional().describe("Adjust each customer's expected purchases by trust score: × (1 + strength × (score − 50) / 50). Off unless given."),
   asOf: Instant.optional().describe('Valid time: the series as things had happened by then.'),
   knownAt: Instant.optional().describe('Transaction time: the series as the ledger believed it then, before anything recorded later.'),
   pinModelsAt: Instant.optional().describe('Value every period with the models fitted on the history up to then (a pinned model version) instead of refitting at each period end.'),
@@ -46,6 +47,7 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker }: { store: 
           ...(q.knownAt ? { knownAt: toInstant(q.knownAt)! } : {}),
           ...(q.segment ? { segment: q.segment } : {}),
           ...(q.pinModelsAt ? { pinModelsAt: toInstant(q.pinModelsAt)! } : {}),
+          ...(q.trustAdjustment !== undefined ? { trustAdjustment: q.trustAdjustment } : {}),
         }) as unknown as z.infer<typeof SeriesAnswer>;
       },
     );
