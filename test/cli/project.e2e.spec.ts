@@ -60,6 +60,10 @@ describe('roc-ledger equity, roc, restatements', () => {
     expect(tooEarly.code).toBe(2);
     expect(tooEarly.stderr).toContain('EQUITY_ERR_MODELS_UNAVAILABLE');
     expect(cli(['restatements']).stdout).toContain('0 restatement(s)');
+    const one = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json', '--customer', 'C0000001']).stdout);
+    expect(one).toMatchObject({ customerId: 'C0000001', period: 'quarter' });
+    expect(one.points.map((p: { period: string }) => p.period)).toEqual(json.points.map((p: { period: string }) => p.period));
+    expect(cli(['equity', '--customer', 'C9999999']).code).toBe(6);
   });
 });
 

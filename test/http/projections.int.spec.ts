@@ -131,6 +131,22 @@ describe('equity and ROC over HTTP', () => {
     expect(Object.keys(segments).length).toBeGreaterThan(0);
   });
 
+  it("gives one customer's own equity per period, and the customers' equities add up to the total", async () => {
+    const total = (await get('/v1/equity?period=quarter&knownAt=2030-01-01')).json();
+    const last = total.points[total.points.length - 1];
+    const buyers = new Set<string>();
+    for await (const e of store.readAll({ types: ['PurchaseMade'] })) buyers.add(e.streamId.slice('customer-'.length));
+    let sum = 0;
+    for (const id of buyers) {
+      const body = (await get(`/v1/customers/${id}/equity?period=quarter&knownAt=2030-01-01`)).json();
+      // A merged-away id answers for its survivor: count each canonical customer once.
+      if (body.customerId === id) sum += body.points[body.points.length - 1].equity ?? 0;
+    }
+    expect(last.equityEnd).not.toBeNull();
+    expect(sum).toBeCloseTo(last.equityEnd, 2);
+    expect((await get('/v1/customers/nobody/equity')).statusCode).toBe(404);
+  }, 60_000);
+
   it('lists restatements, and refuses keys without the read scope', async () => {
     const response = await get('/v1/restatements');
     expect(response.statusCode).toBe(200);

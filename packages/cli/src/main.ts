@@ -155,6 +155,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
       .option('--known-at <date>', 'as the ledger believed it then (transaction time)')
       .option('--segment <by>', 'acquisition-channel, main-channel or trust-band')
       .option('--trust-adjustment <strength>', "adjust each customer's expected purchases by trust: × (1 + strength × (score − 50) / 50)", positiveNumber('--trust-adjustment'))
+      .option('--customer <customer>', "one customer's own equity per period (a customer id or <kind>:<value>)")
       .option('--pin-models-at <date>', 'value every period with the models fitted up to this date, instead of refitting at each period end')
       .option('--format <f>', 'table, csv or json', 'table');
   seriesFlags(program.command('equity').description('customer equity at each period end, from the log (docs/roc.md)')).action(run((opts) => equityCommand('equity', opts)));

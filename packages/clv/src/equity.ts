@@ -30,6 +30,8 @@ export interface EquityOptions {
   readonly segments?: readonly SegmentBy[];
   /** Customers' trust scores (0–100) at an instant: for the trust-band segments and the retention adjustment. */
   readonly trust?: TrustInput;
+  /** Also give these customers' own CE at each period end (their discounted expected future value). */
+  readonly customers?: readonly string[];
 }
 
 export interface TrustInput {
@@ -78,6 +80,8 @@ export interface EquityPoint {
   readonly roc: number | null;
   /** The models that valued CE(end), or why there were none. */
   readonly models: Models | { readonly unavailable: string };
+  /** Asked-for customers' own CE at the period end: 0 before their first purchase, null when the models are unavailable. */
+  readonly customerEquity?: Readonly<Record<string, number | null>>;
   /** By segmentation, then segment, when asked for; a segment's CE(start) is its CE(end) in the previous point. */
   readonly segments?: Readonly<Partial<Record<SegmentBy, Readonly<Record<string, SegmentPoint>>>>>;
 }
@@ -224,6 +228,7 @@ export const pointFor = (purchases: readonly Purchase[], cash: readonly CashMove
     cashFlow,
     roc: equityStart === null || equity === null ? null : returnOnCustomer({ cashFlow, equityStart, equityEnd: equity }),
     models,
+    ...(options.customers ? { customerEquity: Object.fromEntries(options.customers.map((id) => [id, equity === null ? null : (values.get(id) ?? 0)])) } : {}),
     ...(segments ? { segments } : {}),
   };
 };

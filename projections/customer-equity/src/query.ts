@@ -14,6 +14,8 @@ export interface SeriesQuery {
   /** Transaction time: the series as the ledger believed it then, before anything recorded later. */
   readonly knownAt?: Date;
   readonly segment?: SegmentBy;
+  /** Also each of these customers' own CE per period (canonical customer ids). */
+  readonly customers?: readonly string[];
   /** Adjust each customer's expected purchases by their trust score at the valuation instant (strength, e.g. 0.2; see TrustInput). */
   readonly trustAdjustment?: number;
   /** Value every period with the models fitted on the history up to this instant (a pinned model version), instead of refitting at each period end. */
@@ -38,7 +40,7 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
   const period = query.period ?? tracker?.period ?? 'month';
   let points: readonly EquityPoint[];
   let source: SeriesAnswer['source'] = 'tracked';
-  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined && query.pinModelsAt === undefined && query.trustAdjustment === undefined && query.segment !== 'trust-band';
+  const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined && query.pinModelsAt === undefined && query.trustAdjustment === undefined && query.segment !== 'trust-band' && query.customers === undefined;
   if (tracker && period === tracker.period && !query.asOf && !query.knownAt && defaultValuation) {
     points = tracker.series();
   } else {
@@ -59,6 +61,7 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
       period,
       segments: query.segment === 'trust-band' ? [...SEGMENTS, 'trust-band'] : SEGMENTS,
       ...(trust ? { trust } : {}),
+      ...(query.customers ? { customers: query.customers } : {}),
       ...(pinned ? { models: pinned } : {}),
       ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
       ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),

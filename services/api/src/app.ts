@@ -163,7 +163,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
-  if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity });
+  if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 
   await app.ready();

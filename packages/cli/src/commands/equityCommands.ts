@@ -6,7 +6,8 @@ import { querySeries, type SeriesQuery } from '@roc-ledger/customer-equity';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
-import { openLedger } from '../openLedger.ts';
+import { parseCustomerRef } from '@roc-ledger/identity';
+import { openIngestor, openLedger } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
 
 export interface EquityFlags {
@@ -19,6 +20,7 @@ export interface EquityFlags {
   segment?: string;
   pinModelsAt?: string;
   trustAdjustment?: number;
+  customer?: string;
   format?: string;
 }
 
@@ -56,10 +58,25 @@ const rows = (points: readonly EquityPoint[], segment: SegmentBy | undefined) =>
 /** `equity` and `roc`: the series from the log (as of / as known at a date), as a table, CSV or JSON. */
 export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags): Promise<number> => {
   const format = oneOf('--format', flags.format, FORMATS) ?? 'table';
-  const query = queryFrom(flags);
+  let query = queryFrom(flags);
   const ledger = openLedger(flags.dataDir);
   try {
+    let customerId: string | undefined;
+    if (flags.customer) {
+      const { resolver } = await openIngestor(ledger);
+      const ref = parseCustomerRef(flags.customer);
+      customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+      if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${flags.customer} in this ledger`);
+      query = { ...query, customers: [customerId] };
+    }
     const answer = await querySeries(ledger.store, undefined, query);
+    if (customerId !== undefined) {
+      const points = answer.points.map((p) => ({ period: p.period, end: p.end, equity: p.customerEquity?.[customerId] ?? null }));
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ customerId, period: answer.period, points }, null, 2)}\n`);
+      else if (format === 'csv') process.stdout.write(`period,customer_equity\n${points.map((p) => `${p.period},${p.equity ?? ''}`).join('\n')}\n`);
+      else process.stdout.write(`${formatTable(['period', `CE of ${customerId}`], points.map((p) => [p.period, money(p.equity)]))}\n`);
+      return ExitCode.ok;
+    }
     const table = rows(answer.points, query.segment);
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);

@@ -3,6 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { querySeries, type EquityTracker } from '@roc-ledger/customer-equity';
 import type { EventStore } from '@roc-ledger/ledger';
+import { parseCustomerRef } from '@roc-ledger/identity';
+import type { Ingestor } from '@roc-ledger/ingest';
+import { ApiErrorCode, HttpError } from '../errors.ts';
 import { Instant, problemResponses, toInstant } from './schemas.ts';
 
 const security: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }];
@@ -28,8 +31,38 @@ const SeriesAnswer = z
   .meta({ id: 'EquitySeries' });
 
 /** Customer equity, ROC and restatements (scope read). */
-export const equityRoutes = (app: FastifyInstance, { store, tracker }: { store: EventStore; tracker: EquityTracker }): void => {
+export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }: { store: EventStore; tracker: EquityTracker; ingestor: Ingestor }): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/v1/customers/:customer/equity',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['equity'],
+        summary: "One customer's own equity (discounted expected future value) at each period end",
+        security,
+        params: z.object({ customer: z.string().min(1).describe('A customer id, or <kind>:<value>') }),
+        querystring: SeriesQuery.pick({ period: true, asOf: true, knownAt: true, pinModelsAt: true, trustAdjustment: true }),
+        response: { 200: z.object({ customerId: z.string(), period: z.string(), points: z.array(z.object({ period: z.string(), end: z.string(), equity: z.number().nullable() })) }), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const ref = parseCustomerRef(request.params.customer);
+      const resolver = ingestor.resolver;
+      const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+      if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
+      const q = request.query;
+      const answer = await querySeries(store, tracker, {
+        period: q.period,
+        customers: [customerId],
+        ...(q.asOf ? { asOf: toInstant(q.asOf)! } : {}),
+        ...(q.knownAt ? { knownAt: toInstant(q.knownAt)! } : {}),
+        ...(q.pinModelsAt ? { pinModelsAt: toInstant(q.pinModelsAt)! } : {}),
+        ...(q.trustAdjustment !== undefined ? { trustAdjustment: q.trustAdjustment } : {}),
+      });
+      return { customerId, period: answer.period, points: answer.points.map((p) => ({ period: p.period, end: p.end, equity: p.customerEquity?.[customerId] ?? null })) };
+    },
+  );
   for (const [path, summary] of [
     ['/v1/equity', 'Customer equity at each period end, in total or by segment'],
     ['/v1/roc', 'Return on Customer per period: (cash flow + CE(end) − CE(start)) / CE(start)'],
