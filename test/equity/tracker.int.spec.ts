@@ -12,7 +12,7 @@ let tracker: EquityTracker;
 beforeAll(async () => {
   store = getInMemoryEventStore({ contract, clock: () => clock.now });
   await loadDemo(store, clock, { customers: 150, years: 2, seed: 'equity' });
-  tracker = new EquityTracker({ store, path: ':memory:', period: 'quarter' });
+  tracker = new EquityTracker({ store, path: ':memory:', period: 'quarter', minIntervalMs: 0 });
   tracker.start();
   await tracker.waitFor((await store.head()).position);
 }, 120_000);

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await runtime.start();
   await runtime.waitFor((await store.head()).position);
   const ingestor = await Ingestor.open({ store, contract, clock: () => clock.now });
-  equity = new EquityTracker({ store, path: ':memory:', period: 'quarter' });
+  equity = new EquityTracker({ store, path: ':memory:', period: 'quarter', minIntervalMs: 0 });
   equity.start();
   await equity.waitFor((await store.head()).position);
   app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record, admin.record, web.record]), logger: false, projections: { runtime, readModels }, equity });

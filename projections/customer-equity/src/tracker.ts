@@ -42,6 +42,12 @@ export interface EquityTrackerOptions extends Omit<EquityOptions, 'period' | 'se
   readonly path: string;
   readonly period?: PeriodUnit;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Least time between two recomputations (default 2,000 ms): events arriving meanwhile are taken
+   * together; a lone event after a quiet spell is taken at once. Each recomputation refits the models of every period it touches, on the service's
+   * thread, so live traffic must not trigger one per event.
+   */
+  readonly minIntervalMs?: number;
 }
 
 /**
@@ -60,6 +66,10 @@ export class EquityTracker {
   private updating: Promise<void> = Promise.resolve();
   private pending: RecordedEvent[] = [];
   private checkpoint = 0;
+  private caughtUpTo = 0;
+  private scheduled = false;
+  private lastUpdate = 0;
+  private stopped = false;
   private readonly waiters: { position: number; resolve: () => void }[] = [];
 
   constructor(options: EquityTrackerOptions) {
@@ -92,9 +102,8 @@ export class EquityTracker {
       after: this.checkpoint,
       types: [...MONEY_EVENT_TYPES],
       onCaughtUp: (position) => {
-        const events = this.pending;
-        this.pending = [];
-        this.updating = this.updating.then(() => this.update(events, position)).catch((error) => this.options.log?.('equity update failed', { error: String(error) }));
+        this.caughtUpTo = position;
+        this.schedule();
       },
     });
     this.loop = (async () => {
@@ -103,10 +112,34 @@ export class EquityTracker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.subscription?.close();
     await this.loop;
     await this.updating;
     if (this.db.isOpen) this.db.close();
+  }
+
+  /** One recomputation at a time, at most one every minIntervalMs; a failed one keeps its events for the next. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = Math.max(0, this.lastUpdate + (this.options.minIntervalMs ?? 2_000) - Date.now());
+    setTimeout(() => {
+      this.updating = this.updating.then(async () => {
+        this.scheduled = false;
+        if (this.stopped) return;
+        const events = this.pending;
+        const position = this.caughtUpTo;
+        this.pending = [];
+        this.lastUpdate = Date.now();
+        try {
+          await this.update(events, position);
+        } catch (error) {
+          this.pending = [...events, ...this.pending];
+          this.options.log?.('equity update failed; retried with the next events', { error: String(error) });
+        }
+      });
+    }, wait).unref();
   }
 
   /** Resolves once the series reflects the log up to this position. */
