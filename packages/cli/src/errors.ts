@@ -8,6 +8,7 @@ export const CliErrorCode = {
   invalidConfig: 'CLI_ERR_INVALID_CONFIG',
   invalidScope: 'CLI_ERR_INVALID_KEY_REQUEST',
   invalidOutput: 'CLI_ERR_INVALID_OUTPUT',
+  invalidProof: 'CLI_ERR_INVALID_PROOF_REQUEST',
 } as const;
 
 export class CliError extends RocLedgerError {}

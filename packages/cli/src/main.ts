@@ -9,6 +9,7 @@ import { keysCreateCommand } from './commands/keysCommand.ts';
 import { projectAddCommand, projectDiffCommand, projectRunCommand, projectStatusCommand } from './commands/projectCommands.ts';
 import { serveCommand } from './commands/serveCommand.ts';
 import { digestCommand, verifyCommand } from './commands/integrityCommands.ts';
+import { merkleDigestCommand, proveCommand } from './commands/proofCommands.ts';
 import { summaryCommand } from './commands/summary.ts';
 import { CliErrorCode } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';
@@ -25,7 +26,7 @@ const positiveNumber = (flag: string) => (value: string) => {
 };
 
 const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -75,7 +76,18 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .command('digest')
     .description('print the head of the chain (position and hash) for an auditor to keep')
     .option('--short', 'print <position>:<hash>')
-    .action(run((opts) => digestCommand(opts)));
+    .option('--merkle', 'the Merkle root (RFC 9162) instead of the chain head')
+    .option('--sign', "with --merkle: signed with the ledger's Ed25519 key (<data-dir>/signing-key.pem, created on first use)")
+    .option('--public-key', 'with --sign: also print the public key (PEM) on standard error')
+    .option('--size <n>', 'with --merkle: the tree of the first n events', positiveInt('--size'))
+    .action(run((opts) => (opts.merkle ? merkleDigestCommand(opts) : digestCommand(opts))));
+  program
+    .command('prove')
+    .description("Merkle proofs (RFC 9162): an event's inclusion, or a later tree's consistency with an earlier one")
+    .argument('[eventId]', 'the event to prove included')
+    .option('--size <n>', 'in the tree of the first n events (default: the whole log)', positiveInt('--size'))
+    .option('--consistency <m>', 'prove the tree of --size extends the tree of the first m events', positiveInt('--consistency'))
+    .action(run((eventId: string | undefined, opts) => proveCommand(eventId, opts)));
 
   program
     .command('summary')

@@ -10,5 +10,7 @@ export { assertStreamId, customerStreamId, CUSTOMER_STREAM_PREFIX } from './even
 export { catchUpSubscription } from './eventStore/subscription.ts';
 export * from './integrity/digest.ts';
 export * from './integrity/verifyLog.ts';
+export { leafHash, MERKLE_ALGORITHM, MerkleTree, verifyConsistency, verifyInclusion } from './integrity/merkle.ts';
+export * from './integrity/signedDigest.ts';
 export { getInMemoryEventStore } from './memory/getInMemoryEventStore.ts';
 export { backoffDelay, withRetry, type RetryOptions } from './retry.ts';
