@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RocLedgerError } from '@roc-ledger/events';
+import { auditBundleCommand, auditCheckCommand } from './commands/auditCommands.ts';
 import { clvFitCommand } from './commands/clvCommand.ts';
 import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts';
 import { equityCommand, restatementsCommand } from './commands/equityCommands.ts';
@@ -81,6 +82,19 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--public-key', 'with --sign: also print the public key (PEM) on standard error')
     .option('--size <n>', 'with --merkle: the tree of the first n events', positiveInt('--size'))
     .action(run((opts) => (opts.merkle ? merkleDigestCommand(opts) : digestCommand(opts))));
+  const audit = program.command('audit').description('audit bundles: one customer, proven against a signed digest, checkable offline');
+  audit
+    .command('bundle')
+    .argument('<customer>', 'a customer id or <kind>:<value>')
+    .option('--as-of <date>', 'the projections as of then (default: the newest event)')
+    .requiredOption('--out <file>', 'where to write the bundle (JSON)')
+    .action(run((customer: string, opts) => auditBundleCommand(customer, opts)));
+  audit
+    .command('check')
+    .argument('<file>', 'a bundle written by audit bundle')
+    .option('--public-key <pem>', "the ledger's public key, to pin (digest --merkle --sign --public-key prints it)")
+    .option('--json', 'print every check as JSON')
+    .action(run((file: string, opts) => auditCheckCommand(file, opts)));
   program
     .command('prove')
     .description("Merkle proofs (RFC 9162): an event's inclusion, or a later tree's consistency with an earlier one")

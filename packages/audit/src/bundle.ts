@@ -1,0 +1,87 @@
+import { customerView } from '@roc-ledger/customer-view';
+import { customerStreamId, decodeRecord, leafHash, merkleDigestOf, merkleTreeOf, signDigest, type EventStore, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
+import { foldEvents, type ProjectionDefinition } from '@roc-ledger/projections';
+import { trustScore } from '@roc-ledger/trust-score';
+import type { KeyObject } from 'node:crypto';
+
+export const BUNDLE_FORMAT = 'roc-ledger-audit-bundle-v1';
+
+/** The projections a bundle carries, and the query whose answer it records for each. */
+export const AUDITED_PROJECTIONS: readonly { definition: ProjectionDefinition<any>; query: string }[] = [
+  { definition: customerView, query: 'view' },
+  { definition: trustScore, query: 'score' },
+];
+
+export interface BundledEvent {
+  readonly position: number;
+  readonly streamId: string;
+  /** The stored bytes, exactly as kept: the Merkle leaf. */
+  readonly body: string;
+  readonly proof: readonly string[];
+}
+
+export interface BundledProjection {
+  readonly projection: string;
+  readonly query: string;
+  readonly state: unknown;
+  readonly result: unknown;
+}
+
+export interface AuditBundle {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly customerId: string;
+  /** The customer ids folded into this one: their streams are in the bundle too. */
+  readonly members: readonly string[];
+  /** Valid time the projections are for (null: the digest's time). */
+  readonly asOf: string | null;
+  /** The instant the projection queries were evaluated at. */
+  readonly at: string;
+  readonly createdAt: string;
+  readonly digest: SignedDigest;
+  /** The ledger's public key (PEM). Pin it with `audit check --public-key`: a bundle cannot vouch for its own key. */
+  readonly publicKey: string;
+  readonly events: readonly BundledEvent[];
+  readonly projections: readonly BundledProjection[];
+}
+
+/** The events within a valid-time cut, in log order, as the projections fold them. */
+export const eventsForProjections = (events: readonly RecordedEvent[], asOf: number): RecordedEvent[] =>
+  events.filter((e) => Date.parse(e.occurredAt) <= asOf).sort((a, b) => a.globalPosition - b.globalPosition);
+
+export const projectionsAt = (events: readonly RecordedEvent[], at: Date, customerId: string): BundledProjection[] =>
+  AUDITED_PROJECTIONS.map(({ definition, query }) => {
+    const state = foldEvents(definition, events);
+    return { projection: `${definition.name}@${definition.version}`, query, state, result: definition.queries![query]!(state, { at, partition: customerId }) };
+  });
+
+/**
+ * One customer's audit bundle: every stored event of the customer's streams (and of customers
+ * merged into it) with its inclusion proof against a digest of the whole log signed now, and the
+ * built-in projections' states and answers as of the date asked.
+ */
+export const createBundle = async (store: EventStore, customerId: string, members: readonly string[], key: { privateKey: KeyObject; publicKeyPem: string }, asOf?: Date): Promise<AuditBundle> => {
+  const { tree, recordedAt } = await merkleTreeOf(store);
+  const digest = signDigest(merkleDigestOf(tree, recordedAt), key.privateKey);
+  const streams = new Set(members.map(customerStreamId));
+  const records: StoredRecord[] = [];
+  for await (const record of store.readStoredRecords({ pageSize: 4096 })) {
+    if (record.globalPosition > digest.size) break;
+    if (streams.has(record.streamId)) records.push(record);
+  }
+  const at = asOf ?? new Date(recordedAt ?? Date.now());
+  const decoded = records.map((r) => decodeRecord(r.body, r.hash));
+  return {
+    format: BUNDLE_FORMAT,
+    customerId,
+    members,
+    asOf: asOf?.toISOString() ?? null,
+    at: at.toISOString(),
+    createdAt: new Date().toISOString(),
+    digest,
+    publicKey: key.publicKeyPem,
+    events: records.map((r) => ({ position: r.globalPosition, streamId: r.streamId, body: r.body, proof: tree.inclusionProof(r.globalPosition - 1, digest.size) })),
+    projections: projectionsAt(eventsForProjections(decoded, at.getTime()), at, customerId),
+  };
+};
+
+export { leafHash };

@@ -1,0 +1,2 @@
+export { AUDITED_PROJECTIONS, BUNDLE_FORMAT, createBundle, type AuditBundle, type BundledEvent, type BundledProjection } from './bundle.ts';
+export { checkBundle, type CheckResult } from './check.ts';
