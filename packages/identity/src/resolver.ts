@@ -1,4 +1,4 @@
-import type { AnyVersionEventInput, EventInput, Identifier } from '@roc-ledger/events';
+import type { AnyVersionEventInput, CustomerRef, EventInput, Identifier } from '@roc-ledger/events';
 import { derivedUuid } from './derivedIds.ts';
 import { MergeMap } from './mergeMap.ts';
 import { createNormalizer, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
@@ -58,6 +58,11 @@ export class IdentityResolver {
   lookup(identifier: Identifier, path = 'identifier'): string | undefined {
     const linked = this.links.get(identifierKey(this.normalize(identifier, path)));
     return linked === undefined ? undefined : this.canonical(linked);
+  }
+
+  /** The canonical customer a reference names (a customer id, or an identifier), or undefined for nobody. Throws IdentifierRefusedError for junk. */
+  resolve(ref: CustomerRef, path = 'customer'): string | undefined {
+    return ref.kind === 'customerId' ? (this.isKnown(ref.value) ? this.canonical(ref.value) : undefined) : this.lookup(ref, path);
   }
 
   /** Folds one stored event. Must see events in global order. */

@@ -19,7 +19,7 @@ export interface CustomerHistory {
 
 /** One customer's events by valid time, cut by valid and transaction time; undefined for an unknown customer. */
 export const customerHistory = async (store: EventStore, resolver: IdentityResolver, ref: CustomerRef, options: HistoryOptions = {}): Promise<CustomerHistory | undefined> => {
-  const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+  const customerId = resolver.resolve(ref);
   if (customerId === undefined) return undefined;
   // A merged customer's events stay in the stream they were appended to: read every member's.
   const streams = await Promise.all(resolver.merges.members(customerId).map((id) => store.readStream(customerStreamId(id))));

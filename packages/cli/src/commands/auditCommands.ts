@@ -18,7 +18,7 @@ export const auditBundleCommand = async (customer: string, options: { dataDir?: 
   const ledger = openLedger(options.dataDir);
   try {
     const { resolver } = await openIngestor(ledger);
-    const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+    const customerId = resolver.resolve(ref);
     if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     const key = loadOrCreateSigningKey(signingKeyFile(ledger.dataDir));
     const bundle = await createBundle(ledger.store, customerId, resolver.merges.members(customerId), key, asOf);

@@ -65,7 +65,7 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
     if (flags.customer) {
       const { resolver } = await openIngestor(ledger);
       const ref = parseCustomerRef(flags.customer);
-      customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+      customerId = resolver.resolve(ref);
       if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${flags.customer} in this ledger`);
       query = { ...query, customers: [customerId] };
     }

@@ -49,7 +49,7 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }:
     async (request) => {
       const ref = parseCustomerRef(request.params.customer);
       const resolver = ingestor.resolver;
-      const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+      const customerId = resolver.resolve(ref);
       if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
       const q = request.query;
       const answer = await querySeries(store, tracker, {

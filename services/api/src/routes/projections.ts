@@ -49,7 +49,7 @@ export interface ProjectionRouteOptions {
 /** The customer a path names, as the identity resolver knows it now; 404 when nobody. */
 const resolveCustomer = (resolver: IdentityResolver, text: string): string => {
   const ref = parseCustomerRef(text);
-  const customerId = ref.kind === 'customerId' ? (resolver.isKnown(ref.value) ? resolver.canonical(ref.value) : undefined) : resolver.lookup(ref, 'customer');
+  const customerId = resolver.resolve(ref);
   if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${text}`);
   return customerId;
 };
