@@ -1,4 +1,7 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
+import { checkBundle, type AuditBundle } from '@roc-ledger/audit';
+import { verifyDigestSignature } from '@roc-ledger/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
 import { customerView } from '@roc-ledger/customer-view';
@@ -13,6 +16,11 @@ import { contract } from '../support/tempLedger.ts';
 const reader = createApiKey('analyst', 'Analyst', ['read']);
 const admin = createApiKey('ops', 'Operations', ['admin']);
 const web = createApiKey('web-shop', 'Web shop', ['ingest:web']);
+const auditor = createApiKey('auditor', 'Auditor', ['audit']);
+const signingKey = (() => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+})();
 const clock: SimClock = { now: new Date(0) };
 let store: EventStore;
 let readModels: ReadModelStore;
@@ -31,7 +39,7 @@ beforeAll(async () => {
   equity = new EquityTracker({ store, path: ':memory:', period: 'quarter', minIntervalMs: 0 });
   equity.start();
   await equity.waitFor((await store.head()).position);
-  app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record, admin.record, web.record]), logger: false, projections: { runtime, readModels }, equity });
+  app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record, admin.record, web.record, auditor.record]), logger: false, projections: { runtime, readModels }, equity, signingKey });
 }, 60_000);
 afterAll(async () => {
   await app.close();
@@ -153,5 +161,23 @@ describe('equity and ROC over HTTP', () => {
     expect(response.json()).toEqual({ period: 'quarter', restatements: [] });
     expect((await get('/v1/roc', web.key)).statusCode).toBe(403);
     expect((await get('/v1/roc?period=fortnight')).statusCode).toBe(400);
+  });
+});
+
+describe('the audit routes (scope audit)', () => {
+  it('verify the chain, give a signed Merkle digest, and a bundle that checks offline against the pinned key', async () => {
+    const verify = await get('/v1/audit/verify', auditor.key);
+    expect(verify.statusCode).toBe(200);
+    expect(verify.json()).toMatchObject({ ok: true, checked: (await store.head()).position });
+    const { digest, publicKey } = (await get('/v1/audit/digest', auditor.key)).json();
+    expect(verifyDigestSignature(digest, createPublicKey(publicKey))).toBe(true);
+    const merge = await mergeOf();
+    const { survivorId } = merge.data as { survivorId: string };
+    const bundle = (await get(`/v1/audit/customers/${survivorId}/bundle?asOf=2030-01-01`, auditor.key)).json() as AuditBundle;
+    expect(bundle.members.length).toBe(2);
+    const result = checkBundle(bundle, createPublicKey(signingKey.publicKeyPem));
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect((await get('/v1/audit/verify', reader.key)).statusCode).toBe(403);
+    expect((await get('/v1/audit/customers/nobody/bundle', auditor.key)).statusCode).toBe(404);
   });
 });

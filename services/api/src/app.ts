@@ -16,6 +16,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { problemsPlugin, sendProblem } from './plugins/problems.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { batchBodySchema, eventRoutes } from './routes/events.ts';
+import { auditRoutes, type AuditRouteOptions } from './routes/audit.ts';
 import { equityRoutes } from './routes/equity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
@@ -47,6 +48,8 @@ export interface ApiOptions {
   readonly projections?: { readonly runtime: ProjectionRuntime; readonly readModels: ReadModelStore };
   /** The equity and ROC series kept current in-process: /v1/equity, /v1/roc and /v1/restatements are served when given. */
   readonly equity?: EquityTracker;
+  /** The ledger's signing key: the /v1/audit routes are served when given. */
+  readonly signingKey?: AuditRouteOptions['signingKey'];
   readonly limits?: Partial<ApiLimits>;
   /** pino options, or false for no logs. Authorization headers are always redacted. */
   readonly logger?: FastifyServerOptions['logger'];
@@ -163,6 +166,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
+  if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey });
   if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 

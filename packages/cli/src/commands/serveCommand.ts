@@ -4,7 +4,9 @@ import { ApiKeyRing, buildApp, loadApiKeys } from '@roc-ledger/api';
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
 import { EquityTracker } from '@roc-ledger/customer-equity';
 import { loadProjectionModule, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
+import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
+import { signingKeyFile } from './proofCommands.ts';
 import { BUILT_IN_PROJECTIONS, openReadModels } from '../projections.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 
@@ -67,6 +69,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     keys,
     projections: { runtime, readModels },
     equity,
+    signingKey: loadOrCreateSigningKey(signingKeyFile(ledger.dataDir)),
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
   });
   for (const failure of moduleFailures) app.log.error(failure);

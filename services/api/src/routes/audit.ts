@@ -1,0 +1,70 @@
+import type { KeyObject } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createBundle } from '@roc-ledger/audit';
+import { parseCustomerRef } from '@roc-ledger/identity';
+import type { Ingestor } from '@roc-ledger/ingest';
+import { merkleDigestOf, merkleTreeOf, signDigest, verifyLog, type EventStore } from '@roc-ledger/ledger';
+import { ApiErrorCode, HttpError } from '../errors.ts';
+import { Instant, problemResponses, toInstant } from './schemas.ts';
+
+const security: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }];
+
+export interface AuditRouteOptions {
+  readonly store: EventStore;
+  readonly ingestor: Ingestor;
+  /** The ledger's Ed25519 key: digests and bundles are signed with it. */
+  readonly signingKey: { readonly privateKey: KeyObject; readonly publicKeyPem: string };
+}
+
+/** For auditors (scope audit): the chain verified, a signed Merkle digest, one customer's bundle. */
+export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey }: AuditRouteOptions): void => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/v1/audit/verify',
+    {
+      config: { scope: 'audit' },
+      schema: { tags: ['audit'], summary: 'Walk the hash chain from the first event; name the first position that does not check out', security, response: { 200: z.record(z.string(), z.unknown()), ...problemResponses(401, 403) } },
+    },
+    async () => (await verifyLog(store.readStoredRecords({ pageSize: 4096 }))) as unknown as Record<string, unknown>,
+  );
+  typed.get(
+    '/v1/audit/digest',
+    {
+      config: { scope: 'audit' },
+      schema: {
+        tags: ['audit'],
+        summary: "The log's Merkle root (RFC 9162), signed with the ledger's Ed25519 key, and the public key",
+        security,
+        response: { 200: z.object({ digest: z.record(z.string(), z.unknown()), publicKey: z.string() }), ...problemResponses(401, 403) },
+      },
+    },
+    async () => {
+      const { tree, recordedAt } = await merkleTreeOf(store);
+      return { digest: signDigest(merkleDigestOf(tree, recordedAt), signingKey.privateKey) as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem };
+    },
+  );
+  typed.get(
+    '/v1/audit/customers/:customer/bundle',
+    {
+      config: { scope: 'audit' },
+      schema: {
+        tags: ['audit'],
+        summary: "One customer's audit bundle: events with inclusion proofs against a signed digest, projections at asOf",
+        description: 'Check it offline with `roc-ledger audit check`.',
+        security,
+        params: z.object({ customer: z.string().min(1) }),
+        querystring: z.object({ asOf: Instant.optional() }),
+        response: { 200: z.record(z.string(), z.unknown()), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const customerId = ingestor.resolver.resolve(parseCustomerRef(request.params.customer));
+      if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
+      const asOf = toInstant(request.query.asOf);
+      request.log.info({ customerId, purpose: 'audit-bundle' }, 'personal data read');
+      return (await createBundle(store, customerId, ingestor.resolver.merges.members(customerId), signingKey, asOf)) as unknown as Record<string, unknown>;
+    },
+  );
+};
