@@ -1,5 +1,5 @@
 import type { Draft } from 'immer';
-import { EVENT_TYPES, type EventOfType, type EventType } from '@roc-ledger/events';
+import { EVENT_TYPES, type ConsentPurpose, type EventOfType, type EventType } from '@roc-ledger/events';
 import type { RecordedEvent } from '@roc-ledger/ledger';
 import { InvalidProjectionError } from './errors.ts';
 
@@ -42,6 +42,11 @@ export interface ProjectionDefinition<S = unknown> {
   readonly initialState: S;
   readonly handlers: Handlers<S>;
   readonly partitionBy?: PartitionBy;
+  /**
+   * The purpose the projection serves. With one, it sees a customer's events only while that
+   * customer's consent for the purpose holds, by valid time (ConsentGranted / ConsentWithdrawn).
+   */
+  readonly purpose?: ConsentPurpose;
   /** Named read functions over a state. `state` (the state itself) is always there. */
   readonly queries?: { readonly [name: string]: Query<S> };
 }

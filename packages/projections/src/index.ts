@@ -1,5 +1,6 @@
 export { defineProjection, projectionKey, type Handler, type Handlers, type PartitionBy, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
 export * from './errors.ts';
+export { consentHeld, consentDecisions, CONSENT_EVENT_TYPES, type ConsentDecision } from './consent.ts';
 export { compareInstants } from './instants.ts';
 export { GLOBAL_PARTITION, customerIdOf, foldEvents } from './fold.ts';
 export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';

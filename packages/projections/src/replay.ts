@@ -1,6 +1,7 @@
 import { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
 import { projectionKey, type ProjectionDefinition } from './definition.ts';
+import { CONSENT_EVENT_TYPES, consentDecisions, consentHeld } from './consent.ts';
 import { foldAll, handlerFor } from './fold.ts';
 import { getSqliteReadModelStore } from './readModel/sqliteReadModelStore.ts';
 import type { ReadModelStore } from './readModel/types.ts';
@@ -40,7 +41,11 @@ export const replayCustomer = async <S>(store: EventStore, definition: Projectio
     .filter((event) => keep(event))
     .sort((a, b) => a.globalPosition - b.globalPosition);
   if (events.length === 0) return undefined;
-  const folded = foldAll(definition, projectionKey(definition), events.filter((e) => handlerFor(definition, e.type) !== undefined));
+  const decisions = definition.purpose ? consentDecisions(events, definition.purpose) : [];
+  // A customer who never decided on the projection's purpose is not in it at all.
+  if (definition.purpose && decisions.length === 0) return undefined;
+  const visible = (e: RecordedEvent) => !definition.purpose || consentHeld(decisions, Date.parse(e.occurredAt));
+  const folded = foldAll(definition, projectionKey(definition), events.filter((e) => handlerFor(definition, e.type) !== undefined && visible(e)));
   return { partition: canonical, state: folded.value as S, events: events.length };
 };
 
@@ -62,7 +67,7 @@ export const replayAll = async <S>(
   const merges = new MergeMap();
   const commitEvery = options.commitEvery ?? 50_000;
   let folded = 0;
-  const types = [...new Set([...definition.consumes, 'CustomersMerged'])];
+  const types = [...new Set([...definition.consumes, 'CustomersMerged', ...(definition.purpose ? CONSENT_EVENT_TYPES : [])])];
   const upTo = options.upTo ?? (await store.head()).position;
   for await (const event of store.readAll({ types, fromPosition: worker.position + 1 })) {
     if (event.globalPosition > upTo) break;

@@ -1,5 +1,6 @@
 import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
 import type { EventStore, RecordedEvent, Subscription } from '@roc-ledger/ledger';
+import { CONSENT_EVENT_TYPES } from './consent.ts';
 import { HandlerFailedError } from './errors.ts';
 import type { ReadModelStore } from './readModel/types.ts';
 import { ProjectionWorker, type MergeStep } from './worker.ts';
@@ -78,7 +79,10 @@ export class ProjectionRunner {
     this.head = (await this.store.head()).position;
     this.started = performance.now();
     const types = new Set<string>([MERGED]);
-    for (const worker of this.workers) for (const type of worker.definition.consumes) types.add(type);
+    for (const worker of this.workers) {
+      for (const type of worker.definition.consumes) types.add(type);
+      if (worker.definition.purpose) for (const type of CONSENT_EVENT_TYPES) types.add(type);
+    }
     this.subscription = this.store.subscribe({
       after: this.startPosition,
       types: [...types],
@@ -144,7 +148,7 @@ export class ProjectionRunner {
   private async fail(worker: ProjectionWorker, error: HandlerFailedError): Promise<void> {
     worker.discardPending();
     const merges = MergeMap.of(this.merges.records(), (r) => r.globalPosition <= worker.committedPosition);
-    const types = [...new Set([...worker.definition.consumes, MERGED])];
+    const types = [...new Set([...worker.definition.consumes, MERGED, ...(worker.definition.purpose ? CONSENT_EVENT_TYPES : [])])];
     for await (const event of this.store.readAll({ fromPosition: worker.committedPosition + 1, types })) {
       if (event.globalPosition >= error.position) break;
       await worker.apply(event, merges, event.type === MERGED ? mergeStep(merges, event) : undefined);

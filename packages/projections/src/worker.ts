@@ -2,7 +2,8 @@ import type { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
 import { projectionKey, type ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
-import { applyEvent, finishWorking, foldAll, handlerFor, partitionOf, startWorking, type Working } from './fold.ts';
+import { consentDecisions, consentHeld, isConsentDecision, type ConsentDecision } from './consent.ts';
+import { applyEvent, customerIdOf, finishWorking, foldAll, handlerFor, partitionOf, startWorking, type Working } from './fold.ts';
 import type { PartitionRecord, ReadModelStore } from './readModel/types.ts';
 import { stateJson } from './stateJson.ts';
 
@@ -54,6 +55,12 @@ export class ProjectionWorker<S = unknown> {
   private readonly pending = new Map<string, Working<S>>();
   private readonly deletes = new Set<string>();
   private storeEmpty = false;
+  /** With a purpose: each canonical customer's consent decisions, as far as folded. */
+  private readonly consent = new Map<string, ConsentDecision[]>();
+  /** With a purpose: the latest valid time among each customer's events folded or passed over since start. */
+  private readonly latestSeen = new Map<string, number>();
+  /** Where this worker started: from 0 it has seen every decision itself and need not look any up. */
+  private startedAt = 0;
 
   readonly definition: ProjectionDefinition<S>;
   private readonly store: EventStore;
@@ -82,21 +89,75 @@ export class ProjectionWorker<S = unknown> {
     this.committedRecordedAt = this.lastRecordedAt = row.recordedAt;
     this.storeEmpty = await this.readModels.isEmpty(this.key);
     this.failure = undefined;
+    this.startedAt = row.position;
   }
 
   /** Folds one event; `merge` when it is a CustomersMerged that joins two customers. Throws HandlerFailedError. */
   async apply(event: RecordedEvent, merges: MergeMap, merge?: MergeStep): Promise<void> {
     if (event.globalPosition <= this.position) return;
+    const purpose = this.definition.purpose;
     if (this.options.keep && !this.options.keep(event)) {
       // Outside the cut: passed over, like an event of a type the projection does not read.
     } else if (merge && this.consumesMerges) {
       await this.refold(merge, event);
+    } else if (purpose !== undefined && isConsentDecision(event, purpose)) {
+      await this.consentDecided(event, merges);
     } else if (handlerFor(this.definition, event.type)) {
       const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-      if (partition !== undefined) applyEvent(this.definition, this.key, await this.working(partition), event);
+      if (partition !== undefined && (purpose === undefined || (await this.consentHeld(event, merges)))) applyEvent(this.definition, this.key, await this.working(partition), event);
     }
     this.position = event.globalPosition;
     this.lastRecordedAt = event.recordedAt;
+  }
+
+  /** Whether the event's customer had consented to the projection's purpose when the event happened. */
+  private async consentHeld(event: RecordedEvent, merges: MergeMap): Promise<boolean> {
+    const customerId = customerIdOf(event);
+    if (customerId === undefined) return true; // not a customer's event
+    const canonical = merges.canonical(customerId);
+    const at = Date.parse(event.occurredAt);
+    this.latestSeen.set(canonical, Math.max(this.latestSeen.get(canonical) ?? -Infinity, at));
+    let decisions = this.consent.get(canonical);
+    if (!decisions && this.startedAt === 0) this.consent.set(canonical, (decisions = []));
+    if (!decisions) {
+      // First sight of this customer since a restart: their decisions recorded before this event.
+      const streams = await Promise.all(merges.members(canonical).map((id) => this.store.readStream(customerStreamId(id))));
+      decisions = consentDecisions(streams.flatMap((s) => s.events).filter((e) => e.globalPosition < event.globalPosition), this.definition.purpose!);
+      this.consent.set(canonical, decisions);
+    }
+    return consentHeld(decisions, at);
+  }
+
+  /**
+   * A consent decision for the purpose: per customer, the partition is folded again with the
+   * decision in place, so a decision that arrives late changes what the projection saw of that
+   * customer's past. Other partitionings apply it to the customer's events folded from now on.
+   */
+  private async consentDecided(event: RecordedEvent, merges: MergeMap): Promise<void> {
+    const customerId = customerIdOf(event);
+    if (customerId === undefined) return;
+    const canonical = merges.canonical(customerId);
+    const at = Date.parse(event.occurredAt);
+    const seen = this.latestSeen.get(canonical);
+    const known = this.consent.get(canonical) ?? (this.startedAt === 0 ? [] : undefined);
+    if (this.consumesMerges && known !== undefined && (seen === undefined || at > seen) && !handlerFor(this.definition, event.type)) {
+      // Nothing of this customer happened after the decision yet: no past event changes sides.
+      known.push({ at, position: event.globalPosition, granted: event.type === 'ConsentGranted' });
+      known.sort((a, b) => a.at - b.at || a.position - b.position);
+      this.consent.set(canonical, known);
+      this.latestSeen.set(canonical, at);
+    } else if (this.consumesMerges) {
+      this.latestSeen.set(canonical, Math.max(seen ?? -Infinity, at));
+      await this.refold({ survivor: canonical, absorbed: canonical, members: merges.members(canonical) }, event);
+    } else {
+      const decisions = this.consent.get(canonical) ?? (await this.consentHeld(event, merges), this.consent.get(canonical)!);
+      decisions.push({ at: Date.parse(event.occurredAt), position: event.globalPosition, granted: event.type === 'ConsentGranted' });
+      decisions.sort((a, b) => a.at - b.at || a.position - b.position);
+      if (handlerFor(this.definition, event.type)) {
+        const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
+        if (partition !== undefined && consentHeld(decisions, Date.parse(event.occurredAt))) applyEvent(this.definition, this.key, await this.working(partition), event);
+      }
+    }
   }
 
   /** Nothing more to fold up to this position (the log was read to it). */
@@ -170,23 +231,31 @@ export class ProjectionWorker<S = unknown> {
   /**
    * A merge: the survivor's state becomes the fold of every member's events up to and including
    * the merge, in log order, exactly as if they had been one customer all along. The absorbed
-   * customer's state goes.
+   * customer's state goes. (Also a consent decision's refold, where survivor and absorbed are one.)
    */
   private async refold(merge: MergeStep, mergeEvent: RecordedEvent): Promise<void> {
     const position = mergeEvent.globalPosition;
     const streams = await Promise.all(merge.members.map((id) => this.store.readStream(customerStreamId(id))));
-    const events = streams
-      .flatMap((stream) => stream.events)
-      .filter((event) => event.globalPosition <= position && handlerFor(this.definition, event.type) !== undefined && (this.options.keep?.(event) ?? true))
+    const history = streams.flatMap((stream) => stream.events).filter((event) => event.globalPosition <= position && (this.options.keep?.(event) ?? true));
+    const purpose = this.definition.purpose;
+    const decisions = purpose === undefined ? [] : consentDecisions(history, purpose);
+    if (purpose !== undefined) {
+      this.consent.set(merge.survivor, decisions);
+      if (merge.absorbed !== merge.survivor) this.consent.delete(merge.absorbed);
+    }
+    const events = history
+      .filter((event) => handlerFor(this.definition, event.type) !== undefined && (purpose === undefined || consentHeld(decisions, Date.parse(event.occurredAt))))
       .sort((a, b) => a.globalPosition - b.globalPosition);
     const folded = foldAll(this.definition, this.key, events);
     // The merge event belongs to the partition's history even when no handler reads it.
     folded.maxOccurredMs = Math.max(folded.maxOccurredMs, Date.parse(mergeEvent.occurredAt));
     folded.maxRecordedMs = Math.max(folded.maxRecordedMs, Date.parse(mergeEvent.recordedAt));
     this.pending.set(merge.survivor, folded);
-    this.pending.delete(merge.absorbed);
-    this.cache.delete(merge.absorbed);
-    this.deletes.add(merge.absorbed);
+    if (merge.absorbed !== merge.survivor) {
+      this.pending.delete(merge.absorbed);
+      this.cache.delete(merge.absorbed);
+      this.deletes.add(merge.absorbed);
+    }
     this.deletes.delete(merge.survivor);
   }
 }
