@@ -9,6 +9,7 @@ import { ClientErrorCode } from '@roc-ledger/client';
 import { KafkaIngestErrorCode } from '@roc-ledger/kafka-ingest';
 import { LedgerErrorCode } from '@roc-ledger/ledger';
 import { ProjectionsErrorCode } from '@roc-ledger/projections';
+import { PrivacyErrorCode } from '@roc-ledger/privacy';
 import { EquityErrorCode } from '@roc-ledger/customer-equity';
 import { CliErrorCode } from '../../packages/cli/src/errors.ts';
 
@@ -25,6 +26,7 @@ describe('docs/errors.md', () => {
     ...Object.values(KafkaIngestErrorCode),
     ...Object.values(ClientErrorCode),
     ...Object.values(ProjectionsErrorCode),
+    ...Object.values(PrivacyErrorCode),
     ...Object.values(EquityErrorCode),
     ...Object.values(CliErrorCode),
   ];

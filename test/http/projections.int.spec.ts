@@ -60,7 +60,7 @@ describe('projection queries over HTTP', () => {
     const { survivorId, mergedId } = merge.data as { survivorId: string; mergedId: string };
     const response = await get(`/v1/customers/${mergedId}`);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ projection: 'customer-view@1', partition: survivorId, source: 'stored', result: { customerId: survivorId, mergedIds: [mergedId], purchases: { count: 2 } } });
+    expect(response.json()).toMatchObject({ projection: 'customer-view@2', partition: survivorId, source: 'stored', result: { customerId: survivorId, mergedIds: [mergedId], purchases: { count: 2 } } });
     const byCard = await get(`/v1/customers/loyaltyCard:MERGE-http-projections-0`);
     expect(byCard.json().partition).toBe(survivorId);
   });
@@ -93,7 +93,7 @@ describe('projection queries over HTTP', () => {
     const response = await get('/v1/projections');
     expect(response.statusCode).toBe(200);
     const rows = response.json().projections;
-    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@1', 'trust-score@1']);
+    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@2', 'trust-score@1']);
     for (const row of rows) expect(row).toMatchObject({ status: 'live', active: true, lagEvents: 0, running: true });
     expect((await get('/v1/projections', web.key)).statusCode).toBe(403);
     expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);

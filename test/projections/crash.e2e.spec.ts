@@ -74,7 +74,7 @@ describe('a projector killed during a rebuild', () => {
     await runtime.waitFor(head);
     await runtime.stop();
     const resumed = getSqliteReadModelStore(crashed);
-    for (const key of ['customer-view@1', 'trust-score@1']) {
+    for (const key of ['customer-view@2', 'trust-score@1']) {
       expect((await resumed.row(key))!.position).toBe(head);
       expect(await stateHash(resumed, key)).toEqual(await stateHash(clean, key));
     }

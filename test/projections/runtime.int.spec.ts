@@ -37,13 +37,13 @@ describe('the projection runtime', () => {
     const hashes: { hash: string; partitions: number }[][] = [];
     for (const commitEvery of [10_000, 10_000, 7, 1]) {
       const { runtime, readModels } = await build([customerView, trustScore], { commitEvery });
-      hashes.push([await stateHash(readModels, 'customer-view@1'), await stateHash(readModels, 'trust-score@1')]);
+      hashes.push([await stateHash(readModels, 'customer-view@2'), await stateHash(readModels, 'trust-score@1')]);
       await runtime.stop();
     }
     expect(hashes[0]![0]!.partitions).toBeGreaterThan(50);
     for (const h of hashes.slice(1)) expect(h).toEqual(hashes[0]);
     const replayed = await replayAll(store, customerView);
-    expect(await stateHash(replayed.readModels, 'customer-view@1')).toEqual(hashes[0]![0]);
+    expect(await stateHash(replayed.readModels, 'customer-view@2')).toEqual(hashes[0]![0]);
   });
 
   it('folds a merged customer into its survivor, exactly as if one customer all along', async () => {
@@ -52,15 +52,15 @@ describe('the projection runtime', () => {
     for await (const event of store.readAll({ types: ['CustomersMerged'] })) merges.push(event.data as { survivorId: string; mergedId: string });
     expect(merges).toHaveLength(5);
     for (const { survivorId, mergedId } of merges) {
-      expect(await readModels.load('customer-view@1', mergedId)).toBeUndefined();
+      expect(await readModels.load('customer-view@2', mergedId)).toBeUndefined();
       const answer = await runtime.query('customer-view', mergedId, { query: 'view' });
       const view = answer!.result as { customerId: string; mergedIds: string[]; purchases: { count: number; minor: number }; identifiers: { kind: string }[]; offers: { last90Days: unknown } };
       expect(view.customerId).toBe(survivorId);
       expect(view.mergedIds).toEqual([mergedId]);
       expect(view.purchases.count).toBe(2);
       expect(new Set(view.identifiers.map((i) => i.kind))).toEqual(new Set(['loyaltyCard', 'webVisitorId']));
-      const replayed = await replayCustomer(store, customerView, runtime['runnerOf']('customer-view@1')!.mergeMap, survivorId, {});
-      expect(JSON.parse((await readModels.load('customer-view@1', survivorId))!.state)).toEqual(JSON.parse(JSON.stringify(replayed!.state)));
+      const replayed = await replayCustomer(store, customerView, runtime['runnerOf']('customer-view@2')!.mergeMap, survivorId, {});
+      expect(JSON.parse((await readModels.load('customer-view@2', survivorId))!.state)).toEqual(JSON.parse(JSON.stringify(replayed!.state)));
     }
     await runtime.stop();
   });
@@ -127,7 +127,7 @@ describe('the projection runtime', () => {
     expect(fragile).toMatchObject({ status: 'failed', position: target.globalPosition - 1, running: false });
     expect(fragile.error).toMatchObject({ code: 'PROJ_ERR_HANDLER_FAILED', projection: 'fragile@1', eventId: target.eventId, position: target.globalPosition, type: 'SentimentRecorded' });
     expect(failures).toHaveLength(1);
-    expect(rows.find((r) => r.key === 'customer-view@1')).toMatchObject({ status: 'live', lagEvents: 0 });
+    expect(rows.find((r) => r.key === 'customer-view@2')).toMatchObject({ status: 'live', lagEvents: 0 });
     // Its stored states are those of the log up to the event before.
     const expected = new Map<string, number>();
     const { mergeMap } = runtime['runnerOf']('fragile@1')!;

@@ -3,6 +3,7 @@ import { createContract, type Contract } from '@roc-ledger/events';
 import type { NormalizationConfig } from '@roc-ledger/identity';
 import { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
+import { createPersonalDataGuard, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { loadConfig, resolveDataDir } from './config.ts';
 
@@ -11,15 +12,27 @@ export interface OpenLedger {
   readonly contract: Contract;
   readonly dataDir: string;
   readonly identity: NormalizationConfig;
+  /** Per-customer keys sealing personal data: ROC_LEDGER_KEY_STORE, else <data-dir>/keys.db. */
+  readonly keys: KeyStore;
 }
 
-/** Opens the embedded store in the data directory. */
+export const keyStorePath = (dataDir: string, env: NodeJS.ProcessEnv = process.env): string => env.ROC_LEDGER_KEY_STORE ?? join(dataDir, 'keys.db');
+
+/** Opens the embedded store in the data directory, personal data sealed with the key store's keys. */
 export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date): OpenLedger => {
   const dataDir = resolveDataDir(dataDirFlag);
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
-  const store = getSqliteEventStore({ path: join(dataDir, 'events.db'), contract, ...(clock ? { clock } : {}) });
-  return { store, contract, dataDir, identity };
+  const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
+  const events = getSqliteEventStore({ path: join(dataDir, 'events.db'), contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}) });
+  const store: EventStore = {
+    ...events,
+    async close() {
+      await events.close();
+      await keys.close();
+    },
+  };
+  return { store, contract, dataDir, identity, keys };
 };
 
 /** The embedded store with the ingestion path every channel uses (identity resolution included). */

@@ -24,9 +24,9 @@ describe('demo generator', () => {
     expect(events.every((g, i) => i === 0 || g.arrivesAt >= events[i - 1]!.arrivesAt)).toBe(true);
   });
 
-  it('covers the catalogue, except merges, which identity resolution records', () => {
+  it('covers the catalogue, except merges and erasures, which the ledger records itself', () => {
     const seen = new Set(events.map((g) => g.event.type));
-    expect(EVENT_TYPES.filter((t) => !seen.has(t))).toEqual(['CustomersMerged']);
+    expect(EVENT_TYPES.filter((t) => !seen.has(t))).toEqual(['CustomersMerged', 'CustomerErased']);
   });
 
   it('has late store uploads, several identifier kinds, legacy v1 purchases and all channels but partner', () => {

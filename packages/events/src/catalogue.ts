@@ -3,7 +3,7 @@ import type { EventDefinition } from './defineEvent.ts';
 import { ConsentGranted, ConsentWithdrawn, ContactPreferenceSet } from './types/consent.ts';
 import { CostToServeRecorded, PurchaseMade, PurchaseMadeV1, RefundIssued } from './types/commerce.ts';
 import { CustomerRegistered, CustomersMerged, IdentifierLinked, ProfileUpdated } from './types/identity.ts';
-import { CustomerDefected } from './types/lifecycle.ts';
+import { CustomerDefected, CustomerErased } from './types/lifecycle.ts';
 import { OfferAccepted, OfferDeclined, OfferPresented } from './types/offers.ts';
 import {
   ComplaintOpened,
@@ -38,6 +38,7 @@ export const currentDefinitions = [
   RefundIssued,
   CostToServeRecorded,
   CustomerDefected,
+  CustomerErased,
 ] as const;
 
 /** Versions still accepted from producers and found in stored history, upcast on read. */

@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Fields holding personal data carry this marker; the privacy layer encrypts them. */
 export const personal = <T extends z.ZodType>(schema: T): T => schema.meta({ personalData: true });
 
+/** What a personal value reads as once its customer's keys were destroyed (see packages/privacy). */
+export const ERASED_VALUE = '[erased]';
+
 export const personalText = (max = 2000) => personal(z.string().min(1).max(max));
 
 export const CHANNELS = ['web', 'phone', 'store', 'email', 'app', 'partner', 'system'] as const;

@@ -1,4 +1,4 @@
-import type { AnyVersionEventInput, CustomerRef, EventInput, Identifier } from '@roc-ledger/events';
+import { ERASED_VALUE, type AnyVersionEventInput, type CustomerRef, type EventInput, type Identifier } from '@roc-ledger/events';
 import { derivedUuid } from './derivedIds.ts';
 import { MergeMap } from './mergeMap.ts';
 import { createNormalizer, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
@@ -72,6 +72,7 @@ export class IdentityResolver {
     if (!this.firstSeen.has(customerId)) this.firstSeen.set(customerId, event.globalPosition);
     if (event.type === 'IdentifierLinked') {
       const { identifier } = event.data as { identifier: Identifier };
+      if (identifier.value === ERASED_VALUE) return; // an erased customer's: it names nobody
       let normalized: Identifier;
       try {
         normalized = this.normalize(identifier, 'data.identifier');
@@ -79,6 +80,10 @@ export class IdentityResolver {
         return; // Refused under today's rules: it names nobody.
       }
       this.links.set(identifierKey(normalized), this.canonical(customerId));
+    } else if (event.type === 'CustomerErased') {
+      // Forgotten: the customer's identifiers name nobody now, so they are free for a new customer.
+      const erased = this.canonical(customerId);
+      for (const [key, owner] of this.links) if (this.canonical(owner) === erased) this.links.delete(key);
     } else if (event.type === 'CustomersMerged') {
       const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
       this.merges.apply({ survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt });
@@ -144,7 +149,7 @@ export class IdentityResolver {
 
     // A link that is already in place changes nothing, and need not hold up the events behind it.
     const relinks = event.type === 'IdentifierLinked' && this.lookup(event.data.identifier, 'data.identifier') === customerId;
-    const changesIdentity = identityEvents.length > 0 || (event.type === 'IdentifierLinked' && !relinks) || event.type === 'CustomersMerged' || !this.isKnown(customerId);
+    const changesIdentity = identityEvents.length > 0 || (event.type === 'IdentifierLinked' && !relinks) || event.type === 'CustomersMerged' || event.type === 'CustomerErased' || !this.isKnown(customerId);
     return { customerId, identityEvents, changesIdentity };
   }
 

@@ -1,3 +1,3 @@
-export { ChannelNotAllowedError, IngestErrorCode, OccurredInFutureError } from './errors.ts';
+export { ChannelNotAllowedError, IngestErrorCode, LEDGER_RECORDED_TYPES, OccurredInFutureError, ReservedTypeError } from './errors.ts';
 export { Ingestor, type IngestOptions, type IngestorOptions, type IngestResult } from './ingestor.ts';
 export { customerHistory, type CustomerHistory, type HistoryOptions } from './history.ts';

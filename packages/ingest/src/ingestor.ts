@@ -1,7 +1,7 @@
 import type { AnyVersionEventInput, Contract } from '@roc-ledger/events';
 import { IdentityResolver, type NormalizationConfig } from '@roc-ledger/identity';
 import { customerStreamId, EventIdConflictError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
-import { ChannelNotAllowedError, OccurredInFutureError } from './errors.ts';
+import { ChannelNotAllowedError, LEDGER_RECORDED_TYPES, OccurredInFutureError, ReservedTypeError } from './errors.ts';
 
 export interface IngestorOptions {
   readonly store: EventStore;
@@ -15,6 +15,8 @@ export interface IngestorOptions {
 export interface IngestOptions {
   /** Channels the publisher may publish; undefined means any (trusted internal callers). */
   readonly allowedChannels?: readonly string[];
+  /** The ledger records this event itself (types no publisher may send, such as CustomerErased). */
+  readonly recordedByLedger?: boolean;
 }
 
 export interface IngestResult {
@@ -86,6 +88,7 @@ export class Ingestor {
   /** Validates (throws ContractViolationError and friends) and stores one event. */
   async ingest(raw: unknown, options: IngestOptions = {}): Promise<IngestResult> {
     const event = this.options.contract.parse(raw);
+    if (!options.recordedByLedger && LEDGER_RECORDED_TYPES.includes(event.type)) throw new ReservedTypeError(event.eventId, event.type);
     if (options.allowedChannels && !options.allowedChannels.includes(event.channel)) {
       throw new ChannelNotAllowedError(event.eventId, event.channel, options.allowedChannels);
     }

@@ -4,6 +4,7 @@ export { appendInTransaction, checkExpectedRevision, type AppendTransaction } fr
 export { AppendNotifier } from './eventStore/appendNotifier.ts';
 export { DEFAULT_PAGE_SIZE, matchesFilter, readAllPaged, readRecordsPaged, type PageSource } from './eventStore/paging.ts';
 export { canonicalJson, chainHash, decodeRecord, encodeBody, GENESIS_HASH } from './eventStore/recordCodec.ts';
+export { openEvents, openingSource, sealAppend, type PersonalDataGuard } from './eventStore/personalData.ts';
 export { streamSlice } from './eventStore/readStreamSlice.ts';
 export { systemClock, validateAppend, type StoreOptions } from './eventStore/storeOptions.ts';
 export { assertStreamId, customerStreamId, CUSTOMER_STREAM_PREFIX } from './eventStore/streamIds.ts';

@@ -38,6 +38,7 @@ describe('customer view', () => {
       sentiment: null,
       ideas: { submitted: 0, votesUp: 0, votesDown: 0 },
       defected: null,
+      erased: null,
       firstSeen: '2025-01-02T10:00:00Z',
       lastSeen: '2025-01-06T10:00:00Z',
     });

@@ -1,4 +1,5 @@
 import type { Draft } from 'immer';
+import { ERASED_VALUE } from '@roc-ledger/events';
 import { compareInstants, type Handlers } from '@roc-ledger/projections';
 import type { RecordedEvent } from '@roc-ledger/ledger';
 import type { CustomerViewState, PromiseLedger } from './state.ts';
@@ -135,5 +136,12 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   CustomerDefected: (view, event) => {
     touch(view, event);
     if (isNewer(event.occurredAt, view.defected?.at)) view.defected = { reason: event.data.reason, at: event.occurredAt };
+  },
+  CustomerErased: (view, event) => {
+    touch(view, event);
+    // The log no longer opens this customer's personal fields; the view keeps only the facts.
+    view.erased = { basis: event.data.basis, at: event.occurredAt };
+    view.profile = {};
+    for (const identifier of view.identifiers) identifier.value = ERASED_VALUE;
   },
 };

@@ -38,7 +38,7 @@ export const viewAt = (state: CustomerViewState, { at, partition }: QueryContext
 
 export const customerView = defineProjection<CustomerViewState>({
   name: 'customer-view',
-  version: 1,
+  version: 2,
   description: 'The single customer view, one per canonical customer, merged customers folded in.',
   consumes: EVENT_TYPES,
   initialState: initialCustomerView,

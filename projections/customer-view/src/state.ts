@@ -27,6 +27,8 @@ export interface CustomerViewState {
   sentiment: { score: number; agentId: string; at: string } | null;
   ideas: { submitted: number; votesUp: number; votesDown: number };
   defected: { reason: string; at: string } | null;
+  /** Set once the customer's personal data was erased: profile and identifier values are gone. */
+  erased: { basis: string; at: string } | null;
   firstSeen: string | null;
   lastSeen: string | null;
 }
@@ -55,6 +57,7 @@ export const initialCustomerView: CustomerViewState = {
   sentiment: null,
   ideas: { submitted: 0, votesUp: 0, votesDown: 0 },
   defected: null,
+  erased: null,
   firstSeen: null,
   lastSeen: null,
 };

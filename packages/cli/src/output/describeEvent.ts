@@ -49,5 +49,7 @@ export const describeEvent = (event: RecordedEvent): string => {
       return `${event.data.category} ${formatMoney(event.data.amount)}`;
     case 'CustomerDefected':
       return event.data.reason;
+    case 'CustomerErased':
+      return `personal data erased (${event.data.basis}; ${event.data.members.length} key${event.data.members.length === 1 ? '' : 's'} destroyed)`;
   }
 };

@@ -2,6 +2,7 @@ import { appendInTransaction, type AppendTransaction } from '../eventStore/appen
 import { AppendNotifier } from '../eventStore/appendNotifier.ts';
 import { matchesFilter, readAllPaged, readRecordsPaged, type PageSource } from '../eventStore/paging.ts';
 import { decodeRecord, GENESIS_HASH } from '../eventStore/recordCodec.ts';
+import { openEvents, openingSource, sealAppend } from '../eventStore/personalData.ts';
 import { streamSlice } from '../eventStore/readStreamSlice.ts';
 import { systemClock, validateAppend, type StoreOptions } from '../eventStore/storeOptions.ts';
 import { catchUpSubscription } from '../eventStore/subscription.ts';
@@ -26,7 +27,7 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
 
   const notifier = new AppendNotifier(async () => head().position);
 
-  const source: PageSource = {
+  const source: PageSource = openingSource({
     async readPage(after, limit, filter) {
       ensureOpen();
       const page = [];
@@ -42,12 +43,12 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
     },
     headPosition: async () => head().position,
     waitForAppend: (after, signal) => notifier.waitForAppend(after, signal),
-  };
+  }, options.personalData);
 
   return {
     async append(streamId, events, appendOptions = {}) {
       ensureOpen();
-      const valid = validateAppend(options.contract, events);
+      const valid = await sealAppend(options.personalData, streamId, validateAppend(options.contract, events));
       const pending: StoredRecord[] = [];
       const tx: AppendTransaction = {
         head: () => {
@@ -80,7 +81,7 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
       const currentRevision = stream.length - 1;
       const { from, to, backwards } = streamSlice(currentRevision, readOptions);
       const slice = backwards ? stream.slice(to, from + 1).reverse() : stream.slice(from, to + 1);
-      return { streamId, currentRevision, events: slice.map((r) => decodeRecord(r.body, r.hash)) };
+      return { streamId, currentRevision, events: await openEvents(options.personalData, slice.map((r) => decodeRecord(r.body, r.hash))) };
     },
 
     readAll: (readOptions) => readAllPaged(source, readOptions),

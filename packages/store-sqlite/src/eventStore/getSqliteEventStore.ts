@@ -7,6 +7,9 @@ import {
   catchUpSubscription,
   decodeRecord,
   GENESIS_HASH,
+  openEvents,
+  openingSource,
+  sealAppend,
   readAllPaged,
   readRecordsPaged,
   StoreClosedError,
@@ -91,7 +94,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     },
   };
 
-  const source: PageSource = {
+  const source: PageSource = openingSource({
     async readPage(after, limit, filter) {
       ensureOpen();
       return decodeRows(
@@ -106,14 +109,14 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     },
     headPosition: async () => (closed ? 0 : head().position),
     waitForAppend: (after, signal) => notifier.waitForAppend(after, signal),
-  };
+  }, options.personalData);
 
   return {
     async append(streamId, events, appendOptions = {}) {
       ensureOpen();
       // Transaction time is when the append was asked for, not when its group commits.
       const now = clock();
-      const valid = validateAppend(options.contract, events);
+      const valid = await sealAppend(options.personalData, streamId, validateAppend(options.contract, events));
       const expected = appendOptions.expectedRevision ?? 'any';
       const result = await committer.submit<AppendResult>(() => appendInTransaction(tx, streamId, valid, expected, now));
       if (result.events.some((e) => !e.duplicate)) notifier.notify();
@@ -125,7 +128,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
       const currentRevision = tx.streamRevision(streamId);
       const { from, to, backwards } = streamSlice(currentRevision, readOptions);
       const rows = backwards ? sql.streamBackwards.all(streamId, to, from) : sql.streamForwards.all(streamId, from, to);
-      return { streamId, currentRevision, events: decodeRows(rows) };
+      return { streamId, currentRevision, events: await openEvents(options.personalData, decodeRows(rows)) };
     },
 
     readAll: (readOptions) => readAllPaged(source, readOptions),

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { findDefinition } from './catalogue.ts';
+
+/**
+ * Where an event type's personal data is: the fields its schema marks with `personal()`,
+ * compiled from the schema's JSON Schema into a tree that visits only the branches holding one.
+ */
+type Plan =
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, Plan> }
+  | { readonly kind: 'array'; readonly items: Plan }
+  | { readonly kind: 'oneOf'; readonly options: readonly { readonly when: ReadonlyMap<string, readonly unknown[]>; readonly plan: Plan | undefined }[] };
+
+interface JsonSchemaNode {
+  personalData?: boolean;
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  oneOf?: JsonSchemaNode[];
+  anyOf?: JsonSchemaNode[];
+  const?: unknown;
+  enum?: unknown[];
+}
+
+const compile = (node: JsonSchemaNode): Plan | undefined => {
+  if (node.personalData) return { kind: 'leaf' };
+  const alternatives = node.oneOf ?? node.anyOf;
+  if (alternatives) {
+    const options = alternatives.map((option) => {
+      // An option is told apart by its constant fields (a discriminator such as `kind`).
+      const when = new Map<string, readonly unknown[]>();
+      for (const [key, field] of Object.entries(option.properties ?? {})) {
+        if (field.const !== undefined) when.set(key, [field.const]);
+        else if (field.enum) when.set(key, field.enum);
+      }
+      return { when, plan: compile(option) };
+    });
+    return options.some((o) => o.plan) ? { kind: 'oneOf', options } : undefined;
+  }
+  if (node.properties) {
+    const fields = new Map<string, Plan>();
+    for (const [key, field] of Object.entries(node.properties)) {
+      const plan = compile(field);
+      if (plan) fields.set(key, plan);
+    }
+    return fields.size > 0 ? { kind: 'object', fields } : undefined;
+  }
+  if (node.items) {
+    const items = compile(node.items);
+    return items && { kind: 'array', items };
+  }
+  return undefined;
+};
+
+const plans = new Map<string, Plan | undefined>();
+
+const planFor = (type: string, schemaVersion: number): Plan | undefined => {
+  const key = `${type}@${schemaVersion}`;
+  if (!plans.has(key)) {
+    const definition = findDefinition(type, schemaVersion);
+    const schema = definition && (z.toJSONSchema(definition.schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchemaNode);
+    plans.set(key, schema && compile(schema));
+  }
+  return plans.get(key);
+};
+
+/** Called with each personal value and its dotted path; returns the value to put in its place. */
+export type PersonalValueMapper = (value: unknown, path: string) => unknown;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Copies only what changes: the result shares every untouched branch with the input. */
+const mapValue = (value: unknown, plan: Plan, path: string, fn: PersonalValueMapper): unknown => {
+  if (value === undefined) return value;
+  switch (plan.kind) {
+    case 'leaf':
+      return fn(value, path);
+    case 'object': {
+      if (!isRecord(value)) return value;
+      let copy: Record<string, unknown> | undefined;
+      for (const [key, inner] of plan.fields) {
+        if (!(key in value)) continue;
+        const mapped = mapValue(value[key], inner, path ? `${path}.${key}` : key, fn);
+        if (mapped !== value[key]) (copy ??= { ...value })[key] = mapped;
+      }
+      return copy ?? value;
+    }
+    case 'array': {
+      if (!Array.isArray(value)) return value;
+      const mapped = value.map((item, i) => mapValue(item, plan.items, `${path}[${i}]`, fn));
+      return mapped.some((m, i) => m !== value[i]) ? mapped : value;
+    }
+    case 'oneOf': {
+      if (!isRecord(value)) return value;
+      const option = plan.options.find((o) => [...o.when].every(([key, allowed]) => allowed.includes(value[key])));
+      return option?.plan ? mapValue(value, option.plan, path, fn) : value;
+    }
+  }
+};
+
+/** True when events of this type and version can carry personal data at all. */
+export const hasPersonalFields = (type: string, schemaVersion: number): boolean => planFor(type, schemaVersion) !== undefined;
+
+/**
+ * The event with each personal value replaced by what `fn` returns (paths such as
+ * `customer.value`, `data.address.city`). Returns the same object when nothing changes.
+ */
+export const mapPersonalFields = <E extends { type: string; schemaVersion: number }>(event: E, fn: PersonalValueMapper): E => {
+  const plan = planFor(event.type, event.schemaVersion);
+  return plan ? (mapValue(event, plan, '', fn) as E) : event;
+};

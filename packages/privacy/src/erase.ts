@@ -1,0 +1,56 @@
+import { derivedUuid } from '@roc-ledger/identity';
+import type { EventInput, EventOfType } from '@roc-ledger/events';
+import { customerStreamId, type EventStore } from '@roc-ledger/ledger';
+import type { KeyStore } from './keyStore.ts';
+
+export type ErasureBasis = EventOfType<'CustomerErased'>['data']['basis'];
+
+export interface ErasureRequest {
+  /** The canonical customer. */
+  readonly customerId: string;
+  /** Every customer id folded into it (itself included): each one's key is destroyed. */
+  readonly members: readonly string[];
+  readonly basis: ErasureBasis;
+  readonly reference?: string;
+}
+
+export interface ErasureResult {
+  readonly customerId: string;
+  /** Keys destroyed by this call (none when the customer was already erased). */
+  readonly destroyedKeys: readonly string[];
+  /** Where the CustomerErased event is in the log. */
+  readonly globalPosition: number;
+  readonly alreadyErased: boolean;
+}
+
+export interface EraseDependencies {
+  readonly keys: KeyStore;
+  readonly store: EventStore;
+  /** Records an event through the ingestion path (so identity resolution folds it). */
+  readonly record: (event: EventInput) => Promise<{ globalPosition: number }>;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Erases a customer's personal data: destroys the keys first, then records CustomerErased. A
+ * crash between the two leaves the keys destroyed and is finished by erasing again; erasing an
+ * erased customer changes nothing.
+ */
+export const eraseCustomer = async (deps: EraseDependencies, request: ErasureRequest): Promise<ErasureResult> => {
+  const destroyedKeys = await deps.keys.destroy(request.members);
+  const stream = await deps.store.readStream(customerStreamId(request.customerId));
+  const recorded = stream.events.find((e) => e.type === 'CustomerErased');
+  if (recorded) return { customerId: request.customerId, destroyedKeys, globalPosition: recorded.globalPosition, alreadyErased: destroyedKeys.length === 0 };
+  const event = {
+    eventId: derivedUuid(`customer-erased/${request.customerId}`),
+    type: 'CustomerErased',
+    schemaVersion: 1,
+    customer: { kind: 'customerId', value: request.customerId },
+    channel: 'system',
+    source: 'roc-ledger/privacy',
+    occurredAt: (deps.clock?.() ?? new Date()).toISOString(),
+    data: { basis: request.basis, members: [...request.members], ...(request.reference ? { reference: request.reference } : {}) },
+  } as EventInput;
+  const { globalPosition } = await deps.record(event);
+  return { customerId: request.customerId, destroyedKeys, globalPosition, alreadyErased: false };
+};

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { KeyStoreUnavailableError } from './errors.ts';
+import type { KeyState, KeyStore } from './keyStore.ts';
+
+export interface FileKeyStoreOptions {
+  /** The key file (SQLite); keep it apart from the log's backups, or erasure can be undone by a restore. */
+  readonly path: string;
+  /** How long a call waits for a lock held by another process before it fails. */
+  readonly busyTimeoutMs?: number;
+}
+
+const KEY_BYTES = 32;
+
+/**
+ * The default key store: one local SQLite file. Destroyed keys are overwritten on disk
+ * (secure_delete) and no write-ahead log keeps old pages: the rollback journal is deleted when
+ * each transaction ends. Keys are written durably (synchronous=FULL) before an event sealed with
+ * them is stored.
+ */
+export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
+  let db: DatabaseSync | undefined;
+  const open = (): DatabaseSync => {
+    if (db) return db;
+    mkdirSync(dirname(options.path), { recursive: true });
+    const opened = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 2000 });
+    opened.exec(`
+      PRAGMA journal_mode = DELETE;
+      PRAGMA synchronous = FULL;
+      PRAGMA secure_delete = ON;
+      CREATE TABLE IF NOT EXISTS customer_keys (
+        key_id TEXT PRIMARY KEY,
+        key BLOB,
+        created_at TEXT NOT NULL,
+        destroyed_at TEXT
+      ) STRICT;
+    `);
+    return (db = opened);
+  };
+  const run = <T>(what: string, work: (db: DatabaseSync) => T): T => {
+    try {
+      return work(open());
+    } catch (cause) {
+      throw new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause);
+    }
+  };
+  const stateOf = (row: { key: Uint8Array | null }): KeyState => (row.key === null ? 'destroyed' : Buffer.from(row.key));
+
+  return {
+    async get(keyIds) {
+      return run('reading keys', (db) => {
+        const found = new Map<string, KeyState>();
+        const select = db.prepare('SELECT key_id, key FROM customer_keys WHERE key_id = ?');
+        for (const id of new Set(keyIds)) {
+          const row = select.get(id) as { key_id: string; key: Uint8Array | null } | undefined;
+          if (row) found.set(id, stateOf(row));
+        }
+        return found;
+      });
+    },
+    async getOrCreate(keyId) {
+      return run('creating a key', (db) => {
+        db.prepare('INSERT INTO customer_keys (key_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO NOTHING').run(keyId, randomBytes(KEY_BYTES), new Date().toISOString());
+        return stateOf(db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(keyId) as { key: Uint8Array | null });
+      });
+    },
+    async destroy(keyIds) {
+      return run('destroying keys', (db) => {
+        const now = new Date().toISOString();
+        const destroyed: string[] = [];
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          for (const id of new Set(keyIds)) {
+            const row = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(id) as { key: Uint8Array | null } | undefined;
+            if (row?.key === null) continue;
+            // A customer with no key yet is marked too, so that nothing personal can be sealed for them later.
+            db.prepare('INSERT INTO customer_keys (key_id, key, created_at, destroyed_at) VALUES (?, NULL, ?, ?) ON CONFLICT (key_id) DO UPDATE SET key = NULL, destroyed_at = excluded.destroyed_at').run(id, now, now);
+            destroyed.push(id);
+          }
+          db.exec('COMMIT');
+        } catch (error) {
+          db.exec('ROLLBACK');
+          throw error;
+        }
+        return destroyed;
+      });
+    },
+    async close() {
+      db?.close();
+      db = undefined;
+    },
+  };
+};

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export { eraseCustomer, type EraseDependencies, type ErasureBasis, type ErasureRequest, type ErasureResult } from './erase.ts';
+export { getFileKeyStore, type FileKeyStoreOptions } from './fileKeyStore.ts';
+export { createPersonalDataGuard, keyIdOf } from './guard.ts';
+export type { KeyState, KeyStore } from './keyStore.ts';
+export { ERASED, isSealed, SEALED_PREFIX } from './sealing.ts';

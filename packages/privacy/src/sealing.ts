@@ -1,0 +1,52 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+
+/** Marks a sealed value: version 1 is AES-256-GCM with a synthetic IV. */
+export const SEALED_PREFIX = 'pd1:';
+/** What a personal value reads as once its customer's key is destroyed. */
+export { ERASED_VALUE as ERASED } from '@roc-ledger/events';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** The two keys a customer's 32-byte key yields: one encrypts, one derives IVs. */
+export interface SealingKeys {
+  readonly encryption: Buffer;
+  readonly iv: Buffer;
+}
+
+export const deriveSealingKeys = (customerKey: Buffer): SealingKeys => ({
+  encryption: Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/encryption', 32)),
+  iv: Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/iv', 32)),
+});
+
+export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(SEALED_PREFIX);
+
+/**
+ * Seals one value (its JSON). The IV is an HMAC of the event id, the path and the plaintext
+ * (the SIV construction): the same value of the same event seals to the same bytes, which keeps
+ * appends idempotent, and two different plaintexts never share an IV. The event id is the
+ * associated data, so a sealed value cannot be moved to another event.
+ */
+export const sealValue = (keys: SealingKeys, eventId: string, path: string, value: unknown): string => {
+  const plaintext = Buffer.from(JSON.stringify(value), 'utf8');
+  const iv = createHmac('sha256', keys.iv).update(`${eventId}\0${path}\0`).update(plaintext).digest().subarray(0, IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', keys.encryption, iv);
+  cipher.setAAD(Buffer.from(eventId, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return SEALED_PREFIX + Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64url');
+};
+
+/** Opens a sealed value; undefined when it fails authentication (altered, or another key). */
+export const openValue = (keys: SealingKeys, eventId: string, sealed: string): unknown => {
+  const bytes = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
+  if (bytes.length < IV_BYTES + TAG_BYTES) return undefined;
+  const decipher = createDecipheriv('aes-256-gcm', keys.encryption, bytes.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(eventId, 'utf8'));
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+  try {
+    const plaintext = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    return JSON.parse(plaintext.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
