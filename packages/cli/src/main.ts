@@ -5,6 +5,7 @@ import { clvFitCommand } from './commands/clvCommand.ts';
 import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts';
 import { equityCommand, restatementsCommand } from './commands/equityCommands.ts';
 import { historyCommand } from './commands/historyCommand.ts';
+import { eraseCommand } from './commands/eraseCommand.ts';
 import { importCommand } from './commands/importCommand.ts';
 import { keysCreateCommand } from './commands/keysCommand.ts';
 import { projectAddCommand, projectDiffCommand, projectRunCommand, projectStatusCommand } from './commands/projectCommands.ts';
@@ -26,7 +27,7 @@ const positiveNumber = (flag: string) => (value: string) => {
   return n;
 };
 
-const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig]);
+const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING']);
 const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
@@ -65,6 +66,15 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
     .option('--json', 'print the events as JSON')
     .action(run((customer: string, opts) => historyCommand(customer, opts)));
+
+  program
+    .command('erase')
+    .description("erase a customer's personal data: destroy their keys, record CustomerErased, refold the read models")
+    .argument('<customer>', 'a customer id, or <email|phone|loyaltyCard|webVisitorId>:<value>')
+    .addOption(new Option('--basis <basis>', 'why').choices(['customer-request', 'retention-expired', 'legal-order', 'other']).default('customer-request'))
+    .option('--reference <id>', 'the request or ticket id, recorded with the erasure (not personal data)')
+    .option('--json', 'print the result as JSON')
+    .action(run((customer: string, opts) => eraseCommand(customer, opts)));
 
   program
     .command('verify')

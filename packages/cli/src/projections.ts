@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { customerView } from '@roc-ledger/customer-view';
 import { getSqliteReadModelStore, loadProjectionModule, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
@@ -12,3 +13,33 @@ export const projectionFrom = async (nameOrPath: string): Promise<ProjectionDefi
 
 /** The read models of a data directory: readmodels.db beside events.db. */
 export const openReadModels = (dataDir: string): ReadModelStore => getSqliteReadModelStore(join(dataDir, 'readmodels.db'));
+
+/** The built-in projections and the analysts' modules registered with the service; modules that no longer load are reported, not fatal. */
+export const registeredDefinitions = async (readModels: ReadModelStore): Promise<{ definitions: ProjectionDefinition<any>[]; failures: string[] }> => {
+  const definitions: ProjectionDefinition<any>[] = [...BUILT_IN_PROJECTIONS];
+  const failures: string[] = [];
+  for (const { path } of await readModels.modules()) {
+    await loadProjectionModule(path).then((d) => void definitions.push(d), (error: Error) => void failures.push(error.message));
+  }
+  return { definitions, failures };
+};
+
+/** The file a running `serve` keeps its process id in, so that other commands know it folds the read models. */
+export const servicePidFile = (dataDir: string): string => join(dataDir, 'serve.pid');
+
+/** The pid of a `serve` running on this data directory, if one is. */
+export const runningService = (dataDir: string): number | undefined => {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(servicePidFile(dataDir), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+};

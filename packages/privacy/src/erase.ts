@@ -1,5 +1,6 @@
 import { derivedUuid } from '@roc-ledger/identity';
 import type { EventInput, EventOfType } from '@roc-ledger/events';
+import type { Ingestor } from '@roc-ledger/ingest';
 import { customerStreamId, type EventStore } from '@roc-ledger/ledger';
 import type { KeyStore } from './keyStore.ts';
 
@@ -8,8 +9,6 @@ export type ErasureBasis = EventOfType<'CustomerErased'>['data']['basis'];
 export interface ErasureRequest {
   /** The canonical customer. */
   readonly customerId: string;
-  /** Every customer id folded into it (itself included): each one's key is destroyed. */
-  readonly members: readonly string[];
   readonly basis: ErasureBasis;
   readonly reference?: string;
 }
@@ -26,8 +25,8 @@ export interface ErasureResult {
 export interface EraseDependencies {
   readonly keys: KeyStore;
   readonly store: EventStore;
-  /** Records an event through the ingestion path (so identity resolution folds it). */
-  readonly record: (event: EventInput) => Promise<{ globalPosition: number }>;
+  /** The ingestion path: its resolver knows the merged customers, and folds the erasure so identifiers are freed. */
+  readonly ingestor: Ingestor;
   readonly clock?: () => Date;
 }
 
@@ -37,7 +36,8 @@ export interface EraseDependencies {
  * erased customer changes nothing.
  */
 export const eraseCustomer = async (deps: EraseDependencies, request: ErasureRequest): Promise<ErasureResult> => {
-  const destroyedKeys = await deps.keys.destroy(request.members);
+  const members = deps.ingestor.resolver.merges.members(request.customerId);
+  const destroyedKeys = await deps.keys.destroy(members);
   const stream = await deps.store.readStream(customerStreamId(request.customerId));
   const recorded = stream.events.find((e) => e.type === 'CustomerErased');
   if (recorded) return { customerId: request.customerId, destroyedKeys, globalPosition: recorded.globalPosition, alreadyErased: destroyedKeys.length === 0 };
@@ -49,8 +49,8 @@ export const eraseCustomer = async (deps: EraseDependencies, request: ErasureReq
     channel: 'system',
     source: 'roc-ledger/privacy',
     occurredAt: (deps.clock?.() ?? new Date()).toISOString(),
-    data: { basis: request.basis, members: [...request.members], ...(request.reference ? { reference: request.reference } : {}) },
+    data: { basis: request.basis, members, ...(request.reference ? { reference: request.reference } : {}) },
   } as EventInput;
-  const { globalPosition } = await deps.record(event);
+  const { globalPosition } = await deps.ingestor.ingest(event, { recordedByLedger: true });
   return { customerId: request.customerId, destroyedKeys, globalPosition, alreadyErased: false };
 };

@@ -8,7 +8,7 @@ import type { KeyState, KeyStore } from './keyStore.ts';
 export interface FileKeyStoreOptions {
   /** The key file (SQLite); keep it apart from the log's backups, or erasure can be undone by a restore. */
   readonly path: string;
-  /** How long a call waits for a lock held by another process before it fails. */
+  /** How long a call waits for a lock held by another process before it fails (default 2 s). */
   readonly busyTimeoutMs?: number;
 }
 
@@ -25,7 +25,8 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
   const open = (): DatabaseSync => {
     if (db) return db;
     mkdirSync(dirname(options.path), { recursive: true });
-    const opened = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 2000 });
+    // No busy wait inside SQLite: it would block the event loop. A locked file is retried below.
+    const opened = new DatabaseSync(options.path, { timeout: 0 });
     opened.exec(`
       PRAGMA journal_mode = DELETE;
       PRAGMA synchronous = FULL;
@@ -39,11 +40,16 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
     `);
     return (db = opened);
   };
-  const run = <T>(what: string, work: (db: DatabaseSync) => T): T => {
-    try {
-      return work(open());
-    } catch (cause) {
-      throw new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause);
+  const run = async <T>(what: string, work: (db: DatabaseSync) => T): Promise<T> => {
+    const deadline = Date.now() + (options.busyTimeoutMs ?? 2000);
+    for (;;) {
+      try {
+        return work(open());
+      } catch (cause) {
+        const busy = /database is locked|SQLITE_BUSY/i.test((cause as Error).message);
+        if (!busy || Date.now() >= deadline) throw new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     }
   };
   const stateOf = (row: { key: Uint8Array | null }): KeyState => (row.key === null ? 'destroyed' : Buffer.from(row.key));

@@ -67,5 +67,14 @@ export const defineProjection = <S>(definition: ProjectionDefinition<S>): Projec
   return definition;
 };
 
+/**
+ * The event types the runtime reads for a projection: what it consumes, merges (which refold a
+ * customer), erasures (which refold a customer without their personal data) and, with a purpose,
+ * consent decisions.
+ */
+export const typesRead = (definition: Pick<ProjectionDefinition, 'consumes' | 'purpose'>): string[] => [
+  ...new Set([...definition.consumes, 'CustomersMerged', 'CustomerErased', ...(definition.purpose ? ['ConsentGranted', 'ConsentWithdrawn'] : [])]),
+];
+
 /** `name@version`: how a projection's version is named in tables, logs and messages. */
 export const projectionKey = (definition: Pick<ProjectionDefinition, 'name' | 'version'>): string => `${definition.name}@${definition.version}`;

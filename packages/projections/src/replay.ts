@@ -1,7 +1,7 @@
 import { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
-import { projectionKey, type ProjectionDefinition } from './definition.ts';
-import { CONSENT_EVENT_TYPES, consentDecisions, consentHeld } from './consent.ts';
+import { projectionKey, typesRead, type ProjectionDefinition } from './definition.ts';
+import { consentDecisions, consentHeld } from './consent.ts';
 import { foldAll, handlerFor } from './fold.ts';
 import { getSqliteReadModelStore } from './readModel/sqliteReadModelStore.ts';
 import type { ReadModelStore } from './readModel/types.ts';
@@ -67,7 +67,7 @@ export const replayAll = async <S>(
   const merges = new MergeMap();
   const commitEvery = options.commitEvery ?? 50_000;
   let folded = 0;
-  const types = [...new Set([...definition.consumes, 'CustomersMerged', ...(definition.purpose ? CONSENT_EVENT_TYPES : [])])];
+  const types = typesRead(definition);
   const upTo = options.upTo ?? (await store.head()).position;
   for await (const event of store.readAll({ types, fromPosition: worker.position + 1 })) {
     if (event.globalPosition > upTo) break;

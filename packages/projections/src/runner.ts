@@ -1,6 +1,6 @@
 import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
-import type { EventStore, RecordedEvent, Subscription } from '@roc-ledger/ledger';
-import { CONSENT_EVENT_TYPES } from './consent.ts';
+import { backoffDelay, type EventStore, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
+import { typesRead } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
 import type { ReadModelStore } from './readModel/types.ts';
 import { ProjectionWorker, type MergeStep } from './worker.ts';
@@ -27,6 +27,7 @@ export interface RunnerOptions {
   /** Events read per page from the store. */
   readonly pageSize?: number;
   readonly onProgress?: (progress: Progress) => void;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Called for each projection that stops on a handler error; the others carry on. */
   readonly onFailure?: (key: string, error: HandlerFailedError) => void;
   /** Called once per projection the first time it has folded everything stored. */
@@ -54,6 +55,8 @@ export class ProjectionRunner {
   private head = 0;
   private lastProgress = 0;
   private stopped = false;
+  /** The last event folded: reading resumes after it. */
+  private folded = 0;
 
   private readonly store: EventStore;
   private readonly readModels: ReadModelStore;
@@ -78,13 +81,15 @@ export class ProjectionRunner {
     this.merges = await loadMerges(this.store, this.startPosition);
     this.head = (await this.store.head()).position;
     this.started = performance.now();
-    const types = new Set<string>([MERGED]);
-    for (const worker of this.workers) {
-      for (const type of worker.definition.consumes) types.add(type);
-      if (worker.definition.purpose) for (const type of CONSENT_EVENT_TYPES) types.add(type);
-    }
-    this.subscription = this.store.subscribe({
-      after: this.startPosition,
+    this.folded = this.startPosition;
+    this.loop = this.run();
+  }
+
+  /** Catch-up from a position, then live, over every event type a live projection reads. */
+  private subscribe(after: number): Subscription {
+    const types = new Set<string>(this.workers.flatMap((worker) => typesRead(worker.definition)));
+    return this.store.subscribe({
+      after,
       types: [...types],
       ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
       onCaughtUp: (position) => {
@@ -92,7 +97,6 @@ export class ProjectionRunner {
         this.committing = this.caughtUp(position).finally(() => (this.committing = undefined));
       },
     });
-    this.loop = this.run(this.subscription);
   }
 
   /** Resolves once every live projection of the runner has committed up to this position. */
@@ -118,13 +122,30 @@ export class ProjectionRunner {
     return this.workers.filter((w) => !w.failure && !w.retired);
   }
 
-  private async run(subscription: Subscription): Promise<void> {
-    for await (const event of subscription) {
-      if (this.committing) await this.committing;
-      if (this.stopped) break;
-      await this.fold(event);
-      if (++this.sinceCommit >= (this.options.commitEvery ?? 250_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 30_000)) await this.commitAll();
-      this.reportProgress(event.globalPosition, false);
+  /**
+   * Folds the log as it comes. A retriable failure to read it (the store or the key store out of
+   * reach) is waited out and reading resumes after the last event folded: nothing is skipped.
+   */
+  private async run(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      this.subscription = this.subscribe(this.folded);
+      try {
+        for await (const event of this.subscription) {
+          if (this.committing) await this.committing;
+          if (this.stopped) break;
+          await this.fold(event);
+          this.folded = event.globalPosition;
+          attempt = 1;
+          if (++this.sinceCommit >= (this.options.commitEvery ?? 250_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 30_000)) await this.commitAll();
+          this.reportProgress(event.globalPosition, false);
+        }
+        return;
+      } catch (error) {
+        if (this.stopped || (error as { retriable?: unknown }).retriable !== true) throw error;
+        this.options.log?.('reading the log failed; retrying', { after: this.folded, attempt, error: String(error) });
+        await this.subscription.close().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 200, 5000)));
+      }
     }
   }
 
@@ -148,7 +169,7 @@ export class ProjectionRunner {
   private async fail(worker: ProjectionWorker, error: HandlerFailedError): Promise<void> {
     worker.discardPending();
     const merges = MergeMap.of(this.merges.records(), (r) => r.globalPosition <= worker.committedPosition);
-    const types = [...new Set([...worker.definition.consumes, MERGED, ...(worker.definition.purpose ? CONSENT_EVENT_TYPES : [])])];
+    const types = typesRead(worker.definition);
     for await (const event of this.store.readAll({ fromPosition: worker.committedPosition + 1, types })) {
       if (event.globalPosition >= error.position) break;
       await worker.apply(event, merges, event.type === MERGED ? mergeStep(merges, event) : undefined);

@@ -61,6 +61,8 @@ export class ProjectionWorker<S = unknown> {
   private readonly latestSeen = new Map<string, number>();
   /** Where this worker started: from 0 it has seen every decision itself and need not look any up. */
   private startedAt = 0;
+  /** An erasure was folded: the next commit makes the store drop every old copy of the states it replaced. */
+  private erasedSinceCommit = false;
 
   readonly definition: ProjectionDefinition<S>;
   private readonly store: EventStore;
@@ -100,6 +102,8 @@ export class ProjectionWorker<S = unknown> {
       // Outside the cut: passed over, like an event of a type the projection does not read.
     } else if (merge && this.consumesMerges) {
       await this.refold(merge, event);
+    } else if (event.type === 'CustomerErased' && this.consumesMerges) {
+      await this.erased(event, merges);
     } else if (purpose !== undefined && isConsentDecision(event, purpose)) {
       await this.consentDecided(event, merges);
     } else if (handlerFor(this.definition, event.type)) {
@@ -108,6 +112,19 @@ export class ProjectionWorker<S = unknown> {
     }
     this.position = event.globalPosition;
     this.lastRecordedAt = event.recordedAt;
+  }
+
+  /**
+   * An erasure: the customer's partition is folded again from the log, which now reads their
+   * personal fields as erased, so no state keeps a copy whatever the handlers did with them.
+   */
+  private async erased(event: RecordedEvent, merges: MergeMap): Promise<void> {
+    const customerId = customerIdOf(event);
+    if (customerId === undefined) return;
+    const canonical = merges.canonical(customerId);
+    const exists = this.pending.has(canonical) || this.cache.has(canonical) || (!this.storeEmpty && (await this.readModels.load(this.key, canonical)) !== undefined);
+    if (exists || handlerFor(this.definition, event.type)) await this.refold({ survivor: canonical, absorbed: canonical, members: merges.members(canonical) }, event);
+    this.erasedSinceCommit = true;
   }
 
   /** Whether the event's customer had consented to the projection's purpose when the event happened. */
@@ -197,6 +214,7 @@ export class ProjectionWorker<S = unknown> {
     });
     this.pending.clear();
     this.deletes.clear();
+    if (this.erasedSinceCommit) this.erasedSinceCommit = !(await this.readModels.scrub());
     this.committedPosition = this.position;
     this.committedRecordedAt = this.lastRecordedAt;
     const limit = status === 'live' ? (this.options.maxLivePartitions ?? 10_000) : (this.options.maxCachedPartitions ?? 200_000);

@@ -9,10 +9,12 @@ import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
 import type { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import type { EquityTracker } from '@roc-ledger/customer-equity';
+import type { KeyStore } from '@roc-ledger/privacy';
 import type { ProjectionRuntime, ReadModelStore } from '@roc-ledger/projections';
 import type { ApiKeyRing } from './auth/apiKeys.ts';
 import { ApiErrorCode, HttpError } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { requestSerializer } from './plugins/logRedaction.ts';
 import { problemsPlugin, sendProblem } from './plugins/problems.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { batchBodySchema, eventRoutes } from './routes/events.ts';
@@ -20,6 +22,7 @@ import { auditRoutes, type AuditRouteOptions } from './routes/audit.ts';
 import { equityRoutes } from './routes/equity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 
 export interface ApiLimits {
   /** Largest accepted request body, bytes. */
@@ -48,6 +51,8 @@ export interface ApiOptions {
   readonly projections?: { readonly runtime: ProjectionRuntime; readonly readModels: ReadModelStore };
   /** The equity and ROC series kept current in-process: /v1/equity, /v1/roc and /v1/restatements are served when given. */
   readonly equity?: EquityTracker;
+  /** The key store sealing personal data: DELETE /v1/customers/:id/personal-data is served when given. */
+  readonly personalDataKeys?: KeyStore;
   /** The ledger's signing key: the /v1/audit routes are served when given. */
   readonly signingKey?: AuditRouteOptions['signingKey'];
   readonly limits?: Partial<ApiLimits>;
@@ -62,7 +67,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   let shuttingDown = false;
   const app = Fastify({
     bodyLimit: limits.bodyLimit,
-    logger: options.logger ?? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    logger: options.logger ?? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'], serializers: { req: requestSerializer } },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // During shutdown our own hook answers, with a problem document.
@@ -167,6 +172,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
   if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey });
+  if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}) });
   if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 

@@ -1,13 +1,14 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKeyRing, buildApp, loadApiKeys } from '@roc-ledger/api';
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
 import { EquityTracker } from '@roc-ledger/customer-equity';
-import { loadProjectionModule, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
+import { ProjectionRuntime } from '@roc-ledger/projections';
 import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
 import { signingKeyFile } from './proofCommands.ts';
-import { BUILT_IN_PROJECTIONS, openReadModels } from '../projections.ts';
+import { openReadModels, registeredDefinitions, servicePidFile } from '../projections.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 
 export interface ServeOptions {
@@ -43,12 +44,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const ingestor = await openIngestor(ledger);
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));
   const readModels = openReadModels(ledger.dataDir);
-  const definitions: ProjectionDefinition<any>[] = [...BUILT_IN_PROJECTIONS];
-  const moduleFailures: string[] = [];
-  for (const { path } of await readModels.modules()) {
-    // An analyst's module that no longer loads is reported, and the service runs without it.
-    await loadProjectionModule(path).then((d) => void definitions.push(d), (error: Error) => void moduleFailures.push(error.message));
-  }
+  // An analyst's module that no longer loads is reported, and the service runs without it.
+  const { definitions, failures: moduleFailures } = await registeredDefinitions(readModels);
   let lastProgressLog = 0;
   const runtime: ProjectionRuntime = new ProjectionRuntime({
     store: ledger.store,
@@ -68,6 +65,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     ingestor,
     keys,
     projections: { runtime, readModels },
+    personalDataKeys: ledger.keys,
     equity,
     signingKey: loadOrCreateSigningKey(signingKeyFile(ledger.dataDir)),
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
@@ -77,6 +75,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   equity.start();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
+  writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
   process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
   const kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
   if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
@@ -97,6 +96,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   await app.close();
   clearTimeout(grace);
   // Folded events not yet committed are committed now; the next start resumes from there.
+  rmSync(servicePidFile(ledger.dataDir), { force: true });
   await runtime.stop();
   await equity.stop();
   await readModels.close();

@@ -14,6 +14,8 @@ export const getSqliteReadModelStore = (path: string): ReadModelStore => {
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA cache_size = -65536;
+    -- Replaced and deleted states are overwritten on disk: an erased customer's old state leaves no trace.
+    PRAGMA secure_delete = ON;
     CREATE TABLE IF NOT EXISTS projection_states (
       projection      TEXT    NOT NULL,
       partition       TEXT    NOT NULL,
@@ -94,6 +96,16 @@ export const getSqliteReadModelStore = (path: string): ReadModelStore => {
         for (const p of batch.upserts) statements.upsert.run(key, p.partition, p.state, p.maxOccurredMs, p.maxRecordedMs);
         statements.checkpoint.run(batch.position, batch.recordedAt, batch.status ?? null, now(), key);
       }),
+    scrub: async () => {
+      // Old page images live on in the write-ahead log until it is checkpointed and truncated;
+      // a reader in another process can hold the checkpoint back for a moment.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const result = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number } | undefined;
+        if (!result || result.busy === 0) return true;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return false;
+    },
     setStatus: async (key, status: ProjectionStatus, error = null) => {
       statements.status.run(status, error === null ? null : JSON.stringify(error), now(), key);
     },

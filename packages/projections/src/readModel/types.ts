@@ -55,6 +55,12 @@ export interface ReadModelStore {
   setStatus(key: string, status: ProjectionStatus, error?: Record<string, unknown> | null): Promise<void>;
   /** Makes this version the one that answers for its name; the other versions stop answering. */
   activate(key: string): Promise<void>;
+  /**
+   * Makes sure no replaced or deleted state survives in the store's files (write-ahead logs, free
+   * pages): called after a commit that folded an erasure. False when it could not yet (another
+   * process kept reading); the caller tries again after its next commit.
+   */
+  scrub(): Promise<boolean>;
   /** Removes a version's states and row. */
   drop(key: string): Promise<void>;
   /** Every partition of a projection, in partition order. */

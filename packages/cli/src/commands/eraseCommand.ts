@@ -1,0 +1,54 @@
+import { CustomerId } from '@roc-ledger/events';
+import { parseCustomerRef } from '@roc-ledger/identity';
+import { eraseCustomer, type ErasureBasis } from '@roc-ledger/privacy';
+import { ProjectionRuntime } from '@roc-ledger/projections';
+import { CliError, CliErrorCode } from '../errors.ts';
+import { ExitCode } from '../exitCodes.ts';
+import { openIngestor, openLedger } from '../openLedger.ts';
+import { openReadModels, registeredDefinitions, runningService } from '../projections.ts';
+
+export interface EraseOptions {
+  dataDir?: string;
+  basis: ErasureBasis;
+  reference?: string;
+  json?: boolean;
+}
+
+/**
+ * Destroys the customer's keys, records CustomerErased, and brings the read models up to date so
+ * that none keeps the personal data: here, or by the running service when one is (it folds the log).
+ */
+export const eraseCommand = async (customer: string, options: EraseOptions): Promise<number> => {
+  const ref = parseCustomerRef(customer);
+  if (ref.kind === 'customerId' && !CustomerId.safeParse(ref.value).success) {
+    throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(customer)}: give a customer id or <email|phone|loyaltyCard|webVisitorId>:<value>`);
+  }
+  const ledger = openLedger(options.dataDir);
+  try {
+    const ingestor = await openIngestor(ledger);
+    const customerId = ingestor.resolver.resolve(ref);
+    if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger (an erased customer's identifiers name nobody: give the customer id)`);
+    const result = await eraseCustomer({ keys: ledger.keys, store: ledger.store, ingestor }, { customerId, basis: options.basis, ...(options.reference ? { reference: options.reference } : {}) });
+
+    const servicePid = runningService(ledger.dataDir);
+    if (servicePid === undefined) {
+      const readModels = openReadModels(ledger.dataDir);
+      const { definitions } = await registeredDefinitions(readModels);
+      const runtime = new ProjectionRuntime({ store: ledger.store, readModels, definitions });
+      await runtime.start();
+      await runtime.waitFor(result.globalPosition);
+      await runtime.stop();
+      await readModels.close();
+    }
+    const readModels = servicePid === undefined ? 'refolded' : `refolded by the running service (pid ${servicePid})`;
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ ...result, readModels })}\n`);
+    } else {
+      const what = result.alreadyErased ? 'was already erased' : `erased: ${result.destroyedKeys.length} key(s) destroyed`;
+      process.stdout.write(`customer ${result.customerId} ${what}; CustomerErased at position ${result.globalPosition}; read models ${readModels}\n`);
+    }
+    return ExitCode.ok;
+  } finally {
+    await ledger.store.close();
+  }
+};

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '@roc-ledger/events';
+import { cli, startService } from '../support/serviceProcess.ts';
+import { tempDataDir } from '../support/tempLedger.ts';
+
+const NAME = 'Outagewina';
+let at = Date.parse('2025-04-01T09:00:00Z');
+const profile = (email: string) => ({
+  eventId: uuidv7(),
+  type: 'ProfileUpdated',
+  schemaVersion: 1,
+  customer: { kind: 'email', value: email },
+  channel: 'web',
+  source: 'web-shop',
+  occurredAt: new Date((at += 60_000)).toISOString(),
+  data: { givenName: NAME },
+});
+
+describe('a key-store outage', () => {
+  const temp = tempDataDir();
+  afterAll(() => temp.cleanup());
+
+  it('fails closed: personal data is neither stored nor shown while the keys are out of reach, nothing acknowledged is lost, and all resumes once they are back', async () => {
+    const key = cli(temp.dir, ['keys', 'create', '--id', 'ops', '--scope', 'ingest:web', 'read']).stdout.trim();
+    const service = await startService(temp.dir);
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${service.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    try {
+      const before = await call('POST', '/v1/events', profile('before.outage@example.org'));
+      expect(before.status).toBe(201);
+      const customerId = ((await before.json()) as { customerId: string }).customerId;
+
+      // The outage: another process holds the key file's exclusive lock, so the service can neither read nor write a key.
+      const holder = new DatabaseSync(join(temp.dir, 'keys.db'));
+      holder.exec('BEGIN EXCLUSIVE');
+      let during: Response;
+      const refusedEvent = profile('during.outage@example.org');
+      try {
+        during = await call('POST', '/v1/events', refusedEvent);
+        const history = await call('GET', `/v1/customers/${customerId}/history`);
+        expect(history.status).toBe(503);
+        const historyText = await history.text();
+        expect(historyText).toContain('PRIVACY_ERR_KEYSTORE_UNAVAILABLE');
+        expect(historyText).not.toContain(NAME);
+        expect(historyText).not.toContain('pd1:'); // no ciphertext passed off as data either
+        // Events without personal data need no key: they are stored as ever.
+        const plain = await call('POST', '/v1/events', { ...profile('x@example.org'), customer: { kind: 'customerId', value: customerId }, type: 'InteractionRecorded', data: { kind: 'visit', initiatedBy: 'customer' } });
+        expect(plain.status).toBe(201);
+      } finally {
+        holder.exec('ROLLBACK');
+        holder.close();
+      }
+      expect(during.status).toBe(503);
+      const problem = (await during.json()) as { code: string };
+      expect(problem.code).toBe('PRIVACY_ERR_KEYSTORE_UNAVAILABLE');
+      expect(JSON.stringify(problem)).not.toContain(NAME);
+      expect((await call('GET', '/v1/customers?identifier=email:during.outage@example.org')).status).toBe(404); // nothing of it was stored
+
+      // Back: the producer's retry of the refused event is stored, and the history opens again.
+      expect((await call('POST', '/v1/events', refusedEvent)).status).toBe(201);
+      const history = await call('GET', `/v1/customers/${customerId}/history`);
+      expect(history.status).toBe(200);
+      expect(await history.text()).toContain(NAME);
+      // The projections waited the outage out and folded everything.
+      const view = (await (await call('GET', '/v1/customers?identifier=email:during.outage@example.org')).json()) as { customerId: string };
+      const state = await call('GET', `/v1/customers/${view.customerId}`);
+      expect(((await state.json()) as { result: { profile: { givenName: string } } }).result.profile.givenName).toBe(NAME);
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
+    expect(service.output()).not.toContain(NAME);
+    expect(cli(temp.dir, ['verify']).status).toBe(0);
+  });
+});
