@@ -9,6 +9,7 @@ export const CliErrorCode = {
   invalidScope: 'CLI_ERR_INVALID_KEY_REQUEST',
   invalidOutput: 'CLI_ERR_INVALID_OUTPUT',
   invalidProof: 'CLI_ERR_INVALID_PROOF_REQUEST',
+  invalidPurpose: 'CLI_ERR_INVALID_PURPOSE',
 } as const;
 
 export class CliError extends RocLedgerError {}

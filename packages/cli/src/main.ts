@@ -6,6 +6,7 @@ import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts
 import { equityCommand, restatementsCommand } from './commands/equityCommands.ts';
 import { historyCommand } from './commands/historyCommand.ts';
 import { eraseCommand } from './commands/eraseCommand.ts';
+import { accessLogListCommand, accessLogVerifyCommand } from './commands/accessLogCommands.ts';
 import { importCommand } from './commands/importCommand.ts';
 import { keysCreateCommand } from './commands/keysCommand.ts';
 import { projectAddCommand, projectDiffCommand, projectRunCommand, projectStatusCommand } from './commands/projectCommands.ts';
@@ -27,8 +28,8 @@ const positiveNumber = (flag: string) => (value: string) => {
   return n;
 };
 
-const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING']);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
+const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -42,6 +43,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
   const program = new Command('roc-ledger')
     .description('An event-sourced customer-relationship ledger: append interactions, replay history, prove integrity.')
     .addOption(new Option('-d, --data-dir <dir>', 'ledger data directory (default ./.roc-ledger)').env('ROC_LEDGER_DATA_DIR'))
+    .addOption(new Option('--purpose <purpose>', 'why personal data is read, recorded in the access log (default cli)').env('ROC_LEDGER_ACCESS_PURPOSE'))
     .exitOverride()
     .showHelpAfterError();
 
@@ -66,6 +68,24 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
     .option('--json', 'print the events as JSON')
     .action(run((customer: string, opts) => historyCommand(customer, opts)));
+
+  const accessLog = program.command('access-log').description('who read whose personal data, when and why: the hash-chained access log');
+  accessLog
+    .command('list')
+    .option('--customer <id>', 'one customer id')
+    .option('--actor <actor>', 'an API key id, or cli:<user>')
+    .option('--filter-purpose <purpose>', 'one purpose')
+    .option('--from <date>', 'entries at or after')
+    .option('--to <date>', 'entries at or before')
+    .option('--after <position>', 'entries after this position (paging)', positiveInt('--after'))
+    .option('--limit <n>', 'at most this many (default 1000)', positiveInt('--limit'))
+    .option('--json', 'print the entries as JSON')
+    .action(run((opts) => accessLogListCommand({ ...opts, purpose: opts.filterPurpose })));
+  accessLog
+    .command('verify')
+    .description("walk the access log's hash chain; exit 4 naming the first entry that does not check out")
+    .option('--json', 'print the result as JSON')
+    .action(run((opts) => accessLogVerifyCommand(opts)));
 
   program
     .command('erase')

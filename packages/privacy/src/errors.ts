@@ -5,7 +5,15 @@ export const PrivacyErrorCode = {
   customerErased: 'PRIVACY_ERR_CUSTOMER_ERASED',
   keyMissing: 'PRIVACY_ERR_KEY_MISSING',
   sealBroken: 'PRIVACY_ERR_SEAL_BROKEN',
+  accessLogUnavailable: 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE',
 } as const;
+
+/** A read of personal data could not be recorded in the access log, so it is not served. Retriable. */
+export class AccessLogUnavailableError extends RocLedgerError {
+  constructor(message: string, cause?: unknown) {
+    super(PrivacyErrorCode.accessLogUnavailable, `the access log is unavailable: ${message}`, { retriable: true, cause });
+  }
+}
 
 /** The key store cannot be reached. Nothing was stored and nothing opened: retry later. */
 export class KeyStoreUnavailableError extends RocLedgerError {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { KeyStoreUnavailableError } from './errors.ts';
 import type { KeyState, KeyStore } from './keyStore.ts';
+import { inWriteTransaction, whenUnlocked } from './sqliteBusy.ts';
 
 export interface FileKeyStoreOptions {
   /** The key file (SQLite); keep it apart from the log's backups, or erasure can be undone by a restore. */
@@ -40,18 +41,8 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
     `);
     return (db = opened);
   };
-  const run = async <T>(what: string, work: (db: DatabaseSync) => T): Promise<T> => {
-    const deadline = Date.now() + (options.busyTimeoutMs ?? 2000);
-    for (;;) {
-      try {
-        return work(open());
-      } catch (cause) {
-        const busy = /database is locked|SQLITE_BUSY/i.test((cause as Error).message);
-        if (!busy || Date.now() >= deadline) throw new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-  };
+  const run = <T>(what: string, work: (db: DatabaseSync) => T): Promise<T> =>
+    whenUnlocked(open, work, options.busyTimeoutMs ?? 2000, (cause) => new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause));
   const stateOf = (row: { key: Uint8Array | null }): KeyState => (row.key === null ? 'destroyed' : Buffer.from(row.key));
 
   return {
@@ -76,8 +67,7 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
       return run('destroying keys', (db) => {
         const now = new Date().toISOString();
         const destroyed: string[] = [];
-        db.exec('BEGIN IMMEDIATE');
-        try {
+        inWriteTransaction(db, () => {
           for (const id of new Set(keyIds)) {
             const row = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(id) as { key: Uint8Array | null } | undefined;
             if (row?.key === null) continue;
@@ -85,11 +75,7 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
             db.prepare('INSERT INTO customer_keys (key_id, key, created_at, destroyed_at) VALUES (?, NULL, ?, ?) ON CONFLICT (key_id) DO UPDATE SET key = NULL, destroyed_at = excluded.destroyed_at').run(id, now, now);
             destroyed.push(id);
           }
-          db.exec('COMMIT');
-        } catch (error) {
-          db.exec('ROLLBACK');
-          throw error;
-        }
+        });
         return destroyed;
       });
     },

@@ -4,3 +4,4 @@ export { getFileKeyStore, type FileKeyStoreOptions } from './fileKeyStore.ts';
 export { createPersonalDataGuard, keyIdOf } from './guard.ts';
 export type { KeyState, KeyStore } from './keyStore.ts';
 export { ERASED, isSealed, SEALED_PREFIX } from './sealing.ts';
+export { openAccessLog, type AccessEntry, type AccessLog, type AccessLogVerification, type AccessQuery, type RecordedAccess } from './accessLog.ts';

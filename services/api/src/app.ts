@@ -9,11 +9,12 @@ import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
 import type { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import type { EquityTracker } from '@roc-ledger/customer-equity';
-import type { KeyStore } from '@roc-ledger/privacy';
+import type { AccessLog, KeyStore } from '@roc-ledger/privacy';
 import type { ProjectionRuntime, ReadModelStore } from '@roc-ledger/projections';
 import type { ApiKeyRing } from './auth/apiKeys.ts';
 import { ApiErrorCode, HttpError } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { accessLogPlugin } from './plugins/accessLog.ts';
 import { requestSerializer } from './plugins/logRedaction.ts';
 import { problemsPlugin, sendProblem } from './plugins/problems.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -23,6 +24,7 @@ import { equityRoutes } from './routes/equity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
 import { privacyRoutes } from './routes/privacy.ts';
+import { accessLogRoutes } from './routes/accessLog.ts';
 
 export interface ApiLimits {
   /** Largest accepted request body, bytes. */
@@ -53,6 +55,8 @@ export interface ApiOptions {
   readonly equity?: EquityTracker;
   /** The key store sealing personal data: DELETE /v1/customers/:id/personal-data is served when given. */
   readonly personalDataKeys?: KeyStore;
+  /** Where reads of personal data are recorded: every such answer is, when given (and /v1/audit/access-log serves it). */
+  readonly accessLog?: AccessLog;
   /** The ledger's signing key: the /v1/audit routes are served when given. */
   readonly signingKey?: AuditRouteOptions['signingKey'];
   readonly limits?: Partial<ApiLimits>;
@@ -168,6 +172,10 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.get('/openapi.json', { schema: { hide: true } as never }, async () => app.swagger());
+  if (options.accessLog) {
+    accessLogPlugin(app, options.accessLog);
+    accessLogRoutes(app, options.accessLog);
+  }
   eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });

@@ -4,6 +4,7 @@ import { checkBundle, createBundle, type AuditBundle } from '@roc-ledger/audit';
 import { CustomerId } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
+import { recordCliAccess } from '../accessLog.ts';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -11,7 +12,7 @@ import { openIngestor, openLedger } from '../openLedger.ts';
 import { signingKeyFile } from './proofCommands.ts';
 
 /** `audit bundle <customer> [--as-of D] --out file`: the customer's events with proofs against a signed digest, and the projections at D. */
-export const auditBundleCommand = async (customer: string, options: { dataDir?: string; asOf?: string; out: string }): Promise<number> => {
+export const auditBundleCommand = async (customer: string, options: { dataDir?: string; asOf?: string; out: string; purpose?: string }): Promise<number> => {
   const asOf = options.asOf ? parseInstant(options.asOf, '--as-of') : undefined;
   const ref = parseCustomerRef(customer);
   if (ref.kind === 'customerId' && !CustomerId.safeParse(ref.value).success) throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(customer)}: give a customer id or <kind>:<value>`);
@@ -22,6 +23,7 @@ export const auditBundleCommand = async (customer: string, options: { dataDir?: 
     if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     const key = loadOrCreateSigningKey(signingKeyFile(ledger.dataDir));
     const bundle = await createBundle(ledger.store, customerId, resolver.merges.members(customerId), key, asOf);
+    await recordCliAccess(ledger.dataDir, options.purpose ?? 'audit', customerId, 'audit bundle');
     writeFileSync(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
     process.stdout.write(`audit bundle for ${customerId}: ${bundle.events.length} event(s) proven against the signed root ${bundle.digest.root} of ${bundle.digest.size} event(s) (key ${bundle.digest.signature.keyId}), ${bundle.projections.length} projection(s) at ${bundle.at}; written to ${options.out}\n`);
     return ExitCode.ok;

@@ -1,6 +1,7 @@
 import { customerHistory } from '@roc-ledger/ingest';
 import { CustomerId } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
+import { recordCliAccess } from '../accessLog.ts';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -13,6 +14,7 @@ export interface HistoryOptions {
   asOf?: string;
   knownAt?: string;
   json?: boolean;
+  purpose?: string;
 }
 
 
@@ -30,6 +32,7 @@ export const historyCommand = async (customer: string, options: HistoryOptions):
     const { resolver } = await openIngestor(ledger);
     const history = await customerHistory(store, resolver, ref, { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) });
     if (!history) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
+    await recordCliAccess(ledger.dataDir, options.purpose, history.customerId, 'history');
     if (options.json) {
       process.stdout.write(`${JSON.stringify(history.events, null, 2)}\n`);
     } else {

@@ -5,6 +5,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
 import { diffStates, projectionKey, replayAll, type Cut, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
+import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
@@ -16,6 +17,8 @@ export interface ProjectRunOptions {
   asOf?: string;
   knownAt?: string;
   out?: string;
+  /** Why personal data is read (recorded in the access log). */
+  purpose?: string;
 }
 
 const cutFrom = (options: { asOf?: string; knownAt?: string }): Cut => ({
@@ -97,6 +100,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
     const seconds = (performance.now() - started) / 1000;
     const rows = await resultRows(definition, readModels, key, cut.asOf ?? new Date());
     await readModels.close();
+    await recordCliAccess(ledger.dataDir, options.purpose, '*', `project run ${key}`);
     if (format === 'json') {
       await writeOut(options.out, [`${JSON.stringify({ projection: key, position, asOf: cut.asOf?.toISOString() ?? null, knownAt: cut.knownAt?.toISOString() ?? null, rows }, null, 2)}\n`]);
     } else if (format === 'ndjson') {

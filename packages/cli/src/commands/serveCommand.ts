@@ -6,6 +6,8 @@ import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger
 import { EquityTracker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
 import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
+import { openAccessLog } from '@roc-ledger/privacy';
+import { accessLogFile } from '../accessLog.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { signingKeyFile } from './proofCommands.ts';
 import { openReadModels, registeredDefinitions, servicePidFile } from '../projections.ts';
@@ -59,6 +61,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     },
   });
   const equity = new EquityTracker({ store: ledger.store, path: join(ledger.dataDir, 'readmodels.db'), log: (message, fields) => app.log.info(fields ?? {}, message) });
+  const accessLog = openAccessLog(accessLogFile(ledger.dataDir));
   const app = await buildApp({
     store: ledger.store,
     contract: ledger.contract,
@@ -66,6 +69,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     keys,
     projections: { runtime, readModels },
     personalDataKeys: ledger.keys,
+    accessLog,
     equity,
     signingKey: loadOrCreateSigningKey(signingKeyFile(ledger.dataDir)),
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
@@ -100,6 +104,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   await runtime.stop();
   await equity.stop();
   await readModels.close();
+  await accessLog.close();
   await ledger.store.close();
   return ExitCode.ok;
 };

@@ -48,7 +48,7 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey 
   typed.get(
     '/v1/audit/customers/:customer/bundle',
     {
-      config: { scope: 'audit' },
+      config: { scope: 'audit', personalData: true },
       schema: {
         tags: ['audit'],
         summary: "One customer's audit bundle: events with inclusion proofs against a signed digest, projections at asOf",
@@ -63,7 +63,6 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey 
       const customerId = ingestor.resolver.resolve(parseCustomerRef(request.params.customer));
       if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
       const asOf = toInstant(request.query.asOf);
-      request.log.info({ customerId, purpose: 'audit-bundle' }, 'personal data read');
       return (await createBundle(store, customerId, ingestor.resolver.merges.members(customerId), signingKey, asOf)) as unknown as Record<string, unknown>;
     },
   );

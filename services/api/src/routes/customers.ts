@@ -13,7 +13,7 @@ export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { stor
   app.withTypeProvider<ZodTypeProvider>().get(
     path,
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', personalData: true },
       schema: {
         tags: ['query'],
         summary: "One customer's events by valid time",

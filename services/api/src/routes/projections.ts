@@ -62,11 +62,11 @@ const cutOf = (query: { asOf?: string | undefined; knownAt?: string | undefined 
 /** Queries over projections (scope read), their status and lag, and registering analysts' modules (scope admin). */
 export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, ingestor }: ProjectionRouteOptions): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const customerQuery = (path: string, projection: string, query: string, summary: string, description: string) =>
+  const customerQuery = (path: string, projection: string, query: string, summary: string, description: string, personalData: boolean) =>
     typed.get(
       path,
       {
-        config: { scope: 'read' },
+        config: { scope: 'read', personalData },
         schema: { tags: ['query'], summary, description, security, params: CustomerParam, querystring: Cut, response: { 200: QueryAnswer, ...problemResponses(400, 401, 403, 404) } },
       },
       async (request: { params: z.infer<typeof CustomerParam>; query: z.infer<typeof Cut> }) => {
@@ -76,13 +76,13 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
       },
     );
 
-  customerQuery('/v1/customers/:customer', 'customer-view', 'view', 'The single customer view', 'Identities (merged customers folded in), profile, consent, preferences, channels, purchases, promises, offers in the last 30 and 90 days, sentiment, voice, first and last seen.');
-  customerQuery('/v1/customers/:customer/trust', 'trust-score', 'score', 'The trust score with its contributions', 'A score from 0 to 100 and every contribution to it: event id, type, date, rule, full effect, and the points it adds at the moment asked (decayed).');
+  customerQuery('/v1/customers/:customer', 'customer-view', 'view', 'The single customer view', 'Identities (merged customers folded in), profile, consent, preferences, channels, purchases, promises, offers in the last 30 and 90 days, sentiment, voice, first and last seen.', true);
+  customerQuery('/v1/customers/:customer/trust', 'trust-score', 'score', 'The trust score with its contributions', 'A score from 0 to 100 and every contribution to it: event id, type, date, rule, full effect, and the points it adds at the moment asked (decayed).', false);
 
   typed.get(
     '/v1/customers',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', personalData: true },
       schema: {
         tags: ['query'],
         summary: 'Find a customer by an identifier',
@@ -111,7 +111,7 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
   typed.get(
     '/v1/projections/:name/partitions/:partition',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', personalData: true },
       schema: {
         tags: ['projections'],
         summary: "Any projection's query over one partition",

@@ -1,0 +1,32 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Runs synchronous SQLite work, waiting out a lock held by another process with async polls
+ * (a busy timeout inside SQLite would block the event loop). Other errors, and a lock that
+ * outlasts the deadline, go to `fail`.
+ */
+export const whenUnlocked = async <T>(db: () => DatabaseSync, work: (db: DatabaseSync) => T, timeoutMs: number, fail: (cause: unknown) => Error): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return work(db());
+    } catch (cause) {
+      const busy = /database is locked|SQLITE_BUSY/i.test((cause as Error).message);
+      if (!busy || Date.now() >= deadline) throw fail(cause);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+};
+
+/** Runs `work` in an immediate (write-locking) transaction: all of it or none. */
+export const inWriteTransaction = <T>(db: DatabaseSync, work: () => T): T => {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+};
