@@ -1,20 +1,11 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { uuidv7 } from '@roc-ledger/events';
 import { cli, startService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
+import { profileByEmail } from '../support/webEvents.ts';
 
-const event = (email: string, givenName: string) => ({
-  eventId: uuidv7(),
-  type: 'ProfileUpdated',
-  schemaVersion: 1,
-  customer: { kind: 'email', value: email },
-  channel: 'web',
-  source: 'web-shop',
-  occurredAt: '2025-07-01T10:00:00Z',
-  data: { givenName },
-});
+const event = profileByEmail;
 
 interface Entry {
   position: number;

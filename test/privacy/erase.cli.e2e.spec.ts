@@ -1,21 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { uuidv7 } from '@roc-ledger/events';
 import { cli } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
+import { profileByEmail } from '../support/webEvents.ts';
 
-let at = Date.parse('2025-06-01T09:00:00Z');
-const profile = (email: string, givenName: string) => ({
-  eventId: uuidv7(),
-  type: 'ProfileUpdated',
-  schemaVersion: 1,
-  customer: { kind: 'email', value: email },
-  channel: 'web',
-  source: 'web-shop',
-  occurredAt: new Date((at += 60_000)).toISOString(),
-  data: { givenName },
-});
+const profile = profileByEmail;
 
 describe('roc-ledger erase', () => {
   const temp = tempDataDir();

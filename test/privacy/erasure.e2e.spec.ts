@@ -2,9 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidv7 } from '@roc-ledger/events';
 import { cli, startService, type RunningService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
+import { byEmail, byId, webEvent } from '../support/webEvents.ts';
 
 /** Strings that occur nowhere else: a hit in a byte scan can only be this customer's data. */
 const ERIN = {
@@ -18,19 +18,7 @@ const ERIN = {
 };
 const BOB = { email: 'bob.otherperson.4242@example.org', givenName: 'Bobbingtonius' };
 
-let at = Date.parse('2025-03-01T09:00:00Z');
-const event = (customer: { kind: string; value: string }, type: string, data: unknown, schemaVersion = 1) => ({
-  eventId: uuidv7(),
-  type,
-  schemaVersion,
-  customer,
-  channel: 'web',
-  source: 'web-shop',
-  occurredAt: new Date((at += 60_000)).toISOString(),
-  data,
-});
-const byEmail = (email: string) => ({ kind: 'email', value: email });
-const byId = (id: string) => ({ kind: 'customerId', value: id });
+const event = webEvent;
 
 /** Every file under a directory, recursively, as bytes. */
 const filesUnder = (dir: string): { path: string; bytes: Buffer }[] =>

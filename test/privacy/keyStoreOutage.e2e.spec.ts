@@ -1,22 +1,12 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { uuidv7 } from '@roc-ledger/events';
 import { cli, startService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
+import { profileByEmail } from '../support/webEvents.ts';
 
 const NAME = 'Outagewina';
-let at = Date.parse('2025-04-01T09:00:00Z');
-const profile = (email: string) => ({
-  eventId: uuidv7(),
-  type: 'ProfileUpdated',
-  schemaVersion: 1,
-  customer: { kind: 'email', value: email },
-  channel: 'web',
-  source: 'web-shop',
-  occurredAt: new Date((at += 60_000)).toISOString(),
-  data: { givenName: NAME },
-});
+const profile = (email: string) => profileByEmail(email, NAME);
 
 describe('a key-store outage', () => {
   const temp = tempDataDir();
