@@ -6,17 +6,24 @@
 import { spawnSync } from 'node:child_process';
 import { createReadStream, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
 import { customerView } from '@roc-ledger/customer-view';
 import { generateDemo } from '@roc-ledger/demo';
 import { Ingestor } from '@roc-ledger/ingest';
 import { Immer } from 'immer';
-import type { RecordedEvent } from '@roc-ledger/ledger';
+import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
+import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
+import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { getSqliteReadModelStore, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { loadDemo, type SimClock } from '../test/support/demoLedger.ts';
-import { contract, openStore } from '../test/support/tempLedger.ts';
+import { contract } from '../test/support/tempLedger.ts';
 import { argValue, emit, median, medianRun, peakRssMb, percentile } from './lib/result.ts';
 import { tempDir } from './lib/workload.ts';
+
+/** The store as `serve` opens it: personal fields sealed, keys in the file key store beside it. */
+const openStore = (dbPath: string, clock?: () => Date): EventStore =>
+  getSqliteEventStore({ path: dbPath, contract, personalData: createPersonalDataGuard(getFileKeyStore({ path: join(dirname(dbPath), 'keys.db') })), ...(clock ? { clock } : {}) });
 
 const immer = new Immer({ autoFreeze: false }); // as the runtime configures it
 const breakdownAt = process.argv.indexOf('--breakdown');

@@ -24,6 +24,7 @@ const cases: [string, string[]][] = [
   ['http-ingest.bench.ts', quick ? ['--seconds', '3', '--runs', '1'] : ['--seconds', '10', '--runs', '3']],
   ['kafka-ingest.bench.ts', quick ? ['--events', '50000'] : []],
   ['equity.bench.ts', quick ? ['--customers', '1000', '--runs', '1'] : ['--runs', '3']],
+  ['privacy.bench.ts', quick ? ['--events', '20000', '--runs', '1', '--erasures', '5'] : ['--runs', '5']],
   ['projections.bench.ts', quick ? ['--customers', '1000', '--years', '1', '--runs', '1'] : ['--runs', '3']],
 ];
 

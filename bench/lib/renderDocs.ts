@@ -119,7 +119,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   web events. The ceiling is kafkajs consuming it with JSON decoding and offset commits, without appending;
   roc-ledger is KafkaIngest into the durable SQLite store, including joining the group.
 - **projection-rebuild**: the demo history (20,000 customers over 3 years, about a million events, ingested as it
-  would have arrived) folded from nothing to the head by the runtime into customer-view and trust-score, SQLite
+  would have arrived, personal fields sealed as \`serve\` stores them) folded from nothing to the head by the runtime into customer-view and trust-score, SQLite
   read models, in a child process of its own (its peak RSS is its own). The ceiling is the same stored events as
   NDJSON, read and \`JSON.parse\`d only. The *breakdown* rows take each part alone on the first 300,000 events:
   reading and decoding the consumed types; both projections' handlers on open immer drafts with the events in
@@ -132,6 +132,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
+- **append-batch-100-personal-data / read-all-personal-data**: 100,000 demo events appended 100 per call to 2,000
+  customer streams, and read back in global order, by a store that seals personal fields (\`roc-ledger-sealed\`: what
+  the CLI and \`serve\` run, keys in the file key store) and by one that does not (\`roc-ledger-plain\`), alternating
+  run by run in one process.
+- **erase-customer**: on that sealed ledger, with customer-view and trust-score live, one erasure after another:
+  from the call to the projections having refolded the customer and committed (write-ahead log truncated).
 - **driver-***: node:sqlite and better-sqlite3 running the store's own schema and statements: durable
   single-row commits, 100 rows per commit, page reads with decode.
 
