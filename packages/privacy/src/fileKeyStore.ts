@@ -19,7 +19,7 @@ const KEY_BYTES = 32;
  * The default key store: one local SQLite file. Destroyed keys are overwritten on disk
  * (secure_delete) and no write-ahead log keeps old pages: the rollback journal is deleted when
  * each transaction ends. Keys are written durably (synchronous=FULL) before an event sealed with
- * them is stored.
+ * them is stored; keys for new customers asked for in the same turn share one transaction.
  */
 export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
   let db: DatabaseSync | undefined;
@@ -45,6 +45,28 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
     whenUnlocked(open, work, options.busyTimeoutMs ?? 2000, (cause) => new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause));
   const stateOf = (row: { key: Uint8Array | null }): KeyState => (row.key === null ? 'destroyed' : Buffer.from(row.key));
 
+  let pending: Map<string, { resolve: (state: KeyState) => void; reject: (error: unknown) => void }[]> | undefined;
+  const createPending = async (): Promise<void> => {
+    const batch = pending!;
+    pending = undefined;
+    try {
+      const states = await run('creating keys', (db) =>
+        inWriteTransaction(db, () => {
+          const insert = db.prepare('INSERT INTO customer_keys (key_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO NOTHING');
+          const select = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?');
+          const now = new Date().toISOString();
+          return new Map([...batch.keys()].map((id) => {
+            insert.run(id, randomBytes(KEY_BYTES), now);
+            return [id, stateOf(select.get(id) as { key: Uint8Array | null })] as const;
+          }));
+        }),
+      );
+      for (const [id, waiting] of batch) for (const w of waiting) w.resolve(states.get(id)!);
+    } catch (error) {
+      for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
+    }
+  };
+
   return {
     async get(keyIds) {
       return run('reading keys', (db) => {
@@ -58,9 +80,17 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
       });
     },
     async getOrCreate(keyId) {
-      return run('creating a key', (db) => {
-        db.prepare('INSERT INTO customer_keys (key_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO NOTHING').run(keyId, randomBytes(KEY_BYTES), new Date().toISOString());
-        return stateOf(db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(keyId) as { key: Uint8Array | null });
+      const existing = await run('reading a key', (db) => db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(keyId) as { key: Uint8Array | null } | undefined);
+      if (existing) return stateOf(existing);
+      // New customers' keys asked for in the same turn are written in one transaction (one fsync).
+      return new Promise<KeyState>((resolve, reject) => {
+        if (!pending) {
+          pending = new Map();
+          setImmediate(createPending);
+        }
+        const waiting = pending.get(keyId) ?? [];
+        waiting.push({ resolve, reject });
+        pending.set(keyId, waiting);
       });
     },
     async destroy(keyIds) {

@@ -7,72 +7,96 @@ import { deriveSealingKeys, isSealed, openValue, sealValue, type SealingKeys } f
 /** Whose key seals a stream's personal data: the customer the stream belongs to. */
 export const keyIdOf = (streamId: string): string => (streamId.startsWith(CUSTOMER_STREAM_PREFIX) ? streamId.slice(CUSTOMER_STREAM_PREFIX.length) : streamId);
 
-const personalPaths = (event: AnyVersionEventInput | RecordedEvent, only: (value: unknown) => boolean = () => true): string[] => {
+const personalPaths = (event: AnyVersionEventInput): string[] => {
   const paths: string[] = [];
   mapPersonalFields(event, (value, path) => {
-    if (only(value)) paths.push(path);
+    paths.push(path);
     return value;
   });
   return paths;
 };
+
+const hasSealed = (event: RecordedEvent): boolean => {
+  let found = false;
+  mapPersonalFields(event, (value) => {
+    if (isSealed(value)) found = true;
+    return value;
+  });
+  return found;
+};
+
+/**
+ * Keys derived from a customer key, by the key's own bytes: a key is always fetched from the key
+ * store first, so a destroyed one is never found here; this only spares the derivation.
+ */
+class DerivedKeys {
+  private readonly byKey = new Map<string, SealingKeys>();
+
+  of(customerKey: Buffer): SealingKeys {
+    const id = customerKey.toString('base64');
+    let keys = this.byKey.get(id);
+    if (!keys) {
+      if (this.byKey.size >= 50_000) this.byKey.clear();
+      this.byKey.set(id, (keys = deriveSealingKeys(customerKey)));
+    }
+    return keys;
+  }
+}
 
 /**
  * Seals the fields the schemas mark as personal with the stream's customer key before they are
  * stored, and opens them on reads. Keys are looked up for every call and never cached, so a key
  * destroyed by any process is gone for every reader at once.
  */
-export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => ({
-  async seal(streamId, events) {
-    const keyId = keyIdOf(streamId);
-    let sealing: SealingKeys | undefined;
-    const sealed: AnyVersionEventInput[] = [];
-    for (const event of events) {
-      const paths = personalPaths(event);
-      if (paths.length === 0) {
-        sealed.push(event);
-        continue;
+export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
+  const derived = new DerivedKeys();
+  return {
+    async seal(streamId, events) {
+      const keyId = keyIdOf(streamId);
+      let sealing: SealingKeys | undefined;
+      const sealed: AnyVersionEventInput[] = [];
+      for (const event of events) {
+        const paths = personalPaths(event);
+        if (paths.length === 0) {
+          sealed.push(event);
+          continue;
+        }
+        if (!sealing) {
+          const state = await keys.getOrCreate(keyId);
+          if (state === 'destroyed') throw new CustomerErasedError(keyId, event.eventId, paths);
+          sealing = derived.of(state);
+        }
+        const keysForEvent = sealing;
+        sealed.push(mapPersonalFields(event, (value, path) => sealValue(keysForEvent, event.eventId, path, value)));
       }
-      if (!sealing) {
-        const state = await keys.getOrCreate(keyId);
-        if (state === 'destroyed') throw new CustomerErasedError(keyId, event.eventId, paths);
-        sealing = deriveSealingKeys(state);
-      }
-      const keysForEvent = sealing;
-      sealed.push(mapPersonalFields(event, (value, path) => sealValue(keysForEvent, event.eventId, path, value)));
-    }
-    return sealed;
-  },
+      return sealed;
+    },
 
-  async open(events) {
-    const needed = new Set<string>();
-    const sealedAt = events.map((event) => {
-      const has = personalPaths(event, isSealed).length > 0;
-      if (has) needed.add(keyIdOf(event.streamId));
-      return has;
-    });
-    if (needed.size === 0) return events as RecordedEvent[];
-    const states = await keys.get([...needed]);
-    const derived = new Map<string, SealingKeys | 'destroyed'>();
-    const sealingFor = (keyId: string, eventId: string): SealingKeys | 'destroyed' => {
-      let found = derived.get(keyId);
-      if (!found) {
+    async open(events) {
+      const needed = new Set<string>();
+      const sealedAt = events.map((event) => {
+        const has = hasSealed(event);
+        if (has) needed.add(keyIdOf(event.streamId));
+        return has;
+      });
+      if (needed.size === 0) return events as RecordedEvent[];
+      const states = await keys.get([...needed]);
+      const sealingFor = (keyId: string, eventId: string): SealingKeys | 'destroyed' => {
         const state: KeyState | undefined = states.get(keyId);
         if (state === undefined) throw new KeyMissingError(keyId, eventId);
-        found = state === 'destroyed' ? state : deriveSealingKeys(state);
-        derived.set(keyId, found);
-      }
-      return found;
-    };
-    return events.map((event, i) => {
-      if (!sealedAt[i]) return event;
-      const sealing = sealingFor(keyIdOf(event.streamId), event.eventId);
-      return mapPersonalFields(event, (value, path) => {
-        if (!isSealed(value)) return value;
-        if (sealing === 'destroyed') return ERASED_VALUE;
-        const opened = openValue(sealing, event.eventId, value);
-        if (opened === undefined) throw new SealBrokenError(event.eventId, path);
-        return opened;
+        return state === 'destroyed' ? state : derived.of(state);
+      };
+      return events.map((event, i) => {
+        if (!sealedAt[i]) return event;
+        const sealing = sealingFor(keyIdOf(event.streamId), event.eventId);
+        return mapPersonalFields(event, (value, path) => {
+          if (!isSealed(value)) return value;
+          if (sealing === 'destroyed') return ERASED_VALUE;
+          const opened = openValue(sealing, event.eventId, value);
+          if (opened === undefined) throw new SealBrokenError(event.eventId, path);
+          return opened;
+        });
       });
-    });
-  },
-});
+    },
+  };
+};

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 
 /** Marks a sealed value: version 1 is AES-256-GCM with a synthetic IV. */
 export const SEALED_PREFIX = 'pd1:';
@@ -10,13 +10,14 @@ const TAG_BYTES = 16;
 
 /** The two keys a customer's 32-byte key yields: one encrypts, one derives IVs. */
 export interface SealingKeys {
-  readonly encryption: Buffer;
-  readonly iv: Buffer;
+  readonly encryption: KeyObject;
+  readonly iv: KeyObject;
 }
 
+// KeyObjects, not Buffers: node:crypto imports a Buffer key on every cipher it makes (6x slower).
 export const deriveSealingKeys = (customerKey: Buffer): SealingKeys => ({
-  encryption: Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/encryption', 32)),
-  iv: Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/iv', 32)),
+  encryption: createSecretKey(Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/encryption', 32))),
+  iv: createSecretKey(Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/iv', 32))),
 });
 
 export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(SEALED_PREFIX);
