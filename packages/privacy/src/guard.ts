@@ -45,8 +45,9 @@ class DerivedKeys {
 
 /**
  * Seals the fields the schemas mark as personal with the stream's customer key before they are
- * stored, and opens them on reads. Keys are looked up for every call and never cached, so a key
- * destroyed by any process is gone for every reader at once.
+ * stored, and opens them on reads. Keys are fetched from the key store for every call (only what
+ * is derived from a key's bytes is remembered), so a key destroyed by any process is gone for
+ * every reader at once.
  */
 export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
   const derived = new DerivedKeys();
