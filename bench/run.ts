@@ -4,9 +4,8 @@
 //                                                other results in bench/results.ndjson are kept)
 //        npm run bench -- --quick               (fewer runs and events, a smoke check; nothing is written)
 //        npm run bench -- --render-only         (docs/benchmarks.md again from bench/results.ndjson)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './lib/result.ts';
 import { renderBenchmarks } from './lib/renderDocs.ts';
@@ -58,15 +57,7 @@ function caseOrder(r: BenchResult): number {
 }
 
 if (!quick) {
-  const disk = (() => {
-    try {
-      return execFileSync('df', ['-hT', import.meta.dirname], { encoding: 'utf8' }).split('\n')[1]!.split(/\s+/).slice(0, 2).join(' ');
-    } catch {
-      return 'unknown';
-    }
-  })();
-  const machine = `${cpus().length} × ${cpus()[0]!.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, disk ${disk}, Node ${process.version}, ${process.platform}`;
   writeFileSync(resultsFile, results.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  writeFileSync(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), renderBenchmarks(results, machine, new Date().toISOString().slice(0, 10)));
+  writeFileSync(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), renderBenchmarks(results, new Date().toISOString().slice(0, 10)));
   process.stderr.write('bench: wrote bench/results.ndjson and docs/benchmarks.md\n');
 }

@@ -61,8 +61,11 @@ const PEER_OF: Record<string, string> = { 'roc-ledger': 'emmett-sqlite', 'node:s
 const CEILING_OF: Record<string, string> = { 'http-single-64c': 'bare-fastify-ceiling', 'http-batch-500': 'bare-fastify-ceiling', 'kafka-to-ledger': 'kafkajs-consume-ceiling', 'read-all-decode-fold': 'plain-file-ceiling' };
 
 /** docs/benchmarks.md from the result lines. The prose around the tables lives here too, so the file is regenerated whole. */
-export const renderBenchmarks = (results: readonly BenchResult[], machine: string, date: string): string => {
+export const renderBenchmarks = (results: readonly BenchResult[], date: string): string => {
   const commits = [...new Set(results.map((r) => r.commit))].join(', ');
+  const machines = new Map<string, Set<string>>();
+  for (const r of results) machines.set(r.machine ?? 'not recorded', (machines.get(r.machine ?? 'not recorded') ?? new Set()).add(r.commit));
+  const machine = [...machines].map(([m, c]) => (machines.size === 1 ? m : `${m} (results of ${[...c].join(', ')})`)).join('; ');
   const usPerEvent = (r: BenchResult | undefined) => (r ? ((r.seconds * 1e6) / r.events).toFixed(1) : '?');
   const driverInsert = results.filter((r) => r.case === 'driver-insert-100-per-commit').map((r) => `${fmt(r.events_per_s)} (${r.impl})`).join(' and ');
   const fetchOnly = find(results, 'read-stream-1000', 'sqlite-fetch-only');

@@ -1,4 +1,5 @@
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
 
 /** One measured result: printed as one JSON line, collected by bench/run.ts into docs/benchmarks.md. */
 export interface BenchResult {
@@ -13,8 +14,22 @@ export interface BenchResult {
   runs: number;
   node: string;
   commit: string;
+  /** Where it was measured: CPUs, memory, disk, Node, OS. */
+  machine?: string;
   note?: string;
 }
+
+/** This machine, as the results and docs/benchmarks.md name it. */
+export const machineDescription = (): string => {
+  const disk = (() => {
+    try {
+      return execFileSync('df', ['-hT', import.meta.dirname], { encoding: 'utf8' }).split('\n')[1]!.split(/\s+/).slice(0, 2).join(' ');
+    } catch {
+      return 'unknown';
+    }
+  })();
+  return `${cpus().length} × ${cpus()[0]!.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, disk ${disk}, Node ${process.version}, ${process.platform}`;
+};
 
 let commitCache: string | undefined;
 const commit = () => {
@@ -54,6 +69,7 @@ export const emit = (result: Omit<BenchResult, 'node' | 'commit' | 'peak_rss_mb'
     peak_rss_mb: result.peak_rss_mb ?? peakRssMb(),
     node: process.version,
     commit: commit(),
+    machine: machineDescription(),
   };
   console.log(JSON.stringify(full));
 };

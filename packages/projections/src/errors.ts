@@ -6,7 +6,15 @@ export const ProjectionsErrorCode = {
   unknownProjection: 'PROJ_ERR_UNKNOWN_PROJECTION',
   unknownQuery: 'PROJ_ERR_UNKNOWN_QUERY',
   moduleInvalid: 'PROJ_ERR_MODULE_INVALID',
+  readModelsUnavailable: 'PROJ_ERR_READ_MODELS_UNAVAILABLE',
 } as const;
+
+/** The read-model store cannot be reached (a networked one: PostgreSQL). Retriable. */
+export class ReadModelsUnavailableError extends RocLedgerError {
+  constructor(message: string, cause?: unknown) {
+    super(ProjectionsErrorCode.readModelsUnavailable, `the read-model store is unavailable: ${message}`, { retriable: true, cause });
+  }
+}
 
 /** A definition that cannot run: each problem names the field. */
 export class InvalidProjectionError extends RocLedgerError {

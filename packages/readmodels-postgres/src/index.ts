@@ -1,0 +1,1 @@
+export { getPostgresReadModelStore, type PostgresReadModelOptions } from './postgresReadModelStore.ts';
