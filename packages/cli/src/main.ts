@@ -6,6 +6,7 @@ import { demoGenerateCommand, demoLoadCommand } from './commands/demoCommands.ts
 import { equityCommand, restatementsCommand } from './commands/equityCommands.ts';
 import { historyCommand } from './commands/historyCommand.ts';
 import { eraseCommand } from './commands/eraseCommand.ts';
+import { backupCommand } from './commands/backupCommand.ts';
 import { accessLogListCommand, accessLogVerifyCommand } from './commands/accessLogCommands.ts';
 import { importCommand } from './commands/importCommand.ts';
 import { keysCreateCommand } from './commands/keysCommand.ts';
@@ -86,6 +87,14 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .description("walk the access log's hash chain; exit 4 naming the first entry that does not check out")
     .option('--json', 'print the result as JSON')
     .action(run((opts) => accessLogVerifyCommand(opts)));
+
+  program
+    .command('backup')
+    .description('copy the event store, access log and settings while the service runs, and verify the copy; the key store only to --keys-out')
+    .requiredOption('--out <dir>', 'where the copy goes')
+    .option('--keys-out <dir>', 'where the key store goes: somewhere else, kept for a shorter time')
+    .option('--json', 'print the result as JSON')
+    .action(run((opts) => backupCommand(opts)));
 
   program
     .command('erase')

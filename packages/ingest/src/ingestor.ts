@@ -1,4 +1,4 @@
-import type { AnyVersionEventInput, Contract } from '@roc-ledger/events';
+import { CHANNELS, type AnyVersionEventInput, type Contract } from '@roc-ledger/events';
 import { IdentityResolver, type NormalizationConfig } from '@roc-ledger/identity';
 import { customerStreamId, EventIdConflictError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
 import { ChannelNotAllowedError, LEDGER_RECORDED_TYPES, OccurredInFutureError, ReservedTypeError } from './errors.ts';
@@ -17,6 +17,18 @@ export interface IngestOptions {
   readonly allowedChannels?: readonly string[];
   /** The ledger records this event itself (types no publisher may send, such as CustomerErased). */
   readonly recordedByLedger?: boolean;
+}
+
+/** The event's channel for metrics: one of the catalogue's, else `unknown`. */
+const channelOf = (raw: unknown): string => {
+  const channel = (raw as { channel?: unknown } | null)?.channel;
+  return typeof channel === 'string' && (CHANNELS as readonly string[]).includes(channel) ? channel : 'unknown';
+};
+
+/** Told of every ingestion, stored or refused: what metrics count. */
+export interface IngestObserver {
+  ingested(outcome: { channel: string; duplicate: boolean; seconds: number }): void;
+  rejected(outcome: { channel: string; code: string; retriable: boolean }): void;
 }
 
 export interface IngestResult {
@@ -45,6 +57,7 @@ export class Ingestor {
   /** The last arrival waiting on or holding each identity key. Its promise never rejects. */
   private readonly queues = new Map<string, Promise<void>>();
   private caughtUpTo = 0;
+  private readonly observers: IngestObserver[] = [];
   private waiting = 0;
   private noneWaiting: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -85,8 +98,32 @@ export class Ingestor {
     }
   }
 
+  /** Adds an observer of every ingestion (metrics). */
+  observe(observer: IngestObserver): void {
+    this.observers.push(observer);
+  }
+
   /** Validates (throws ContractViolationError and friends) and stores one event. */
   async ingest(raw: unknown, options: IngestOptions = {}): Promise<IngestResult> {
+    if (this.observers.length === 0) return this.accept(raw, options);
+    const started = performance.now();
+    try {
+      const result = await this.accept(raw, options);
+      for (const o of this.observers) o.ingested({ channel: channelOf(raw), duplicate: result.duplicate, seconds: (performance.now() - started) / 1000 });
+      return result;
+    } catch (error) {
+      this.reportRejected(raw, error);
+      throw error;
+    }
+  }
+
+  /** Tells the observers of an event refused before it reached ingest (the HTTP layer validates single events itself). */
+  reportRejected(raw: unknown, error: unknown): void {
+    const { code, retriable } = error as { code?: unknown; retriable?: unknown };
+    for (const o of this.observers) o.rejected({ channel: channelOf(raw), code: typeof code === 'string' ? code : 'INTERNAL', retriable: retriable === true });
+  }
+
+  private async accept(raw: unknown, options: IngestOptions): Promise<IngestResult> {
     const event = this.options.contract.parse(raw);
     if (!options.recordedByLedger && LEDGER_RECORDED_TYPES.includes(event.type)) throw new ReservedTypeError(event.eventId, event.type);
     if (options.allowedChannels && !options.allowedChannels.includes(event.channel)) {

@@ -54,3 +54,17 @@ export const eraseCustomer = async (deps: EraseDependencies, request: ErasureReq
   const { globalPosition } = await deps.ingestor.ingest(event, { recordedByLedger: true });
   return { customerId: request.customerId, destroyedKeys, globalPosition, alreadyErased: false };
 };
+
+/**
+ * Destroys again every key an erasure recorded in the log destroyed: after a key store was
+ * restored from a backup older than an erasure, its keys would otherwise come back. Returns the
+ * key ids that had come back (none in the normal case).
+ */
+export const reapplyErasures = async (store: EventStore, keys: KeyStore): Promise<string[]> => {
+  const revived: string[] = [];
+  for await (const event of store.readAll({ types: ['CustomerErased'] })) {
+    if (event.type !== 'CustomerErased') continue;
+    revived.push(...(await keys.destroy(event.data.members)));
+  }
+  return revived;
+};

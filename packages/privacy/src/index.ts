@@ -1,5 +1,5 @@
 export * from './errors.ts';
-export { eraseCustomer, type EraseDependencies, type ErasureBasis, type ErasureRequest, type ErasureResult } from './erase.ts';
+export { eraseCustomer, reapplyErasures, type EraseDependencies, type ErasureBasis, type ErasureRequest, type ErasureResult } from './erase.ts';
 export { getFileKeyStore, type FileKeyStoreOptions } from './fileKeyStore.ts';
 export { createPersonalDataGuard, keyIdOf } from './guard.ts';
 export type { KeyState, KeyStore } from './keyStore.ts';

@@ -25,6 +25,8 @@ import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { accessLogRoutes } from './routes/accessLog.ts';
+import { metricsRoute } from './metrics.ts';
+import type { Registry } from 'prom-client';
 
 export interface ApiLimits {
   /** Largest accepted request body, bytes. */
@@ -55,6 +57,8 @@ export interface ApiOptions {
   readonly equity?: EquityTracker;
   /** The key store sealing personal data: DELETE /v1/customers/:id/personal-data is served when given. */
   readonly personalDataKeys?: KeyStore;
+  /** Prometheus metrics (createMetrics): GET /metrics is served when given. */
+  readonly metrics?: Registry;
   /** Where reads of personal data are recorded: every such answer is, when given (and /v1/audit/access-log serves it). */
   readonly accessLog?: AccessLog;
   /** The ledger's signing key: the /v1/audit routes are served when given. */
@@ -87,6 +91,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
         try {
           return { value: options.contract.parse(data) };
         } catch (error) {
+          options.ingestor.reportRejected(data, error);
           return { error: error as Error };
         }
       };
@@ -182,6 +187,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey });
   if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}) });
   if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
+  if (options.metrics) metricsRoute(app, options.metrics);
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 
   await app.ready();

@@ -2,3 +2,4 @@ export { buildApp, DEFAULT_LIMITS, type ApiLimits, type ApiOptions } from './app
 export { ApiKeyRing, createApiKey, hashKey, loadApiKeys, SCOPES, type ApiKeyRecord, type Principal, type Scope } from './auth/apiKeys.ts';
 export { ApiErrorCode, HttpError } from './errors.ts';
 export { toProblem, type Problem } from './plugins/problems.ts';
+export { createMetrics, type MetricsSources } from './metrics.ts';

@@ -1,12 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ApiKeyRing, buildApp, loadApiKeys } from '@roc-ledger/api';
+import { ApiKeyRing, buildApp, createMetrics, loadApiKeys } from '@roc-ledger/api';
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
 import { EquityTracker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
 import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
-import { openAccessLog } from '@roc-ledger/privacy';
+import { openAccessLog, reapplyErasures } from '@roc-ledger/privacy';
 import { accessLogFile } from '../accessLog.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { signingKeyFile } from './proofCommands.ts';
@@ -62,6 +62,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   });
   const equity = new EquityTracker({ store: ledger.store, path: join(ledger.dataDir, 'readmodels.db'), log: (message, fields) => app.log.info(fields ?? {}, message) });
   const accessLog = openAccessLog(accessLogFile(ledger.dataDir));
+  let kafka: Awaited<ReturnType<typeof startKafkaIngest>> | undefined;
+  const metrics = createMetrics({ ingestor, store: ledger.store, runtime, ...(options.kafka ? { kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } } : {}) });
   const app = await buildApp({
     store: ledger.store,
     contract: ledger.contract,
@@ -70,18 +72,22 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     projections: { runtime, readModels },
     personalDataKeys: ledger.keys,
     accessLog,
+    metrics,
     equity,
     signingKey: loadOrCreateSigningKey(signingKeyFile(ledger.dataDir)),
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
   });
   for (const failure of moduleFailures) app.log.error(failure);
+  // A key store restored from an older backup must not bring erased customers' keys back.
+  const revived = await reapplyErasures(ledger.store, ledger.keys);
+  if (revived.length > 0) app.log.warn({ keys: revived.length }, 'keys of erased customers were back in the key store (restored from an older backup?) and were destroyed again');
   await runtime.start();
   equity.start();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
   writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
   process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
-  const kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
+  kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
   if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
 
   await new Promise<void>((resolve) => {
