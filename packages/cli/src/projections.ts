@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { customerView } from '@roc-ledger/customer-view';
 import { getSqliteReadModelStore, loadProjectionModule, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
+import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
 import { trustScore } from '@roc-ledger/trust-score';
 
 /** The projections every ledger keeps current. */
@@ -11,8 +12,15 @@ export const BUILT_IN_PROJECTIONS: readonly ProjectionDefinition<any>[] = [custo
 export const projectionFrom = async (nameOrPath: string): Promise<ProjectionDefinition<any>> =>
   BUILT_IN_PROJECTIONS.find((p) => p.name === nameOrPath) ?? loadProjectionModule(nameOrPath);
 
-/** The read models of a data directory: readmodels.db beside events.db. */
-export const openReadModels = (dataDir: string): ReadModelStore => getSqliteReadModelStore(join(dataDir, 'readmodels.db'));
+/**
+ * The read models: on PostgreSQL when ROC_LEDGER_READ_MODELS_URL is a postgres:// URL (tables in the
+ * schema ROC_LEDGER_READ_MODELS_SCHEMA, default roc_ledger), else readmodels.db beside events.db.
+ */
+export const openReadModels = async (dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<ReadModelStore> => {
+  const url = env.ROC_LEDGER_READ_MODELS_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return getPostgresReadModelStore({ connectionString: url, schema: env.ROC_LEDGER_READ_MODELS_SCHEMA ?? 'roc_ledger' });
+  return getSqliteReadModelStore(join(dataDir, 'readmodels.db'));
+};
 
 /** The built-in projections and the analysts' modules registered with the service; modules that no longer load are reported, not fatal. */
 export const registeredDefinitions = async (readModels: ReadModelStore): Promise<{ definitions: ProjectionDefinition<any>[]; failures: string[] }> => {

@@ -32,7 +32,7 @@ export const eraseCommand = async (customer: string, options: EraseOptions): Pro
 
     const servicePid = runningService(ledger.dataDir);
     if (servicePid === undefined) {
-      const readModels = openReadModels(ledger.dataDir);
+      const readModels = await openReadModels(ledger.dataDir);
       const { definitions } = await registeredDefinitions(readModels);
       const runtime = new ProjectionRuntime({ store: ledger.store, readModels, definitions });
       await runtime.start();

@@ -140,7 +140,7 @@ export const projectDiffCommand = async (a: string, b: string, options: { dataDi
 /** `project status`: each stored projection version, its checkpoint and lag behind the log. */
 export const projectStatusCommand = async (options: { dataDir?: string; json?: boolean }): Promise<number> => {
   const ledger = openLedger(options.dataDir);
-  const readModels = openReadModels(ledger.dataDir);
+  const readModels = await openReadModels(ledger.dataDir);
   try {
     const head = await ledger.store.head();
     const rows = (await readModels.rows()).map((row) => ({ ...row, lagEvents: Math.max(0, head.position - row.position) }));

@@ -45,7 +45,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const ledger = openLedger(options.dataDir);
   const ingestor = await openIngestor(ledger);
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));
-  const readModels = openReadModels(ledger.dataDir);
+  const readModels = await openReadModels(ledger.dataDir);
   // An analyst's module that no longer loads is reported, and the service runs without it.
   const { definitions, failures: moduleFailures } = await registeredDefinitions(readModels);
   let lastProgressLog = 0;
