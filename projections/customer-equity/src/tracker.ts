@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { earliestOf, equitySeries, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
-import type { EventStore, RecordedEvent, Subscription } from '@roc-ledger/ledger';
+import { backoffDelay, type EventStore, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
 export interface Restatement {
@@ -98,17 +98,38 @@ export class EquityTracker {
 
   /** Follows the log from the checkpoint: each time it has read everything stored, the series is brought up to date. */
   start(): void {
-    this.subscription = this.options.store.subscribe({
-      after: this.checkpoint,
-      types: [...MONEY_EVENT_TYPES],
-      onCaughtUp: (position) => {
-        this.caughtUpTo = position;
-        this.schedule();
-      },
-    });
-    this.loop = (async () => {
-      for await (const event of this.subscription!) this.pending.push(event);
-    })();
+    this.loop = this.follow(this.checkpoint);
+  }
+
+  /**
+   * Reads the log from a position on. A retriable failure (the store or the key store out of
+   * reach) is waited out and reading resumes after the last event read: nothing is skipped.
+   */
+  private async follow(after: number): Promise<void> {
+    let read = after;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      this.subscription = this.options.store.subscribe({
+        after: read,
+        types: [...MONEY_EVENT_TYPES],
+        onCaughtUp: (position) => {
+          this.caughtUpTo = position;
+          this.schedule();
+        },
+      });
+      try {
+        for await (const event of this.subscription) {
+          this.pending.push(event);
+          read = event.globalPosition;
+          attempt = 1;
+        }
+        return;
+      } catch (error) {
+        if (this.stopped || (error as { retriable?: unknown }).retriable !== true) throw error;
+        this.options.log?.('reading the log failed; retrying', { after: read, attempt, error: String(error) });
+        await this.subscription.close().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 200, 5000)));
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { customerView } from '@roc-ledger/customer-view';
+import { EquityTracker } from '@roc-ledger/customer-equity';
+import { uuidv7, type EventInput } from '@roc-ledger/events';
+import { getInMemoryEventStore } from '@roc-ledger/ledger';
+import { createPersonalDataGuard, getFileKeyStore, KeyStoreUnavailableError, type KeyStore } from '@roc-ledger/privacy';
+import { getSqliteReadModelStore, ProjectionRuntime } from '@roc-ledger/projections';
+import { contract, tempDataDir } from '../support/tempLedger.ts';
+
+/** The file key store behind a switch: while `down`, every call fails as an unreachable store would. */
+const switchable = (inner: KeyStore) => {
+  const state = { down: false, refused: 0 };
+  const guard = <T>(call: () => Promise<T>): Promise<T> => {
+    if (!state.down) return call();
+    state.refused++;
+    return Promise.reject(new KeyStoreUnavailableError('switched off by the test'));
+  };
+  const keys: KeyStore = {
+    get: (ids) => guard(() => inner.get(ids)),
+    getOrCreate: (id) => guard(() => inner.getOrCreate(id)),
+    destroy: (ids) => guard(() => inner.destroy(ids)),
+    close: () => inner.close(),
+  };
+  return { keys, state };
+};
+
+describe('readers of the log during a key-store outage', () => {
+  const temp = tempDataDir();
+  afterAll(() => temp.cleanup());
+
+  it('wait it out and resume after the last event they read: the projections and the equity series miss nothing', async () => {
+    const { keys, state } = switchable(getFileKeyStore({ path: `${temp.dir}/keys.db` }));
+    const store = getInMemoryEventStore({ contract, personalData: createPersonalDataGuard(keys) });
+    // Purchases of a customer named by e-mail: the reference is personal, so each event is sealed.
+    const purchase = (n: number) =>
+      contract.parse({
+        eventId: uuidv7(),
+        type: 'PurchaseMade',
+        schemaVersion: 2,
+        customer: { kind: 'email', value: 'outage.buyer@example.org' },
+        channel: 'web',
+        source: 'test',
+        occurredAt: `2025-02-0${n}T10:00:00Z`,
+        data: { orderId: `o-${n}`, amount: { minor: 1000 * n, currency: 'EUR' } },
+      }) as EventInput;
+    await store.append('customer-OB1', [purchase(1), purchase(2), purchase(3)]);
+
+    state.down = true;
+    const runtime = new ProjectionRuntime({ store, readModels: getSqliteReadModelStore(':memory:'), definitions: [customerView] });
+    const tracker = new EquityTracker({ store, path: ':memory:', minIntervalMs: 0 });
+    await runtime.start();
+    tracker.start();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(state.refused).toBeGreaterThan(1); // both tried, and tried again
+    state.down = false;
+
+    const head = (await store.head()).position;
+    await runtime.waitFor(head);
+    await tracker.waitFor(head);
+    const view = (await runtime.query('customer-view', 'OB1'))!.result as { purchases: { count: number; minor: number } };
+    expect(view.purchases).toEqual(expect.objectContaining({ count: 3, minor: 6000 }));
+    await runtime.stop();
+    await tracker.stop();
+  });
+});
