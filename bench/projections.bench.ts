@@ -21,9 +21,20 @@ import { contract } from '../test/support/tempLedger.ts';
 import { argValue, emit, median, medianRun, peakRssMb, percentile } from './lib/result.ts';
 import { tempDir } from './lib/workload.ts';
 
-/** The store as `serve` opens it: personal fields sealed, keys in the file key store beside it. */
+/**
+ * The store as `serve` opens it: personal fields sealed, keys in the file key store beside it.
+ * BENCH_UNSEALED=1 (inherited by the child processes) measures the same without sealing, as
+ * `-unsealed` rows, for comparison.
+ */
+const unsealed = process.env.BENCH_UNSEALED === '1';
+const variant = unsealed ? '-unsealed' : '';
 const openStore = (dbPath: string, clock?: () => Date): EventStore =>
-  getSqliteEventStore({ path: dbPath, contract, personalData: createPersonalDataGuard(getFileKeyStore({ path: join(dirname(dbPath), 'keys.db') })), ...(clock ? { clock } : {}) });
+  getSqliteEventStore({
+    path: dbPath,
+    contract,
+    ...(unsealed ? {} : { personalData: createPersonalDataGuard(getFileKeyStore({ path: join(dirname(dbPath), 'keys.db') })) }),
+    ...(clock ? { clock } : {}),
+  });
 
 const immer = new Immer({ autoFreeze: false }); // as the runtime configures it
 const breakdownAt = process.argv.indexOf('--breakdown');
@@ -150,15 +161,15 @@ const rebuild = (impl: string, nodeFlags: string[], note: string) => {
     note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
   });
 };
-rebuild('roc-ledger', [], 'customer-view + trust-score from nothing to the head, SQLite read models');
-rebuild('roc-ledger-heap-700mb', ['--max-old-space-size=700'], 'the same with NODE_OPTIONS=--max-old-space-size=700');
+rebuild(`roc-ledger${variant}`, [], 'customer-view + trust-score from nothing to the head, SQLite read models');
+rebuild(`roc-ledger-heap-700mb${variant}`, ['--max-old-space-size=700'], 'the same with NODE_OPTIONS=--max-old-space-size=700');
 
 // Where the time goes: each part alone, on the first 300,000 events (both projections).
 {
   const child = spawnSync(process.execPath, [import.meta.filename, '--breakdown', dbPath, '300000'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`breakdown child failed: ${child.status}`);
   const parts = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; read: number; immer: number; plain: number };
-  const row = (impl: string, rate: number, note: string) => emit({ case: 'projection-rebuild', impl, events: parts.events, seconds: parts.events / rate, events_per_s: rate, runs: 1, note: `breakdown: ${note}; ${(1e6 / rate).toFixed(2)} µs per event` });
+  const row = (impl: string, rate: number, note: string) => emit({ case: 'projection-rebuild', impl: `${impl}${variant}`, events: parts.events, seconds: parts.events / rate, events_per_s: rate, runs: 1, note: `breakdown: ${note}; ${(1e6 / rate).toFixed(2)} µs per event` });
   row('read-decode-only', parts.read, 'readAll of the consumed types, decoded, nothing applied');
   row('handlers-on-immer-drafts-only', parts.immer, 'both projections\' handlers on open immer drafts, events in memory, nothing stored');
   row('handlers-on-plain-objects-only', parts.plain, 'the same handlers mutating plain objects (no immer), events in memory');
@@ -195,7 +206,7 @@ rebuild('roc-ledger-heap-700mb', ['--max-old-space-size=700'], 'the same with NO
   }
   await Promise.all(pending);
   const seconds = (performance.now() - started) / 1000;
-  emit({ case: 'projection-live-lag', impl: 'roc-ledger', events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: percentile(lags, 99), runs: 1, note: 'append (with identity resolution) to both views committed; 2,000 events/s offered' });
+  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: percentile(lags, 99), runs: 1, note: 'append (with identity resolution) to both views committed; 2,000 events/s offered' });
 
   // As-of queries: one customer's trust score as of a date inside its history, replayed from the log.
   const ids: string[] = [];
@@ -210,7 +221,7 @@ rebuild('roc-ledger-heap-700mb', ['--max-old-space-size=700'], 'the same with NO
     times.push(performance.now() - t);
     if (answer) sources[answer.source]++;
   }
-  emit({ case: 'projection-as-of-query', impl: 'roc-ledger', events: times.length, seconds: times.reduce((a, b) => a + b, 0) / 1000, events_per_s: times.length / (times.reduce((a, b) => a + b, 0) / 1000), p50_ms: percentile(times, 50), p99_ms: percentile(times, 99), runs: 1, note: `trust score of one customer as of a date inside its history: ${sources.replayed} replayed, ${sources.stored} from the stored state, ${500 - sources.replayed - sources.stored} before the customer existed` });
+  emit({ case: 'projection-as-of-query', impl: `roc-ledger${variant}`, events: times.length, seconds: times.reduce((a, b) => a + b, 0) / 1000, events_per_s: times.length / (times.reduce((a, b) => a + b, 0) / 1000), p50_ms: percentile(times, 50), p99_ms: percentile(times, 99), runs: 1, note: `trust score of one customer as of a date inside its history: ${sources.replayed} replayed, ${sources.stored} from the stored state, ${500 - sources.replayed - sources.stored} before the customer existed` });
   await runtime.stop();
   await readModels.close();
   await store.close();
