@@ -6,6 +6,8 @@ import { getInMemoryEventStore } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore, KeyStoreUnavailableError, type KeyStore } from '@roc-ledger/privacy';
 import { getSqliteReadModelStore, ProjectionRuntime } from '@roc-ledger/projections';
 import { contract, tempDataDir } from '../support/tempLedger.ts';
+import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
+import { Ingestor } from '@roc-ledger/ingest';
 
 /** The file key store behind a switch: while `down`, every call fails as an unreachable store would. */
 const switchable = (inner: KeyStore) => {
@@ -24,7 +26,7 @@ const switchable = (inner: KeyStore) => {
   return { keys, state };
 };
 
-describe('readers of the log during a key-store outage', () => {
+describe('a key-store outage, for readers', () => {
   const temp = tempDataDir();
   afterAll(() => temp.cleanup());
 
@@ -61,5 +63,30 @@ describe('readers of the log during a key-store outage', () => {
     expect(view.purchases).toEqual(expect.objectContaining({ count: 3, minor: 6000 }));
     await runtime.stop();
     await tracker.stop();
+  });
+
+  it('answers a read that needs keys with 503 and neither the plaintext nor the ciphertext', async () => {
+    const { keys, state } = switchable(getFileKeyStore({ path: `${temp.dir}/keys-http.db` }));
+    const store = getInMemoryEventStore({ contract, personalData: createPersonalDataGuard(keys) });
+    const ingestor = await Ingestor.open({ store, contract });
+    const reader = createApiKey('reader', 'Reader', ['read']);
+    const app = await buildApp({ store, contract, ingestor, keys: new ApiKeyRing([reader.record]), logger: false });
+    try {
+      const { customerId } = await ingestor.ingest(
+        contract.parse({ eventId: uuidv7(), type: 'ProfileUpdated', schemaVersion: 1, customer: { kind: 'email', value: 'read.outage@example.org' }, channel: 'web', source: 'test', occurredAt: '2025-02-01T10:00:00Z', data: { givenName: 'Readoutina' } }),
+      );
+      const history = () => app.inject({ method: 'GET', url: `/v1/customers/${customerId}/history`, headers: { authorization: `Bearer ${reader.key}` } });
+      expect((await history()).body).toContain('Readoutina');
+      state.down = true;
+      const refused = await history();
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toMatchObject({ code: 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE' });
+      expect(refused.body).not.toContain('Readoutina');
+      expect(refused.body).not.toContain('pd1:');
+      state.down = false;
+      expect((await history()).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });

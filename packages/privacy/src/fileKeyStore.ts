@@ -16,10 +16,11 @@ export interface FileKeyStoreOptions {
 const KEY_BYTES = 32;
 
 /**
- * The default key store: one local SQLite file. Destroyed keys are overwritten on disk
- * (secure_delete) and no write-ahead log keeps old pages: the rollback journal is deleted when
- * each transaction ends. Keys are written durably (synchronous=FULL) before an event sealed with
- * them is stored; keys for new customers asked for in the same turn share one transaction.
+ * The default key store: one local SQLite file in WAL mode (one fsync per commit, and readers never
+ * wait for a writer). Keys are written durably (synchronous=FULL) before an event sealed with them
+ * is stored; keys for new customers asked for in the same turn share one transaction. Destroyed
+ * keys are overwritten in the file (secure_delete), and the write-ahead log, which still holds the
+ * pages as they were, is checkpointed and truncated before `destroy` returns.
  */
 export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
   let db: DatabaseSync | undefined;
@@ -29,7 +30,7 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
     // No busy wait inside SQLite: it would block the event loop. A locked file is retried below.
     const opened = new DatabaseSync(options.path, { timeout: 0 });
     opened.exec(`
-      PRAGMA journal_mode = DELETE;
+      PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
       PRAGMA secure_delete = ON;
       CREATE TABLE IF NOT EXISTS customer_keys (
@@ -44,6 +45,16 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
   const run = <T>(what: string, work: (db: DatabaseSync) => T): Promise<T> =>
     whenUnlocked(open, work, options.busyTimeoutMs ?? 2000, (cause) => new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause));
   const stateOf = (row: { key: Uint8Array | null }): KeyState => (row.key === null ? 'destroyed' : Buffer.from(row.key));
+
+  /** Checkpoints the write-ahead log into the file and empties it; a reader in another process can hold that back a moment. */
+  const truncateLog = async (): Promise<void> => {
+    for (let attempt = 0; attempt < 80; attempt++) {
+      const result = await run('truncating the write-ahead log', (db) => db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number });
+      if (result.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new KeyStoreUnavailableError(`the keys are destroyed, but another process kept the write-ahead log of ${options.path} from being emptied; erase again to finish`);
+  };
 
   let pending: Map<string, { resolve: (state: KeyState) => void; reject: (error: unknown) => void }[]> | undefined;
   const createPending = async (): Promise<void> => {
@@ -106,6 +117,9 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
             destroyed.push(id);
           }
         });
+        return destroyed;
+      }).then(async (destroyed) => {
+        await truncateLog();
         return destroyed;
       });
     },
