@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../support/serviceProcess.ts';
+import { cli, startService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 import { profileByEmail } from '../support/webEvents.ts';
 
@@ -39,5 +39,17 @@ describe('roc-ledger erase', () => {
     expect(cli(temp.dir, ['erase', 'email:first.cli@example.org']).status).toBe(6); // names nobody now
     expect(cli(temp.dir, ['erase', 'nobody-here']).status).toBe(6);
     expect(cli(temp.dir, ['verify']).status).toBe(0);
+  });
+
+  it('refuses while serve runs on the data directory, pointing to the erasure through the service', async () => {
+    const service = await startService(temp.dir);
+    try {
+      const refused = cli(temp.dir, ['erase', 'nobody-here']);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('CLI_ERR_SERVICE_RUNNING');
+      expect(refused.stderr).toContain('DELETE /v1/customers/nobody-here/personal-data');
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
   });
 });

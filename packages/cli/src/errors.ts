@@ -10,6 +10,7 @@ export const CliErrorCode = {
   invalidOutput: 'CLI_ERR_INVALID_OUTPUT',
   invalidProof: 'CLI_ERR_INVALID_PROOF_REQUEST',
   invalidPurpose: 'CLI_ERR_INVALID_PURPOSE',
+  serviceRunning: 'CLI_ERR_SERVICE_RUNNING',
 } as const;
 
 export class CliError extends RocLedgerError {}

@@ -16,7 +16,8 @@ export interface EraseOptions {
 
 /**
  * Destroys the customer's keys, records CustomerErased, and brings the read models up to date so
- * that none keeps the personal data: here, or by the running service when one is (it folds the log).
+ * that none keeps the personal data. With a service running on the data directory, the erasure
+ * goes through it (DELETE /v1/customers/:id/personal-data) instead.
  */
 export const eraseCommand = async (customer: string, options: EraseOptions): Promise<number> => {
   const ref = parseCustomerRef(customer);
@@ -25,27 +26,28 @@ export const eraseCommand = async (customer: string, options: EraseOptions): Pro
   }
   const ledger = openLedger(options.dataDir);
   try {
+    // A running service resolves identities and folds projections in memory: it must see the erasure itself.
+    const servicePid = runningService(ledger.dataDir);
+    if (servicePid !== undefined) {
+      throw new CliError(CliErrorCode.serviceRunning, `roc-ledger serve (pid ${servicePid}) runs on this data directory: erase through it, DELETE /v1/customers/${customer}/personal-data (scope admin), so that its identity resolution and projections take the erasure at once`);
+    }
     const ingestor = await openIngestor(ledger);
     const customerId = ingestor.resolver.resolve(ref);
     if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger (an erased customer's identifiers name nobody: give the customer id)`);
     const result = await eraseCustomer({ keys: ledger.keys, store: ledger.store, ingestor }, { customerId, basis: options.basis, ...(options.reference ? { reference: options.reference } : {}) });
 
-    const servicePid = runningService(ledger.dataDir);
-    if (servicePid === undefined) {
-      const readModels = await openReadModels(ledger.dataDir);
-      const { definitions } = await registeredDefinitions(readModels);
-      const runtime = new ProjectionRuntime({ store: ledger.store, readModels, definitions });
-      await runtime.start();
-      await runtime.waitFor(result.globalPosition);
-      await runtime.stop();
-      await readModels.close();
-    }
-    const readModels = servicePid === undefined ? 'refolded' : `refolded by the running service (pid ${servicePid})`;
+    const readModels = await openReadModels(ledger.dataDir);
+    const { definitions } = await registeredDefinitions(readModels);
+    const runtime = new ProjectionRuntime({ store: ledger.store, readModels, definitions });
+    await runtime.start();
+    await runtime.waitFor(result.globalPosition);
+    await runtime.stop();
+    await readModels.close();
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ ...result, readModels })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...result, readModels: 'refolded' })}\n`);
     } else {
       const what = result.alreadyErased ? 'was already erased' : `erased: ${result.destroyedKeys.length} key(s) destroyed`;
-      process.stdout.write(`customer ${result.customerId} ${what}; CustomerErased at position ${result.globalPosition}; read models ${readModels}\n`);
+      process.stdout.write(`customer ${result.customerId} ${what}; CustomerErased at position ${result.globalPosition}; read models refolded\n`);
     }
     return ExitCode.ok;
   } finally {
