@@ -1,13 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { interaction } from '@roc-ledger/ledger/testing';
+import { bin, cli } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'roc-ledger.js');
-const cli = (dataDir: string, args: string[]) => spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { encoding: 'utf8' });
 
 describe('roc-ledger serve', () => {
   const temp = tempDataDir();

@@ -97,9 +97,6 @@ const mapValue = (value: unknown, plan: Plan, path: string, fn: PersonalValueMap
   }
 };
 
-/** True when events of this type and version can carry personal data at all. */
-export const hasPersonalFields = (type: string, schemaVersion: number): boolean => planFor(type, schemaVersion) !== undefined;
-
 /**
  * The event with each personal value replaced by what `fn` returns (paths such as
  * `customer.value`, `data.address.city`). Returns the same object when nothing changes.

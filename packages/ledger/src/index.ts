@@ -9,6 +9,7 @@ export { streamSlice } from './eventStore/readStreamSlice.ts';
 export { systemClock, validateAppend, type StoreOptions } from './eventStore/storeOptions.ts';
 export { assertStreamId, customerStreamId, CUSTOMER_STREAM_PREFIX } from './eventStore/streamIds.ts';
 export { catchUpSubscription } from './eventStore/subscription.ts';
+export { followLog, type Follower, type FollowOptions } from './eventStore/followLog.ts';
 export * from './integrity/digest.ts';
 export * from './integrity/verifyLog.ts';
 export { leafHash, MERKLE_ALGORITHM, MerkleTree, verifyConsistency, verifyInclusion } from './integrity/merkle.ts';

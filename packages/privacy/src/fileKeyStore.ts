@@ -22,34 +22,47 @@ const KEY_BYTES = 32;
  * keys are overwritten in the file (secure_delete), and the write-ahead log, which still holds the
  * pages as they were, is checkpointed and truncated before `destroy` returns.
  */
-export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
-  let db: DatabaseSync | undefined;
-  const open = (): DatabaseSync => {
-    if (db) return db;
-    mkdirSync(dirname(options.path), { recursive: true });
-    // No busy wait inside SQLite: it would block the event loop. A locked file is retried below.
-    const opened = new DatabaseSync(options.path, { timeout: 0 });
-    opened.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
-      PRAGMA secure_delete = ON;
-      CREATE TABLE IF NOT EXISTS customer_keys (
-        key_id TEXT PRIMARY KEY,
-        key BLOB,
-        created_at TEXT NOT NULL,
-        destroyed_at TEXT
-      ) STRICT;
-    `);
-    return (db = opened);
+const openKeyFile = (path: string) => {
+  mkdirSync(dirname(path), { recursive: true });
+  // No busy wait inside SQLite: it would block the event loop. A locked file is retried by the caller.
+  const db = new DatabaseSync(path, { timeout: 0 });
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA secure_delete = ON;
+    CREATE TABLE IF NOT EXISTS customer_keys (
+      key_id TEXT PRIMARY KEY,
+      key BLOB,
+      created_at TEXT NOT NULL,
+      destroyed_at TEXT
+    ) STRICT;
+  `);
+  const select = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?');
+  const create = db.prepare('INSERT INTO customer_keys (key_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO NOTHING');
+  // A customer with no key yet is marked too, so that nothing personal can be sealed for them later.
+  const markDestroyed = db.prepare('INSERT INTO customer_keys (key_id, key, created_at, destroyed_at) VALUES (?, NULL, ?, ?) ON CONFLICT (key_id) DO UPDATE SET key = NULL, destroyed_at = excluded.destroyed_at');
+  return {
+    db,
+    /** The key's state, or undefined when there is none. */
+    stateOf(keyId: string): KeyState | undefined {
+      const row = select.get(keyId) as { key: Uint8Array | null } | undefined;
+      return row && (row.key === null ? 'destroyed' : Buffer.from(row.key));
+    },
+    create: (keyId: string, now: string) => create.run(keyId, randomBytes(KEY_BYTES), now),
+    markDestroyed: (keyId: string, now: string) => markDestroyed.run(keyId, now, now),
   };
-  const run = <T>(what: string, work: (db: DatabaseSync) => T): Promise<T> =>
+};
+
+export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
+  let file: ReturnType<typeof openKeyFile> | undefined;
+  const open = () => (file ??= openKeyFile(options.path));
+  const run = <T>(what: string, work: (keys: ReturnType<typeof openKeyFile>) => T): Promise<T> =>
     whenUnlocked(open, work, options.busyTimeoutMs ?? 2000, (cause) => new KeyStoreUnavailableError(`${what} at ${options.path}: ${(cause as Error).message}`, cause));
-  const stateOf = (row: { key: Uint8Array | null }): KeyState => (row.key === null ? 'destroyed' : Buffer.from(row.key));
 
   /** Checkpoints the write-ahead log into the file and empties it; a reader in another process can hold that back a moment. */
   const truncateLog = async (): Promise<void> => {
     for (let attempt = 0; attempt < 80; attempt++) {
-      const result = await run('truncating the write-ahead log', (db) => db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number });
+      const result = await run('truncating the write-ahead log', ({ db }) => db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number });
       if (result.busy === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -61,14 +74,12 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
     const batch = pending!;
     pending = undefined;
     try {
-      const states = await run('creating keys', (db) =>
-        inWriteTransaction(db, () => {
-          const insert = db.prepare('INSERT INTO customer_keys (key_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT (key_id) DO NOTHING');
-          const select = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?');
+      const states = await run('creating keys', (keys) =>
+        inWriteTransaction(keys.db, () => {
           const now = new Date().toISOString();
           return new Map([...batch.keys()].map((id) => {
-            insert.run(id, randomBytes(KEY_BYTES), now);
-            return [id, stateOf(select.get(id) as { key: Uint8Array | null })] as const;
+            keys.create(id, now);
+            return [id, keys.stateOf(id)!] as const;
           }));
         }),
       );
@@ -79,20 +90,18 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
   };
 
   return {
-    async get(keyIds) {
-      return run('reading keys', (db) => {
+    get: (keyIds) =>
+      run('reading keys', (keys) => {
         const found = new Map<string, KeyState>();
-        const select = db.prepare('SELECT key_id, key FROM customer_keys WHERE key_id = ?');
         for (const id of new Set(keyIds)) {
-          const row = select.get(id) as { key_id: string; key: Uint8Array | null } | undefined;
-          if (row) found.set(id, stateOf(row));
+          const state = keys.stateOf(id);
+          if (state) found.set(id, state);
         }
         return found;
-      });
-    },
+      }),
     async getOrCreate(keyId) {
-      const existing = await run('reading a key', (db) => db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(keyId) as { key: Uint8Array | null } | undefined);
-      if (existing) return stateOf(existing);
+      const existing = await run('reading a key', (keys) => keys.stateOf(keyId));
+      if (existing) return existing;
       // New customers' keys asked for in the same turn are written in one transaction (one fsync).
       return new Promise<KeyState>((resolve, reject) => {
         if (!pending) {
@@ -105,27 +114,24 @@ export const getFileKeyStore = (options: FileKeyStoreOptions): KeyStore => {
       });
     },
     async destroy(keyIds) {
-      return run('destroying keys', (db) => {
+      const destroyed = await run('destroying keys', (keys) => {
         const now = new Date().toISOString();
-        const destroyed: string[] = [];
-        inWriteTransaction(db, () => {
+        return inWriteTransaction(keys.db, () => {
+          const newly: string[] = [];
           for (const id of new Set(keyIds)) {
-            const row = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?').get(id) as { key: Uint8Array | null } | undefined;
-            if (row?.key === null) continue;
-            // A customer with no key yet is marked too, so that nothing personal can be sealed for them later.
-            db.prepare('INSERT INTO customer_keys (key_id, key, created_at, destroyed_at) VALUES (?, NULL, ?, ?) ON CONFLICT (key_id) DO UPDATE SET key = NULL, destroyed_at = excluded.destroyed_at').run(id, now, now);
-            destroyed.push(id);
+            if (keys.stateOf(id) === 'destroyed') continue;
+            keys.markDestroyed(id, now);
+            newly.push(id);
           }
+          return newly;
         });
-        return destroyed;
-      }).then(async (destroyed) => {
-        await truncateLog();
-        return destroyed;
       });
+      await truncateLog();
+      return destroyed;
     },
     async close() {
-      db?.close();
-      db = undefined;
+      file?.db.close();
+      file = undefined;
     },
   };
 };

@@ -5,7 +5,7 @@ import type { KeyState, KeyStore } from './keyStore.ts';
 import { deriveSealingKeys, isSealed, openValue, sealValue, type SealingKeys } from './sealing.ts';
 
 /** Whose key seals a stream's personal data: the customer the stream belongs to. */
-export const keyIdOf = (streamId: string): string => (streamId.startsWith(CUSTOMER_STREAM_PREFIX) ? streamId.slice(CUSTOMER_STREAM_PREFIX.length) : streamId);
+const customerKeyIdOf = (streamId: string): string => (streamId.startsWith(CUSTOMER_STREAM_PREFIX) ? streamId.slice(CUSTOMER_STREAM_PREFIX.length) : streamId);
 
 const personalPaths = (event: AnyVersionEventInput): string[] => {
   const paths: string[] = [];
@@ -53,7 +53,7 @@ export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
   const derived = new DerivedKeys();
   return {
     async seal(streamId, events) {
-      const keyId = keyIdOf(streamId);
+      const keyId = customerKeyIdOf(streamId);
       let sealing: SealingKeys | undefined;
       const sealed: AnyVersionEventInput[] = [];
       for (const event of events) {
@@ -77,7 +77,7 @@ export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
       const needed = new Set<string>();
       const sealedAt = events.map((event) => {
         const has = hasSealed(event);
-        if (has) needed.add(keyIdOf(event.streamId));
+        if (has) needed.add(customerKeyIdOf(event.streamId));
         return has;
       });
       if (needed.size === 0) return events as RecordedEvent[];
@@ -89,7 +89,7 @@ export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
       };
       return events.map((event, i) => {
         if (!sealedAt[i]) return event;
-        const sealing = sealingFor(keyIdOf(event.streamId), event.eventId);
+        const sealing = sealingFor(customerKeyIdOf(event.streamId), event.eventId);
         return mapPersonalFields(event, (value, path) => {
           if (!isSealed(value)) return value;
           if (sealing === 'destroyed') return ERASED_VALUE;

@@ -2,8 +2,6 @@ import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync
 
 /** Marks a sealed value: version 1 is AES-256-GCM with a synthetic IV. */
 export const SEALED_PREFIX = 'pd1:';
-/** What a personal value reads as once its customer's key is destroyed. */
-export { ERASED_VALUE as ERASED } from '@roc-ledger/events';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -5,11 +5,11 @@ import type { DatabaseSync } from 'node:sqlite';
  * (a busy timeout inside SQLite would block the event loop). Other errors, and a lock that
  * outlasts the deadline, go to `fail`.
  */
-export const whenUnlocked = async <T>(db: () => DatabaseSync, work: (db: DatabaseSync) => T, timeoutMs: number, fail: (cause: unknown) => Error): Promise<T> => {
+export const whenUnlocked = async <R, T>(open: () => R, work: (opened: R) => T, timeoutMs: number, fail: (cause: unknown) => Error): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return work(db());
+      return work(open());
     } catch (cause) {
       const busy = /database is locked|SQLITE_BUSY/i.test((cause as Error).message);
       if (!busy || Date.now() >= deadline) throw fail(cause);

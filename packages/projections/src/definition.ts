@@ -1,6 +1,7 @@
 import type { Draft } from 'immer';
 import { EVENT_TYPES, type ConsentPurpose, type EventOfType, type EventType } from '@roc-ledger/events';
 import type { RecordedEvent } from '@roc-ledger/ledger';
+import { CONSENT_EVENT_TYPES } from './consent.ts';
 import { InvalidProjectionError } from './errors.ts';
 
 /**
@@ -73,7 +74,7 @@ export const defineProjection = <S>(definition: ProjectionDefinition<S>): Projec
  * consent decisions.
  */
 export const typesRead = (definition: Pick<ProjectionDefinition, 'consumes' | 'purpose'>): string[] => [
-  ...new Set([...definition.consumes, 'CustomersMerged', 'CustomerErased', ...(definition.purpose ? ['ConsentGranted', 'ConsentWithdrawn'] : [])]),
+  ...new Set([...definition.consumes, 'CustomersMerged', 'CustomerErased', ...(definition.purpose ? CONSENT_EVENT_TYPES : [])]),
 ];
 
 /** `name@version`: how a projection's version is named in tables, logs and messages. */

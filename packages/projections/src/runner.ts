@@ -1,5 +1,5 @@
 import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
-import { backoffDelay, type EventStore, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
+import { followLog, type EventStore, type Follower, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
 import { typesRead } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
 import type { ReadModelStore } from './readModel/types.ts';
@@ -43,8 +43,7 @@ const MERGED = 'CustomersMerged';
  */
 export class ProjectionRunner {
   private merges = new MergeMap();
-  private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private follower: Follower | undefined;
   private committing: Promise<void> | undefined;
   private sinceCommit = 0;
   private lastCommit = performance.now();
@@ -55,8 +54,6 @@ export class ProjectionRunner {
   private head = 0;
   private lastProgress = 0;
   private stopped = false;
-  /** The last event folded: reading resumes after it. */
-  private folded = 0;
 
   private readonly store: EventStore;
   private readonly readModels: ReadModelStore;
@@ -81,8 +78,12 @@ export class ProjectionRunner {
     this.merges = await loadMerges(this.store, this.startPosition);
     this.head = (await this.store.head()).position;
     this.started = performance.now();
-    this.folded = this.startPosition;
-    this.loop = this.run();
+    this.follower = followLog({
+      after: this.startPosition,
+      subscribe: (after) => this.subscribe(after),
+      handle: (event) => this.handle(event),
+      onRetry: (error, after, attempt) => this.options.log?.('reading the log failed; retrying', { after, attempt, error: String(error) }),
+    });
   }
 
   /** Catch-up from a position, then live, over every event type a live projection reads. */
@@ -107,8 +108,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription?.close();
-    await this.loop;
+    await this.follower?.close();
     await this.committing;
     await this.commitAll();
   }
@@ -122,31 +122,13 @@ export class ProjectionRunner {
     return this.workers.filter((w) => !w.failure && !w.retired);
   }
 
-  /**
-   * Folds the log as it comes. A retriable failure to read it (the store or the key store out of
-   * reach) is waited out and reading resumes after the last event folded: nothing is skipped.
-   */
-  private async run(): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      this.subscription = this.subscribe(this.folded);
-      try {
-        for await (const event of this.subscription) {
-          if (this.committing) await this.committing;
-          if (this.stopped) break;
-          await this.fold(event);
-          this.folded = event.globalPosition;
-          attempt = 1;
-          if (++this.sinceCommit >= (this.options.commitEvery ?? 250_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 30_000)) await this.commitAll();
-          this.reportProgress(event.globalPosition, false);
-        }
-        return;
-      } catch (error) {
-        if (this.stopped || (error as { retriable?: unknown }).retriable !== true) throw error;
-        this.options.log?.('reading the log failed; retrying', { after: this.folded, attempt, error: String(error) });
-        await this.subscription.close().catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 200, 5000)));
-      }
-    }
+  /** One event as it comes: folded into every live projection, committed every so often. */
+  private async handle(event: RecordedEvent): Promise<void> {
+    if (this.committing) await this.committing;
+    if (this.stopped) return;
+    await this.fold(event);
+    if (++this.sinceCommit >= (this.options.commitEvery ?? 250_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 30_000)) await this.commitAll();
+    this.reportProgress(event.globalPosition, false);
   }
 
   private async fold(event: RecordedEvent): Promise<void> {

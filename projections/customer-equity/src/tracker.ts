@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { earliestOf, equitySeries, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
-import { backoffDelay, type EventStore, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
+import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
 export interface Restatement {
@@ -61,8 +61,7 @@ export class EquityTracker {
   private readonly db: DatabaseSync;
   private readonly options: EquityTrackerOptions;
   private readonly unit: PeriodUnit;
-  private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private follower: Follower | undefined;
   private updating: Promise<void> = Promise.resolve();
   private pending: RecordedEvent[] = [];
   private checkpoint = 0;
@@ -98,44 +97,25 @@ export class EquityTracker {
 
   /** Follows the log from the checkpoint: each time it has read everything stored, the series is brought up to date. */
   start(): void {
-    this.loop = this.follow(this.checkpoint);
-  }
-
-  /**
-   * Reads the log from a position on. A retriable failure (the store or the key store out of
-   * reach) is waited out and reading resumes after the last event read: nothing is skipped.
-   */
-  private async follow(after: number): Promise<void> {
-    let read = after;
-    for (let attempt = 1; !this.stopped; attempt++) {
-      this.subscription = this.options.store.subscribe({
-        after: read,
-        types: [...MONEY_EVENT_TYPES],
-        onCaughtUp: (position) => {
-          this.caughtUpTo = position;
-          this.schedule();
-        },
-      });
-      try {
-        for await (const event of this.subscription) {
-          this.pending.push(event);
-          read = event.globalPosition;
-          attempt = 1;
-        }
-        return;
-      } catch (error) {
-        if (this.stopped || (error as { retriable?: unknown }).retriable !== true) throw error;
-        this.options.log?.('reading the log failed; retrying', { after: read, attempt, error: String(error) });
-        await this.subscription.close().catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 200, 5000)));
-      }
-    }
+    this.follower = followLog({
+      after: this.checkpoint,
+      subscribe: (after) =>
+        this.options.store.subscribe({
+          after,
+          types: [...MONEY_EVENT_TYPES],
+          onCaughtUp: (position) => {
+            this.caughtUpTo = position;
+            this.schedule();
+          },
+        }),
+      handle: (event) => void this.pending.push(event),
+      onRetry: (error, after, attempt) => this.options.log?.('reading the log failed; retrying', { after, attempt, error: String(error) }),
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription?.close();
-    await this.loop;
+    await this.follower?.close();
     await this.updating;
     if (this.db.isOpen) this.db.close();
   }
