@@ -159,7 +159,8 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .addOption(new Option('--kafka-brokers <list>', 'comma-separated bootstrap brokers (default 127.0.0.1:9092)').env('KAFKA_BROKERS'))
     .option('--kafka-topic-prefix <prefix>', 'topics are <prefix>.<channel> and <prefix>.dead-letter', 'roc-ledger.events')
     .option('--kafka-group <id>', 'consumer group id', 'roc-ledger-ingest')
-    .action(run((opts) => serveCommand(opts)));
+    .option('--verify-every <minutes>', 'walk the hash chain at start and then every so many minutes (the dashboard shows the latest result)', positiveInt('--verify-every'), 15)
+    .action(run(({ verifyEvery, ...opts }) => serveCommand({ ...opts, verifyEveryMinutes: verifyEvery })));
 
   program
     .command('keys')

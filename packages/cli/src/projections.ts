@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { customerView } from '@roc-ledger/customer-view';
+import { ledgerActivity } from '@roc-ledger/ledger-activity';
 import { getSqliteReadModelStore, loadProjectionModule, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
 import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
 import { trustScore } from '@roc-ledger/trust-score';
 
 /** The projections every ledger keeps current. */
-export const BUILT_IN_PROJECTIONS: readonly ProjectionDefinition<any>[] = [customerView, trustScore];
+export const BUILT_IN_PROJECTIONS: readonly ProjectionDefinition<any>[] = [customerView, trustScore, ledgerActivity];
 
 /** A built-in projection by name, or an analyst's module by path. */
 export const projectionFrom = async (nameOrPath: string): Promise<ProjectionDefinition<any>> =>

@@ -58,3 +58,7 @@ export type Money = z.infer<typeof Money>;
 /** Digits after the decimal point for a currency's minor unit (2 for EUR, 0 for JPY). */
 export const minorUnitDigits = (currency: string): number =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+/** An event is a late arrival when the ledger learned it more than this after it happened. */
+export const LATE_ARRIVAL_MS = 86_400_000;
+export const isLateArrival = (event: { readonly occurredAt: string; readonly recordedAt: string }): boolean => Date.parse(event.recordedAt) - Date.parse(event.occurredAt) > LATE_ARRIVAL_MS;

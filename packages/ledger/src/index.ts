@@ -12,6 +12,7 @@ export { catchUpSubscription } from './eventStore/subscription.ts';
 export { followLog, type Follower, type FollowOptions } from './eventStore/followLog.ts';
 export * from './integrity/digest.ts';
 export * from './integrity/verifyLog.ts';
+export { ChainMonitor, type ChainCheck, type ChainMonitorOptions } from './integrity/chainMonitor.ts';
 export { leafHash, MERKLE_ALGORITHM, MerkleTree, verifyConsistency, verifyInclusion } from './integrity/merkle.ts';
 export * from './integrity/signedDigest.ts';
 export { getInMemoryEventStore } from './memory/getInMemoryEventStore.ts';

@@ -98,6 +98,12 @@ export class ProjectionRuntime {
     return { definition: this.definitions.get(row.key)!, row };
   }
 
+  /** Every stored partition of the version answering for a name, in partition order, with its state. */
+  async *partitions(name: string): AsyncIterable<{ partition: string; state: unknown }> {
+    const { row } = await this.answering(name);
+    for await (const record of this.options.readModels.partitions(row.key)) yield { partition: record.partition, state: JSON.parse(record.state) };
+  }
+
   /**
    * A projection's query for one partition (a customer id for per-customer projections), as of
    * a valid time and as known at a transaction time. The stored state answers when it is proven

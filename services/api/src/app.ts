@@ -7,7 +7,8 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { randomUUID } from 'node:crypto';
 import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
 import type { Ingestor } from '@roc-ledger/ingest';
-import type { EventStore } from '@roc-ledger/ledger';
+import type { ChainMonitor, EventStore } from '@roc-ledger/ledger';
+import { dashboardRoutes } from '@roc-ledger/dashboard';
 import type { EquityTracker } from '@roc-ledger/customer-equity';
 import type { AccessLog, KeyStore } from '@roc-ledger/privacy';
 import type { ProjectionRuntime, ReadModelStore } from '@roc-ledger/projections';
@@ -25,6 +26,8 @@ import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { accessLogRoutes } from './routes/accessLog.ts';
+import { ledgerRoutes, type KafkaCounts } from './routes/ledger.ts';
+import { IngestTally } from './ingestTally.ts';
 import { metricsRoute } from './metrics.ts';
 import type { Registry } from 'prom-client';
 
@@ -57,6 +60,12 @@ export interface ApiOptions {
   readonly equity?: EquityTracker;
   /** The key store sealing personal data: DELETE /v1/customers/:id/personal-data is served when given. */
   readonly personalDataKeys?: KeyStore;
+  /** The chain verified on a schedule: its latest result is on GET /v1/ledger/health. */
+  readonly chain?: ChainMonitor;
+  /** The Kafka consumer's counters, when this process consumes the channel topics. */
+  readonly kafka?: KafkaCounts;
+  /** Serve the web dashboard at /dashboard/ (default true). */
+  readonly dashboard?: boolean;
   /** Prometheus metrics (createMetrics): GET /metrics is served when given. */
   readonly metrics?: Registry;
   /** Where reads of personal data are recorded: every such answer is, when given (and /v1/audit/access-log serves it). */
@@ -187,6 +196,14 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey });
   if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}) });
   if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
+  ledgerRoutes(app, {
+    store: options.store,
+    tally: new IngestTally(options.ingestor),
+    ...(options.projections ? { runtime: options.projections.runtime } : {}),
+    ...(options.chain ? { chain: options.chain } : {}),
+    ...(options.kafka ? { kafka: options.kafka } : {}),
+  });
+  if (options.dashboard !== false) dashboardRoutes(app);
   if (options.metrics) metricsRoute(app, options.metrics);
   healthRoutes(app, { store: options.store, isShuttingDown: () => shuttingDown });
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import type { Ingestor } from '@roc-ledger/ingest';
-import type { EventStore } from '@roc-ledger/ledger';
+import type { ChainMonitor, EventStore } from '@roc-ledger/ledger';
+import type { KafkaCounts } from './routes/ledger.ts';
 import type { ProjectionRuntime, ProjectionStatusReport } from '@roc-ledger/projections';
 
 export interface MetricsSources {
@@ -9,7 +10,9 @@ export interface MetricsSources {
   readonly store: EventStore;
   readonly runtime?: ProjectionRuntime;
   /** The Kafka consumer's counters, when this process consumes the channel topics. */
-  readonly kafka?: () => { stored: number; duplicates: number; deadLettered: number };
+  readonly kafka?: KafkaCounts;
+  /** The scheduled chain verification. */
+  readonly chain?: ChainMonitor;
 }
 
 /**
@@ -46,7 +49,19 @@ export const createMetrics = (sources: MetricsSources): client.Registry => {
       this.set((await sources.store.head()).position);
     },
   });
-  const { runtime, kafka } = sources;
+  const { runtime, kafka, chain } = sources;
+  if (chain) {
+    new client.Gauge({
+      name: 'roc_ledger_chain_verified',
+      help: "1 when the latest scheduled walk of the hash chain checked out, 0 when it named a bad position; absent before the first walk ends.",
+      registers,
+      collect() {
+        this.reset();
+        const check = chain.latest();
+        if (check) this.set(check.ok ? 1 : 0);
+      },
+    });
+  }
   if (runtime) {
     // The three gauges are collected concurrently on each scrape: they share one status read.
     let statuses: { at: number; read: Promise<ProjectionStatusReport[]> } | undefined;

@@ -5,7 +5,7 @@ import { ApiKeyRing, buildApp, createMetrics, loadApiKeys } from '@roc-ledger/ap
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
 import { EquityTracker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
-import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
+import { ChainMonitor, loadOrCreateSigningKey } from '@roc-ledger/ledger';
 import { openAccessLog, reapplyErasures } from '@roc-ledger/privacy';
 import { accessLogFile } from '../accessLog.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -24,6 +24,8 @@ export interface ServeOptions {
   kafkaBrokers?: string;
   kafkaTopicPrefix?: string;
   kafkaGroup?: string;
+  /** Minutes between scheduled walks of the hash chain (default 15). */
+  verifyEveryMinutes?: number;
 }
 
 const startKafkaIngest = async (options: ServeOptions, ingestor: KafkaIngestOptions['ingestor'], log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void) => {
@@ -63,7 +65,12 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const equity = new EquityTracker({ store: ledger.store, path: join(ledger.dataDir, 'readmodels.db'), log: (message, fields) => app.log.info(fields ?? {}, message) });
   const accessLog = openAccessLog(accessLogFile(ledger.dataDir));
   let kafka: Awaited<ReturnType<typeof startKafkaIngest>> | undefined;
-  const metrics = createMetrics({ ingestor, store: ledger.store, runtime, ...(options.kafka ? { kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } } : {}) });
+  const kafkaCounts = options.kafka ? { kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } } : {};
+  const chain = new ChainMonitor(ledger.store, {
+    intervalMs: (options.verifyEveryMinutes ?? 15) * 60_000,
+    onCheck: (check) => (check.ok ? app.log.info({ checked: check.checked, head: check.head, durationMs: Math.round(check.durationMs) }, 'chain verified') : app.log.error({ failure: check.failure }, 'chain verification failed')),
+  });
+  const metrics = createMetrics({ ingestor, store: ledger.store, runtime, chain, ...kafkaCounts });
   const app = await buildApp({
     store: ledger.store,
     contract: ledger.contract,
@@ -73,6 +80,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     personalDataKeys: ledger.keys,
     accessLog,
     metrics,
+    chain,
+    ...kafkaCounts,
     equity,
     signingKey: loadOrCreateSigningKey(signingKeyFile(ledger.dataDir)),
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
@@ -83,10 +92,11 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   if (revived.length > 0) app.log.warn({ keys: revived.length }, 'keys of erased customers were back in the key store (restored from an older backup?) and were destroyed again');
   await runtime.start();
   equity.start();
+  chain.start();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
   writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
-  process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
+  process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); dashboard at ${address}/dashboard/, OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
   kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
   if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
 
@@ -107,6 +117,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   clearTimeout(grace);
   // Folded events not yet committed are committed now; the next start resumes from there.
   rmSync(servicePidFile(ledger.dataDir), { force: true });
+  await chain.stop();
   await runtime.stop();
   await equity.stop();
   await readModels.close();

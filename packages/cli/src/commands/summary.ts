@@ -1,3 +1,4 @@
+import { isLateArrival } from '@roc-ledger/events';
 import type { EventStore } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
@@ -14,7 +15,6 @@ export interface LedgerSummary {
   byType: Record<string, number>;
 }
 
-const DAY = 86_400_000;
 const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
 
 /** One pass over the whole log, streamed. */
@@ -27,7 +27,7 @@ export const summarizeLedger = async (store: EventStore): Promise<LedgerSummary>
     bump(summary.byChannel, event.channel);
     bump(summary.byType, event.type);
     const occurred = Date.parse(event.occurredAt);
-    if (Date.parse(event.recordedAt) - occurred > DAY) summary.lateArrivals++;
+    if (isLateArrival(event)) summary.lateArrivals++;
     if (summary.firstOccurredAt === null || occurred < Date.parse(summary.firstOccurredAt)) summary.firstOccurredAt = event.occurredAt;
     if (summary.lastOccurredAt === null || occurred > Date.parse(summary.lastOccurredAt)) summary.lastOccurredAt = event.occurredAt;
   }

@@ -20,18 +20,26 @@ export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { stor
         description: 'Cut by valid time (asOf) and by transaction time (knownAt): the history as it had happened, as the ledger knew it.',
         security: [{ apiKey: [] }, { bearer: [] }],
         params: z.object({ customer: z.string().min(1).describe('A customer id, or <kind>:<value> such as email:ana@example.com') }),
-        querystring: z.object({ asOf: Instant.optional(), knownAt: Instant.optional() }),
+        querystring: z.object({
+          asOf: Instant.optional(),
+          knownAt: Instant.optional(),
+          order: z.enum(['asc', 'desc']).default('asc').describe('By valid time: oldest first (asc) or newest first (desc).'),
+          offset: z.coerce.number().int().min(0).default(0).describe('Events to skip, in that order.'),
+          limit: z.coerce.number().int().min(1).max(5000).optional().describe('At most this many events (a page); all without it.'),
+        }),
         response: { 200: CustomerHistoryResponse, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const { asOf, knownAt } = request.query;
+      const { asOf, knownAt, order, offset, limit } = request.query;
       const history = await customerHistory(store, ingestor.resolver, parseCustomerRef(request.params.customer), {
         ...(asOf ? { asOf: toInstant(asOf)! } : {}),
         ...(knownAt ? { knownAt: toInstant(knownAt)! } : {}),
       });
       if (!history) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
-      return { customerId: history.customerId, total: history.total, events: history.events as unknown as Record<string, unknown>[] };
+      const ordered = order === 'desc' ? [...history.events].reverse() : history.events;
+      const page = ordered.slice(offset, limit === undefined ? undefined : offset + limit);
+      return { customerId: history.customerId, total: history.total, matched: history.events.length, offset, events: page as unknown as Record<string, unknown>[] };
     },
   );
 };

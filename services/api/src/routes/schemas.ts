@@ -54,6 +54,8 @@ export const CustomerHistoryResponse = z
   .object({
     customerId: z.string(),
     total: z.int().describe('Events of the customer before the cuts.'),
+    matched: z.int().describe('Events inside the cuts; `events` is the page of them asked for.'),
+    offset: z.int(),
     events: z.array(z.record(z.string(), z.unknown())).describe('Stored events with their ledger fields, in valid-time order.'),
   })
   .meta({ id: 'CustomerHistory' });

@@ -1,0 +1,2 @@
+export { buildAssets, type Asset } from './assets.ts';
+export { dashboardRoutes } from './routes.ts';
