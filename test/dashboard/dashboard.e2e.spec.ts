@@ -116,7 +116,7 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
     const month = /end of (\d{4}-\d{2})/.exec((await page.getAttribute('#known-at', 'aria-valuetext'))!)![1]!;
     const knownAt = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 1) - 1).toISOString();
     const then = await api<{ source: string; points: Point[] }>(`/v1/equity?knownAt=${knownAt}`);
-    expect(then.source).toBe('computed');
+    expect(then.source).toBe('kept'); // the page asked first: computed then, and kept
     drawn = await charts(page);
     expect(drawn.equity!.labels).toEqual(then.points.map((p) => p.period));
     expect(drawn.equity!.lines['Customer equity']).toEqual(then.points.map((p) => p.equityEnd));

@@ -5,7 +5,8 @@ import { verifyDigestSignature } from '@roc-ledger/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
 import { customerView } from '@roc-ledger/customer-view';
-import { EquityTracker } from '@roc-ledger/customer-equity';
+import { EquityTracker, querySeries } from '@roc-ledger/customer-equity';
+import { uuidv7 } from '@roc-ledger/events';
 import { Ingestor } from '@roc-ledger/ingest';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { getSqliteReadModelStore, ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
@@ -161,6 +162,32 @@ describe('equity and ROC over HTTP', () => {
     expect(response.json()).toEqual({ period: 'quarter', restatements: [] });
     expect((await get('/v1/roc', web.key)).statusCode).toBe(403);
     expect((await get('/v1/roc?period=fortnight')).statusCode).toBe(400);
+  });
+
+  it('keeps a series as known at a past moment once computed, and it stays what the log says after later appends', async () => {
+    const head = await store.head();
+    const knownAt = new Date(Date.parse(head.recordedAt!) - 200 * 86_400_000).toISOString();
+    const url = `/v1/equity?period=quarter&knownAt=${encodeURIComponent(knownAt)}`;
+    const first = (await get(url)).json();
+    expect(first.source).toBe('computed');
+    const again = (await get(url)).json();
+    expect(again.source).toBe('kept');
+    expect(again.points).toEqual(first.points);
+    // A purchase recorded now about a moment before knownAt: not in that cut, so the kept series
+    // is still exactly what the log gives for it.
+    clock.now = new Date(clock.now.getTime() + 60_000);
+    const buyer = (await store.readAll({ types: ['PurchaseMade'], maxCount: 1 })[Symbol.asyncIterator]().next()).value!;
+    const late = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { authorization: `Bearer ${web.key}`, 'content-type': 'application/json' },
+      payload: { eventId: uuidv7(), type: 'PurchaseMade', schemaVersion: 2, customer: { kind: 'customerId', value: buyer.streamId.slice('customer-'.length) }, channel: 'web', source: 'web-shop', occurredAt: new Date(Date.parse(knownAt) - 30 * 86_400_000).toISOString(), data: { orderId: 'kept-1', amount: { minor: 900_000, currency: 'EUR' } } },
+    });
+    expect(late.statusCode).toBe(201);
+    const recomputed = await querySeries(store, undefined, { period: 'quarter', knownAt: new Date(knownAt) });
+    expect(recomputed.source).toBe('computed');
+    expect((await get(url)).json()).toEqual({ ...again, source: 'kept' });
+    expect(again.points).toEqual(recomputed.points);
   });
 });
 

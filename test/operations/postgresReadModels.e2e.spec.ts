@@ -43,7 +43,7 @@ describe('serve with its read models on PostgreSQL', () => {
     service = await startService(temp.dir, env);
     try {
       const status = (await (await call('/v1/projections')).json()) as { projections: { key: string; lagEvents: number }[] };
-      expect(status.projections.map((p) => p.key).sort()).toEqual(['customer-view@2', 'trust-score@1']);
+      expect(status.projections.map((p) => p.key).sort()).toEqual(['customer-view@2', 'ledger-activity@1', 'trust-score@1']);
     } finally {
       expect(await service.stop()).toBe(0);
     }

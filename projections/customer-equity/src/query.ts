@@ -1,6 +1,7 @@
-import { equitySeries, modelsFor, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
+import { modelsFor, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
 import { RocLedgerError } from '@roc-ledger/events';
 import type { EventStore } from '@roc-ledger/ledger';
+import { equitySeriesOffThread } from './offThread.ts';
 import type { EquityTracker } from './tracker.ts';
 import { trustFromLedger } from './trust.ts';
 
@@ -26,15 +27,40 @@ export interface SeriesQuery {
 
 export interface SeriesAnswer {
   readonly period: PeriodUnit;
-  /** tracked: the series the service keeps current; computed: folded from the log for this query. */
-  readonly source: 'tracked' | 'computed';
+  /** tracked: the series the service keeps current; computed: folded from the log for this query; kept: computed for this knownAt before and kept, being final. */
+  readonly source: 'tracked' | 'computed' | 'kept';
   readonly segment: SegmentBy | null;
   readonly points: readonly EquityPoint[];
 }
 
+/** The series folded from the log cut at `known` (and asOf), valued as the query asks. */
+const computeSeries = async (store: EventStore, query: SeriesQuery, period: PeriodUnit, known: Date): Promise<EquityPoint[]> => {
+  const money = await moneyFromLedger(store, { knownAt: known, ...(query.asOf ? { asOf: query.asOf } : {}) });
+  const to = Math.min(known.getTime(), query.asOf?.getTime() ?? Number.POSITIVE_INFINITY);
+  let pinned: EquityOptions['models'];
+  if (query.pinModelsAt) {
+    const models = modelsFor(money.purchases, query.pinModelsAt.getTime(), { period, models: 'refit' });
+    if ('unavailable' in models) throw new ModelsUnavailableError(query.pinModelsAt, models.unavailable);
+    pinned = models;
+  }
+  const needsTrust = query.segment === 'trust-band' || query.trustAdjustment !== undefined;
+  const trust = needsTrust ? await trustFromLedger(store, { knownAt: known }, query.trustAdjustment) : undefined;
+  const options: EquityOptions = {
+    period,
+    segments: query.segment === 'trust-band' ? [...SEGMENTS, 'trust-band'] : SEGMENTS,
+    ...(trust ? { trust } : {}),
+    ...(query.customers ? { customers: query.customers } : {}),
+    ...(pinned ? { models: pinned } : {}),
+    ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
+    ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),
+  };
+  return equitySeriesOffThread(money.purchases, money.cash, to, options);
+};
+
 /**
  * The equity and ROC series for a query: the tracked series when it answers exactly this (same
- * period, no cut, default valuation), otherwise computed from the log cut at asOf / knownAt.
+ * period, no cut, default valuation), otherwise computed from the log cut at asOf / knownAt
+ * (and kept, for a knownAt in the past, since that cut can no longer change).
  */
 export const querySeries = async (store: EventStore, tracker: EquityTracker | undefined, query: SeriesQuery): Promise<SeriesAnswer> => {
   const period = query.period ?? tracker?.period ?? 'month';
@@ -42,31 +68,19 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
   let source: SeriesAnswer['source'] = 'tracked';
   const defaultValuation = query.horizonMonths === undefined && query.monthlyDiscountRate === undefined && query.pinModelsAt === undefined && query.trustAdjustment === undefined && query.segment !== 'trust-band' && query.customers === undefined;
   if (tracker && period === tracker.period && !query.asOf && !query.knownAt && defaultValuation) {
+    // Its first computation runs on a worker thread after start-up: wait for it rather than answer an empty series.
+    await tracker.current;
     points = tracker.series();
   } else {
-    source = 'computed';
     const head = await store.head();
     const known = query.knownAt ?? (head.recordedAt ? new Date(head.recordedAt) : new Date());
-    const money = await moneyFromLedger(store, { knownAt: known, ...(query.asOf ? { asOf: query.asOf } : {}) });
-    const to = Math.min(known.getTime(), query.asOf?.getTime() ?? Number.POSITIVE_INFINITY);
-    let pinned: EquityOptions['models'];
-    if (query.pinModelsAt) {
-      const models = modelsFor(money.purchases, query.pinModelsAt.getTime(), { period, models: 'refit' });
-      if ('unavailable' in models) throw new ModelsUnavailableError(query.pinModelsAt, models.unavailable);
-      pinned = models;
-    }
-    const needsTrust = query.segment === 'trust-band' || query.trustAdjustment !== undefined;
-    const trust = needsTrust ? await trustFromLedger(store, { knownAt: known }, query.trustAdjustment) : undefined;
-    const options: EquityOptions = {
-      period,
-      segments: query.segment === 'trust-band' ? [...SEGMENTS, 'trust-band'] : SEGMENTS,
-      ...(trust ? { trust } : {}),
-      ...(query.customers ? { customers: query.customers } : {}),
-      ...(pinned ? { models: pinned } : {}),
-      ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
-      ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),
-    };
-    points = equitySeries(money.purchases, money.cash, to, options);
+    // As known at an instant before the head's transaction time, the series is final: every event
+    // recorded from now on has a later recordedAt, so none can enter that cut. Kept once computed.
+    const final = tracker !== undefined && query.knownAt !== undefined && !query.asOf && defaultValuation && head.recordedAt !== null && known.getTime() < Date.parse(head.recordedAt);
+    const kept = final ? tracker.keptKnownAt(period, known) : undefined;
+    source = kept ? 'kept' : 'computed';
+    points = kept ?? (await computeSeries(store, query, period, known));
+    if (final && !kept) tracker.keepKnownAt(period, known, points);
   }
   const from = query.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = query.to?.getTime() ?? Number.POSITIVE_INFINITY;

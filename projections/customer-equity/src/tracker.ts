@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
-import { earliestOf, equitySeries, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
+import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
+import { equitySeriesOffThread } from './offThread.ts';
 import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
@@ -36,6 +37,9 @@ const sameFigures = (a: Figures, b: Figures): boolean =>
     [a.roc, b.roc, 1e-9],
   ].every(([x, y, tolerance]) => (x === null || y === null ? x === y : Math.abs((x as number) - (y as number)) < (tolerance as number)));
 
+/** Raise it when the valuation changes: series kept under an older version are computed again. */
+const KNOWN_AT_VERSION = 1;
+
 export interface EquityTrackerOptions extends Omit<EquityOptions, 'period' | 'segments'> {
   readonly store: EventStore;
   /** The read-model database file (readmodels.db), or ':memory:'. */
@@ -70,6 +74,9 @@ export class EquityTracker {
   private lastUpdate = 0;
   private stopped = false;
   private readonly waiters: { position: number; resolve: () => void }[] = [];
+  private markCurrent!: () => void;
+  /** Resolves once the series has been brought up to the log as it was when the tracker started. */
+  readonly current: Promise<void> = new Promise((resolve) => (this.markCurrent = resolve));
 
   constructor(options: EquityTrackerOptions) {
     this.options = options;
@@ -82,6 +89,7 @@ export class EquityTracker {
       CREATE TABLE IF NOT EXISTS equity_points (unit TEXT NOT NULL, period TEXT NOT NULL, start TEXT NOT NULL, point TEXT NOT NULL, PRIMARY KEY (unit, period)) STRICT;
       CREATE TABLE IF NOT EXISTS equity_restatements (seq INTEGER PRIMARY KEY, unit TEXT NOT NULL, period TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL) STRICT;
       CREATE TABLE IF NOT EXISTS equity_checkpoints (unit TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
+      CREATE TABLE IF NOT EXISTS equity_known_at (unit TEXT NOT NULL, known_at TEXT NOT NULL, version INTEGER NOT NULL, points TEXT NOT NULL, PRIMARY KEY (unit, known_at)) STRICT;
     `);
     const row = this.db.prepare('SELECT position FROM equity_checkpoints WHERE unit = ?').get(this.unit) as { position: number } | undefined;
     this.checkpoint = row?.position ?? 0;
@@ -91,8 +99,10 @@ export class EquityTracker {
     return this.unit;
   }
 
+  /** The valuation options alone (plain data, so that a worker thread can be given them). */
   get equityOptions(): EquityOptions {
-    return { ...this.options, period: this.unit, segments: SEGMENTS };
+    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, ...valuation } = this.options;
+    return { ...valuation, period: this.unit, segments: SEGMENTS };
   }
 
   /** Follows the log from the checkpoint: each time it has read everything stored, the series is brought up to date. */
@@ -153,6 +163,22 @@ export class EquityTracker {
     return (this.db.prepare('SELECT point FROM equity_points WHERE unit = ? ORDER BY start').all(this.unit) as { point: string }[]).map((r) => JSON.parse(r.point) as StoredPoint);
   }
 
+  /**
+   * The series as known at a past instant, if it was computed before. Such a series is final:
+   * events recorded later have later transaction times, so nothing can change it (see querySeries).
+   */
+  keptKnownAt(unit: PeriodUnit, knownAt: Date): EquityPoint[] | undefined {
+    const row = this.db.prepare('SELECT points FROM equity_known_at WHERE unit = ? AND known_at = ? AND version = ?').get(unit, knownAt.toISOString(), KNOWN_AT_VERSION) as { points: string } | undefined;
+    return row && (JSON.parse(row.points) as EquityPoint[]);
+  }
+
+  keepKnownAt(unit: PeriodUnit, knownAt: Date, points: readonly EquityPoint[]): void {
+    if (!this.db.isOpen) return;
+    this.db
+      .prepare('INSERT INTO equity_known_at (unit, known_at, version, points) VALUES (?, ?, ?, ?) ON CONFLICT (unit, known_at) DO UPDATE SET version = excluded.version, points = excluded.points')
+      .run(unit, knownAt.toISOString(), KNOWN_AT_VERSION, JSON.stringify(points));
+  }
+
   restatements(): Restatement[] {
     return (this.db.prepare('SELECT seq, body FROM equity_restatements WHERE unit = ? ORDER BY seq').all(this.unit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, ...(JSON.parse(r.body) as Omit<Restatement, 'seq'>) }));
   }
@@ -163,22 +189,24 @@ export class EquityTracker {
       const now = head.recordedAt ? Date.parse(head.recordedAt) : Date.now();
       const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now) });
       const stored = new Map(this.series().map((p) => [p.period, p]));
-      const recomputed = stored.size === 0 ? this.fromScratch(money, now) : this.fromEarliest(money, now, events, stored);
+      const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, events, stored);
       this.save(recomputed, stored, events, now);
     }
     this.checkpoint = Math.max(this.checkpoint, position);
+    this.markCurrent();
     this.db.prepare('INSERT INTO equity_checkpoints (unit, position) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET position = excluded.position').run(this.unit, this.checkpoint);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.position <= this.checkpoint) this.waiters.splice(i, 1)[0]!.resolve();
     }
   }
 
-  private fromScratch(money: LedgerMoney, now: number): EquityPoint[] {
-    return equitySeries(money.purchases, money.cash, now, this.equityOptions);
+  /** Every period, on a worker thread: at start-up on a large ledger this is the longest computation. */
+  private fromScratch(money: LedgerMoney, now: number): Promise<EquityPoint[]> {
+    return equitySeriesOffThread(money.purchases, money.cash, now, this.equityOptions);
   }
 
   /** The periods from the earliest one the new events happened in, each from the (kept or recomputed) point before it. */
-  private fromEarliest(money: LedgerMoney, now: number, events: readonly RecordedEvent[], stored: Map<string, StoredPoint>): EquityPoint[] {
+  private async fromEarliest(money: LedgerMoney, now: number, events: readonly RecordedEvent[], stored: Map<string, StoredPoint>): Promise<EquityPoint[]> {
     const earliest = earliestOf(events.map((e) => Date.parse(e.occurredAt)));
     const firstPurchase = earliestOf(money.purchases.map((p) => p.at));
     if (!Number.isFinite(firstPurchase)) return [];

@@ -24,7 +24,7 @@ const SeriesQuery = z.object({
 const SeriesAnswer = z
   .object({
     period: z.enum(['week', 'month', 'quarter']),
-    source: z.enum(['tracked', 'computed']).describe('tracked: the series the service keeps current; computed: from the log for this query'),
+    source: z.enum(['tracked', 'computed', 'kept']).describe('tracked: the series the service keeps current; computed: from the log for this query; kept: computed before for this knownAt, which lies before the head and so can no longer change'),
     segment: z.string().nullable(),
     points: z.array(z.record(z.string(), z.unknown())),
   })

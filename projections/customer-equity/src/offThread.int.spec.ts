@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { equitySeries, SEGMENTS, type CashMovement, type Purchase } from '@roc-ledger/clv';
+import { generateDemo } from '@roc-ledger/demo';
+import { equitySeriesOffThread } from './offThread.ts';
+
+describe('equitySeriesOffThread', () => {
+  const purchases: Purchase[] = [];
+  const cash: CashMovement[] = [];
+  for (const { event } of generateDemo({ customers: 300, years: 2, seed: 'off-thread' })) {
+    if (event.type !== 'PurchaseMade' || event.schemaVersion !== 2) continue;
+    const at = Date.parse(event.occurredAt);
+    purchases.push({ customerId: `${event.customer.kind}:${event.customer.value}`, at, value: event.data.amount.minor / 100, channel: event.channel });
+    cash.push({ customerId: `${event.customer.kind}:${event.customer.value}`, at, amount: event.data.amount.minor / 100, eventId: event.eventId });
+  }
+  const end = Math.max(...purchases.map((p) => p.at));
+
+  it('gives exactly the series computed on this thread, for calls made at once, in any order', async () => {
+    const options = { period: 'month' as const, segments: SEGMENTS };
+    const halfway = end - 200 * 86_400_000;
+    const [whole, half] = await Promise.all([equitySeriesOffThread(purchases, cash, end, options), equitySeriesOffThread(purchases, cash, halfway, options)]);
+    expect(whole).toEqual(equitySeries(purchases, cash, end, options));
+    expect(half).toEqual(equitySeries(purchases, cash, halfway, options));
+    expect(half.length).toBeLessThan(whole.length);
+  });
+});

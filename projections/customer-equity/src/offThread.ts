@@ -1,0 +1,61 @@
+import { Worker } from 'node:worker_threads';
+import { equitySeries, type CashMovement, type EquityOptions, type EquityPoint, type Purchase } from '@roc-ledger/clv';
+
+const WORKER = new URL('./seriesWorker.ts', import.meta.url);
+
+interface Job {
+  readonly id: number;
+  resolve(points: EquityPoint[]): void;
+  reject(error: Error): void;
+}
+
+let worker: Worker | undefined;
+let nextId = 0;
+const jobs = new Map<number, Job>();
+
+/** One worker thread, started on first use and kept. */
+const theWorker = (): Worker => {
+  if (worker) return worker;
+  const started = new Worker(WORKER);
+  started.on('message', ({ id, points, error }: { id: number; points?: EquityPoint[]; error?: string }) => {
+    const job = jobs.get(id);
+    jobs.delete(id);
+    if (jobs.size === 0) started.unref();
+    if (error !== undefined) job?.reject(new Error(error));
+    else job?.resolve(points!);
+  });
+  const fail = (error: Error) => {
+    worker = undefined;
+    for (const job of jobs.values()) job.reject(error);
+    jobs.clear();
+  };
+  started.on('error', fail);
+  started.on('exit', (code) => fail(new Error(`the equity worker exited with code ${code}`)));
+  // Referenced only while it has work (ref'd below): an idle worker never holds the process open.
+  // After the listeners, since a 'message' listener refs the worker's port again.
+  started.unref();
+  worker = started;
+  return started;
+};
+
+/**
+ * equitySeries on a worker thread, so that the service keeps answering while the models of every
+ * period are fitted (seconds to minutes on a large ledger). The worker takes one series at a time,
+ * in order: each is CPU-bound, and several at once on a small machine only make each slower.
+ * Options with a trust input (which holds a function) are computed on this thread.
+ */
+export const equitySeriesOffThread = (purchases: readonly Purchase[], cash: readonly CashMovement[], to: number, options: EquityOptions): Promise<EquityPoint[]> => {
+  if (options.trust) return Promise.resolve(equitySeries(purchases, cash, to, options));
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    jobs.set(id, { id, resolve, reject });
+    try {
+      const busy = theWorker();
+      busy.ref();
+      busy.postMessage({ id, purchases, cash, to, options });
+    } catch (error) {
+      jobs.delete(id);
+      reject(error as Error);
+    }
+  });
+};
