@@ -133,6 +133,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
 - **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
   ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon.
+- **dashboard-\***: the demo history of 100,000 customers over one year (kept in bench/.data), \`serve\` started on
+  it (*serve-ready*: a first start, backfills and the first equity series included), then each API call behind
+  the dashboard's pages timed from the client, one after another (\`equity-known-at-cold\*\`: a known-at series
+  the first time, computed from the log on the worker thread; \`-kept\`: the same again), and each page in headless
+  Chromium from navigation until every chart is drawn (*page-\**).
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
 - **append-batch-100-personal-data / read-all-personal-data**: 100,000 demo events appended 100 per call to 2,000

@@ -1,17 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '@roc-ledger/ledger';
 import { collect, interaction } from '@roc-ledger/ledger/testing';
 import { defaultTopics } from '@roc-ledger/kafka-ingest';
+import { bin, cli } from '../support/serviceProcess.ts';
 import { openStore, tempDataDir } from '../support/tempLedger.ts';
 import { useKafkaBroker } from '../support/kafka/useBroker.ts';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'roc-ledger.js');
 
 describe('Kafka ingest survives kill -9 mid-topic', () => {
   let broker: Awaited<ReturnType<typeof useKafkaBroker>>;
@@ -24,10 +23,14 @@ describe('Kafka ingest survives kill -9 mid-topic', () => {
     temp.cleanup();
   });
 
-  const startServer = async (prefix: string): Promise<ChildProcess> => {
+  const startServer = async (prefix: string): Promise<ChildProcess & { url: string }> => {
     const server = spawn(process.execPath, [bin, '--data-dir', temp.dir, 'serve', '--port', '0', '--kafka', '--kafka-brokers', broker.brokers.join(','), '--kafka-topic-prefix', prefix], { stdio: ['ignore', 'ignore', 'pipe'] });
-    for await (const line of createInterface({ input: server.stderr! })) if (line.includes('consuming')) break;
-    return server;
+    let url = '';
+    for await (const line of createInterface({ input: server.stderr! })) {
+      url ||= /listening on (http:\/\/\S+)/.exec(line)?.[1] ?? '';
+      if (line.includes('consuming')) break;
+    }
+    return Object.assign(server, { url });
   };
   const storedIds = async () => {
     const store = openStore(temp.dbPath);
@@ -70,6 +73,7 @@ describe('Kafka ingest survives kill -9 mid-topic', () => {
     }
     await producer.disconnect();
 
+    const readKey = cli(temp.dir, ['keys', 'create', '--id', 'reader', '--scope', 'read']).stdout.trim();
     const first = await startServer(prefix);
     const firstExit = once(first, 'exit');
     await until(async () => (await head()) >= 2000, 'the first two thousand events');
@@ -82,6 +86,14 @@ describe('Kafka ingest survives kill -9 mid-topic', () => {
     const secondExit = once(second, 'exit');
     // 60 customers, each registered once with its first event.
     await until(async () => (await head()) >= events.length + 60, 'the rest of the topic');
+    // A message that is not JSON is dead-lettered; the health route counts it on the topic itself.
+    const poisoner = kafka.producer();
+    await poisoner.connect();
+    await poisoner.send({ topic: topics.byChannel.web, messages: [{ key: 'x', value: 'not json {' }] });
+    await poisoner.disconnect();
+    const health = async () => (await (await fetch(`${second.url}/v1/ledger/health`, { headers: { authorization: `Bearer ${readKey}` } })).json()) as { kafka: { deadLettered: number; deadLetterTopic: number } };
+    await until(async () => (await health()).kafka.deadLetterTopic === 1, 'the dead letter on the topic');
+    expect((await health()).kafka.deadLettered).toBe(1);
     second.kill('SIGTERM');
     expect((await secondExit)[0]).toBe(0);
 

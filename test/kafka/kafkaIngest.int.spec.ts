@@ -61,6 +61,8 @@ describe('Kafka ingest against a real broker', () => {
     expect(stored.filter((e) => e.type !== 'CustomerRegistered' && e.type !== 'IdentifierLinked')).toHaveLength(5);
     expect(new Set(stored.map((e) => e.eventId)).size).toBe(stored.length);
     expect(service.stats.duplicates).toBe(1);
+    // The topic itself holds them: what the health page reports across restarts.
+    expect(await service.deadLetterTopicMessages()).toBe(service.stats.deadLettered);
 
     const deadLetters: KafkaMessage[] = [];
     const reader = kafka.consumer({ groupId: `dlq-${randomUUID()}` });

@@ -1,3 +1,5 @@
 export { EquityErrorCode, ModelsUnavailableError, querySeries, type SeriesAnswer, type SeriesQuery } from './query.ts';
 export { EquityTracker, type EquityTrackerOptions, type Figures, type Restatement, type StoredPoint } from './tracker.ts';
 export { trustFromLedger } from './trust.ts';
+export { KnownAtPreparer, knownAtStops, type KnownAtPreparation } from './knownAtStops.ts';
+export { terminateEquityWorker } from './offThread.ts';

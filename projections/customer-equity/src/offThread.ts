@@ -59,3 +59,10 @@ export const equitySeriesOffThread = (purchases: readonly Purchase[], cash: read
     }
   });
 };
+
+/** Ends the worker thread, failing the series in flight: for a shutdown that must not wait for one. */
+export const terminateEquityWorker = async (): Promise<void> => {
+  const running = worker;
+  worker = undefined;
+  await running?.terminate();
+};

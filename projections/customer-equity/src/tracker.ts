@@ -172,6 +172,10 @@ export class EquityTracker {
     return row && (JSON.parse(row.points) as EquityPoint[]);
   }
 
+  hasKnownAt(unit: PeriodUnit, knownAt: Date): boolean {
+    return this.db.prepare('SELECT 1 FROM equity_known_at WHERE unit = ? AND known_at = ? AND version = ?').get(unit, knownAt.toISOString(), KNOWN_AT_VERSION) !== undefined;
+  }
+
   keepKnownAt(unit: PeriodUnit, knownAt: Date, points: readonly EquityPoint[]): void {
     if (!this.db.isOpen) return;
     this.db

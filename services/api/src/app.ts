@@ -26,7 +26,7 @@ import { healthRoutes } from './routes/health.ts';
 import { projectionRoutes } from './routes/projections.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { accessLogRoutes } from './routes/accessLog.ts';
-import { ledgerRoutes, type KafkaCounts } from './routes/ledger.ts';
+import { ledgerRoutes, type DeadLetterTopicCount, type KafkaCounts, type KnownAtProgress } from './routes/ledger.ts';
 import { IngestTally } from './ingestTally.ts';
 import { metricsRoute } from './metrics.ts';
 import type { Registry } from 'prom-client';
@@ -64,6 +64,10 @@ export interface ApiOptions {
   readonly chain?: ChainMonitor;
   /** The Kafka consumer's counters, when this process consumes the channel topics. */
   readonly kafka?: KafkaCounts;
+  /** Messages on the dead-letter topic now (a Kafka admin query), for /v1/ledger/health. */
+  readonly deadLetterTopic?: DeadLetterTopicCount;
+  /** How far the known-at series are prepared, for /v1/ledger/health. */
+  readonly knownAt?: KnownAtProgress;
   /** Serve the web dashboard at /dashboard/ (default true). */
   readonly dashboard?: boolean;
   /** Prometheus metrics (createMetrics): GET /metrics is served when given. */
@@ -202,6 +206,8 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
     ...(options.projections ? { runtime: options.projections.runtime } : {}),
     ...(options.chain ? { chain: options.chain } : {}),
     ...(options.kafka ? { kafka: options.kafka } : {}),
+    ...(options.deadLetterTopic ? { deadLetterTopic: options.deadLetterTopic } : {}),
+    ...(options.knownAt ? { knownAt: options.knownAt } : {}),
   });
   if (options.dashboard !== false) dashboardRoutes(app);
   if (options.metrics) metricsRoute(app, options.metrics);

@@ -14,7 +14,10 @@ const segment = byId<HTMLSelectElement>('segment');
 const slider = byId<HTMLInputElement>('known-at');
 const sliderLabel = byId<HTMLOutputElement>('known-at-label');
 
-/** The slider's stops: the end of each month the ledger recorded events in, then now (no cut). */
+/**
+ * The slider's stops: the end of every month from the ledger's first recorded event to the month
+ * before its latest (the same stops the service prepares), then now (no cut).
+ */
 let stops: (string | undefined)[] = [undefined];
 let generation = 0;
 
@@ -25,9 +28,16 @@ const monthEnd = (month: string): string => {
   return new Date(Date.UTC(year, m, 1) - 1).toISOString();
 };
 
+const nextMonth = (month: string): string => {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+};
+
 const setUpSlider = async (): Promise<void> => {
-  const activity = await getJson<{ months: { month: string }[] }>('/v1/ledger/activity');
-  stops = [...activity.months.slice(0, -1).map((m) => monthEnd(m.month)), undefined];
+  const { months } = await getJson<{ months: { month: string }[] }>('/v1/ledger/activity');
+  const ends: string[] = [];
+  for (let month = months[0]?.month; month !== undefined && month < months.at(-1)!.month; month = nextMonth(month)) ends.push(monthEnd(month));
+  stops = [...ends, undefined];
   slider.max = String(stops.length - 1);
   slider.value = slider.max;
   describeStop();

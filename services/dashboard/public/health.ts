@@ -13,7 +13,8 @@ interface Health {
   chain: ChainCheck | null;
   projections: ProjectionStatus[];
   ingest: { since: string; accepted: Record<string, { stored: number; duplicates: number }>; rejected: Record<string, Record<string, number>> };
-  kafka: { stored: number; duplicates: number; deadLettered: number } | null;
+  kafka: { stored: number; duplicates: number; deadLettered: number; deadLetterTopic: number | null } | null;
+  knownAt: { stops: number; kept: number; running: boolean } | null;
 }
 
 /** Types beyond the busiest few are summed as "other" so the chart stays readable; the table has them all. */
@@ -65,9 +66,19 @@ const renderHealth = (health: Health): void => {
       ? h('p', {}, 'Nothing ingested or refused yet.')
       : table('By channel', ['Channel', 'Stored', 'Repeats', 'Refused'], channels.map((c) => [c, formatCount(health.ingest.accepted[c]?.stored ?? 0), formatCount(health.ingest.accepted[c]?.duplicates ?? 0), formatCount(rejectedOf(c))])),
     codes.size === 0 ? h('p', {}, 'No refusals.') : table('Refusals by error code', ['Code', 'Events'], [...codes].sort((a, b) => b[1] - a[1]).map(([code, n]) => [code, formatCount(n)])),
-    h('p', { id: 'dead-letters' }, health.kafka ? `Kafka: ${formatCount(health.kafka.stored)} stored, ${formatCount(health.kafka.duplicates)} repeats, ${formatCount(health.kafka.deadLettered)} dead-lettered.` : 'Kafka: this service does not consume the channel topics (serve --kafka).'),
+    h(
+      'p',
+      { id: 'dead-letters' },
+      health.kafka
+        ? `Kafka: ${formatCount(health.kafka.stored)} stored, ${formatCount(health.kafka.duplicates)} repeats, ${formatCount(health.kafka.deadLettered)} dead-lettered since start; ${health.kafka.deadLetterTopic === null ? 'the dead-letter topic could not be read' : `${formatCount(health.kafka.deadLetterTopic)} messages on the dead-letter topic`}.`
+        : 'Kafka: this service does not consume the channel topics (serve --kafka).',
+    ),
   );
 
+  const knownAt = health.knownAt;
+  byId('known-at').textContent = knownAt
+    ? `Equity series as known at past month ends (the known-at slider's stops): ${formatCount(knownAt.kept)} of ${formatCount(knownAt.stops)} prepared${knownAt.running ? ', preparing the rest' : ''}. A stop not prepared yet is computed when chosen.`
+    : '';
   byId('projections').replaceChildren(
     table(
       'Every projection version',

@@ -76,6 +76,21 @@ export class KafkaIngest {
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 4, eachBatch: (payload) => this.eachBatch(payload) });
   }
 
+  /**
+   * Messages on the dead-letter topic now, by every consumer of the group since the topic was
+   * created (less what its retention has removed): what stays to be looked at, across restarts.
+   */
+  async deadLetterTopicMessages(): Promise<number> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.topics.deadLetter);
+      return offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Finishes the batch in flight, commits, leaves the group. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();

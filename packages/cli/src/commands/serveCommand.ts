@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKeyRing, buildApp, createMetrics, loadApiKeys } from '@roc-ledger/api';
 import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
-import { EquityTracker } from '@roc-ledger/customer-equity';
+import { EquityTracker, KnownAtPreparer, terminateEquityWorker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
 import { ChainMonitor, loadOrCreateSigningKey } from '@roc-ledger/ledger';
 import { openAccessLog, reapplyErasures } from '@roc-ledger/privacy';
@@ -63,9 +63,14 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     },
   });
   const equity = new EquityTracker({ store: ledger.store, path: join(ledger.dataDir, 'readmodels.db'), log: (message, fields) => app.log.info(fields ?? {}, message) });
+  // The series as known at each past month end, for the dashboard's slider: prepared in the
+  // background after start, and again every hour for the month ends that pass meanwhile.
+  const knownAt = new KnownAtPreparer(ledger.store, equity);
+  const prepareKnownAt = () => void knownAt.prepare((error) => app.log.warn({ error: String(error) }, 'preparing the known-at series failed; the next pass retries'));
   const accessLog = openAccessLog(accessLogFile(ledger.dataDir));
   let kafka: Awaited<ReturnType<typeof startKafkaIngest>> | undefined;
   const kafkaCounts = options.kafka ? { kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } } : {};
+  const deadLetterTopic = options.kafka ? { deadLetterTopic: async () => (kafka ? kafka.service.deadLetterTopicMessages() : Promise.reject(new Error('not consuming yet'))) } : {};
   const chain = new ChainMonitor(ledger.store, {
     intervalMs: (options.verifyEveryMinutes ?? 15) * 60_000,
     onCheck: (check) => (check.ok ? app.log.info({ checked: check.checked, head: check.head, durationMs: Math.round(check.durationMs) }, 'chain verified') : app.log.error({ failure: check.failure }, 'chain verification failed')),
@@ -82,6 +87,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     metrics,
     chain,
     ...kafkaCounts,
+    ...deadLetterTopic,
+    knownAt: () => knownAt.progress,
     equity,
     signingKey: loadOrCreateSigningKey(signingKeyFile(ledger.dataDir)),
     limits: { ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
@@ -93,6 +100,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   await runtime.start();
   equity.start();
   chain.start();
+  prepareKnownAt();
+  const hourly = setInterval(prepareKnownAt, 3_600_000).unref();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
   writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
@@ -118,6 +127,11 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   // Folded events not yet committed are committed now; the next start resumes from there.
   rmSync(servicePidFile(ledger.dataDir), { force: true });
   await chain.stop();
+  clearInterval(hourly);
+  // A series being prepared is not waited for: the worker ends, and the next start prepares it.
+  const preparing = knownAt.stop();
+  await terminateEquityWorker();
+  await preparing;
   await runtime.stop();
   await equity.stop();
   await readModels.close();

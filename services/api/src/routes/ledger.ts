@@ -4,14 +4,52 @@ import { z } from 'zod';
 import type { ChainMonitor, EventStore } from '@roc-ledger/ledger';
 import type { ProjectionRuntime } from '@roc-ledger/projections';
 import type { IngestTally } from '../ingestTally.ts';
+import { ProjectionStatus } from './projections.ts';
 import { problemResponses } from './schemas.ts';
 
 const security: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }];
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
 const Counts = z.record(z.string(), z.number());
 
-/** The Kafka consumer's counters, when this process consumes the channel topics. */
+const LedgerHealth = z
+  .object({
+    head: z.object({ position: z.int(), hash: z.string(), recordedAt: z.string().nullable() }).describe("The chain's head: what `roc-ledger digest` prints."),
+    chain: z
+      .object({
+        ok: z.boolean(),
+        checked: z.int(),
+        head: z.object({ position: z.int(), hash: z.string() }),
+        failure: z.object({ position: z.int(), kind: z.string(), reason: z.string() }).optional(),
+        startedAt: z.string(),
+        finishedAt: z.string(),
+        durationMs: z.number(),
+        against: z.object({ position: z.int(), hash: z.string() }).nullable().describe('The head of the previous good walk, proven still in the log unchanged.'),
+      })
+      .nullable()
+      .describe('The latest scheduled walk of the chain; null until the first one ends.'),
+    projections: z.array(ProjectionStatus),
+    ingest: z.object({
+      since: z.string(),
+      accepted: z.record(z.string(), z.object({ stored: z.int(), duplicates: z.int() })).describe('By channel.'),
+      rejected: z.record(z.string(), Counts).describe('By channel, then error code.'),
+    }),
+    kafka: z
+      .object({ stored: z.int(), duplicates: z.int(), deadLettered: z.int(), deadLetterTopic: z.int().nullable().describe('Messages on the dead-letter topic now; null when the broker could not be asked.') })
+      .nullable()
+      .describe('With serve --kafka: the consumer since start, and the dead-letter topic.'),
+    knownAt: z
+      .object({ stops: z.int(), kept: z.int(), running: z.boolean() })
+      .nullable()
+      .describe('The monthly equity series as known at each month end, prepared in the background for the dashboard: how many of the stops are kept.'),
+  })
+  .meta({ id: 'LedgerHealth' });
+
+/** The Kafka consumer's counters since this process started, when it consumes the channel topics. */
 export type KafkaCounts = () => { stored: number; duplicates: number; deadLettered: number };
+/** Messages on the dead-letter topic now, by every consumer since it was created. */
+export type DeadLetterTopicCount = () => Promise<number>;
+/** How far the series as known at each month end are prepared (KnownAtPreparer.progress). */
+export type KnownAtProgress = () => { stops: number; kept: number; running: boolean };
 
 export interface LedgerRouteOptions {
   readonly store: EventStore;
@@ -19,10 +57,12 @@ export interface LedgerRouteOptions {
   readonly chain?: ChainMonitor;
   readonly tally: IngestTally;
   readonly kafka?: KafkaCounts;
+  readonly deadLetterTopic?: DeadLetterTopicCount;
+  readonly knownAt?: KnownAtProgress;
 }
 
 /** What the ledger-health page shows (scope read): activity by month, and the service's health. */
-export const ledgerRoutes = (app: FastifyInstance, { store, runtime, chain, tally, kafka }: LedgerRouteOptions): void => {
+export const ledgerRoutes = (app: FastifyInstance, { store, runtime, chain, tally, kafka, deadLetterTopic, knownAt }: LedgerRouteOptions): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   if (runtime) {
     typed.get(
@@ -59,7 +99,7 @@ export const ledgerRoutes = (app: FastifyInstance, { store, runtime, chain, tall
         tags: ['ledger'],
         summary: "The chain's head and latest verification, projection lag, and what this process ingested, refused and dead-lettered since it started",
         security,
-        response: { 200: z.record(z.string(), z.unknown()), ...problemResponses(401, 403) },
+        response: { 200: LedgerHealth, ...problemResponses(401, 403) },
       },
     },
     async () => ({
@@ -67,7 +107,8 @@ export const ledgerRoutes = (app: FastifyInstance, { store, runtime, chain, tall
       chain: chain?.latest() ?? null,
       projections: runtime ? await runtime.status() : [],
       ingest: tally.counts(),
-      kafka: kafka ? kafka() : null,
+      kafka: kafka ? { ...kafka(), deadLetterTopic: deadLetterTopic ? await deadLetterTopic().catch(() => null) : null } : null,
+      knownAt: knownAt ? knownAt() : null,
     }),
   );
 };

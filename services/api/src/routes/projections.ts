@@ -25,7 +25,7 @@ export const QueryAnswer = z
   })
   .meta({ id: 'QueryAnswer' });
 
-const ProjectionStatus = z.object({
+export const ProjectionStatus = z.object({
   key: z.string(),
   name: z.string(),
   version: z.int(),
