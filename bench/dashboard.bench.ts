@@ -23,6 +23,7 @@ if (!existsSync(join(dataDir, 'events.db'))) {
   if (loaded.status !== 0) throw new Error(`demo load failed: ${loaded.stderr}`);
   process.stderr.write(`bench: loaded ${customers} customers in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
+const firstStart = !existsSync(join(dataDir, 'readmodels.db'));
 const key = cli('keys', 'create', '--id', `bench-${Date.now()}`, '--scope', 'read').stdout.trim();
 // Known-at series kept by an earlier run are dropped, so that this run prepares every stop.
 if (existsSync(join(dataDir, 'readmodels.db'))) {
@@ -51,7 +52,15 @@ try {
   const head = (await get('/v1/ledger/health')).head as { position: number; recordedAt: string };
   const events = head.position;
   const size = `${customers.toLocaleString('en-US')} customers, ${events.toLocaleString('en-US')} events`;
-  emit({ case: 'dashboard-serve-ready', impl: 'roc-ledger', events, seconds: readySeconds, events_per_s: events / readySeconds, runs: 1, note: `serve started on ${size} until the projections are live and the equity series tracked (a first start: backfills included)` });
+  emit({
+    case: firstStart ? 'dashboard-serve-first-start' : 'dashboard-serve-ready',
+    impl: 'roc-ledger',
+    events,
+    seconds: readySeconds,
+    events_per_s: events / readySeconds,
+    runs: 1,
+    note: `serve started on ${size} until the projections are live and the equity series tracked; ${firstStart ? 'a first start: the projections backfilled and the series computed from nothing' : 'a restart: read models kept, the chain walk and the identity index rebuilt'}`,
+  });
 
   const customer = `C${String(Math.ceil(customers / 2)).padStart(7, '0')}`;
   const view = await get(`/v1/customers/${customer}`);

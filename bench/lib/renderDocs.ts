@@ -133,11 +133,14 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
 - **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
   ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon.
-- **dashboard-\***: the demo history of 100,000 customers over one year (kept in bench/.data), \`serve\` started on
-  it (*serve-ready*: a first start, backfills and the first equity series included), then each API call behind
-  the dashboard's pages timed from the client, one after another (\`equity-known-at-cold\*\`: a known-at series
-  the first time, computed from the log on the worker thread; \`-kept\`: the same again), and each page in headless
-  Chromium from navigation until every chart is drawn (*page-\**).
+- **dashboard-\***: the demo history of 100,000 customers over one year (2.7 million events, kept in bench/.data) and
+  \`serve\` on it in a child process. *serve-first-start*: until the projections are live and the equity series
+  tracked, from nothing; *serve-ready*: the same on a restart. *known-at-prepared*: after that, until serve has
+  prepared every known-at stop of the slider. *equity-known-at-alone*: one such series computed alone;
+  *equity-known-at-cold*: a stop asked while the stops are being prepared (it waits for the series in progress);
+  *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the pages, timed from the
+  client, one after another. *page-\**: each page in headless Chromium, from navigation until every chart is drawn.
+  Their peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
 - **append-batch-100-personal-data / read-all-personal-data**: 100,000 demo events appended 100 per call to 2,000
