@@ -66,10 +66,9 @@ export class KnownAtPreparer {
     return this.run;
   }
 
-  /** Stops after the series being computed; with terminateEquityWorker, at once. */
-  async stop(): Promise<void> {
+  /** Starts no further series. The one being computed is not waited for (terminateEquityWorker ends it). */
+  stop(): void {
     this.stopped = true;
-    await this.run;
   }
 
   private async pass(): Promise<void> {

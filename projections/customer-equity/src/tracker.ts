@@ -147,6 +147,8 @@ export class EquityTracker {
           await this.update(events, position);
         } catch (error) {
           this.pending = [...events, ...this.pending];
+          // Queries waiting for the first series answer with what is stored rather than hang.
+          this.markCurrent();
           this.options.log?.('equity update failed; retried with the next events', { error: String(error) });
         }
       });

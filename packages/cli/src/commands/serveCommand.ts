@@ -44,6 +44,12 @@ export const apiKeysFile = (dataDir: string) => join(dataDir, 'api-keys.json');
  * store closes, exit 0.
  */
 export const serveCommand = async (options: ServeOptions): Promise<number> => {
+  // From the first moment: a SIGTERM during start-up stops the service once it is up, gracefully,
+  // rather than killing it with the signal's default action.
+  const stopRequested = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const ledger = openLedger(options.dataDir);
   const ingestor = await openIngestor(ledger);
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));
@@ -109,15 +115,9 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
   if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      app.log.info({ signal }, 'shutting down');
-      app.markShuttingDown();
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const signal = await stopRequested;
+  app.log.info({ signal }, 'shutting down');
+  app.markShuttingDown();
   // The Kafka batch in flight finishes and is committed; then the consumer leaves its group.
   await kafka?.service.stop();
   // Requests in flight get this long to finish; then their connections are closed.
@@ -129,9 +129,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   await chain.stop();
   clearInterval(hourly);
   // A series being prepared is not waited for: the worker ends, and the next start prepares it.
-  const preparing = knownAt.stop();
+  knownAt.stop();
   await terminateEquityWorker();
-  await preparing;
   await runtime.stop();
   await equity.stop();
   await readModels.close();
