@@ -100,6 +100,21 @@ describe('projection queries over HTTP', () => {
     expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);
   });
 
+  it('refuses a malformed month or page with a problem naming the parameter', async () => {
+    const month = await get('/v1/ledger/activity?from=2024-13');
+    expect(month.statusCode).toBe(400);
+    expect(month.json()).toMatchObject({ code: 'HTTP_ERR_INVALID_REQUEST' });
+    expect(JSON.stringify(month.json().errors)).toContain('from');
+    const customer = (await mergeOf()).data as { survivorId: string };
+    const page = await get(`/v1/customers/${customer.survivorId}/history?limit=0`);
+    expect(page.statusCode).toBe(400);
+    expect(page.json()).toMatchObject({ code: 'HTTP_ERR_INVALID_REQUEST' });
+    expect(JSON.stringify(page.json().errors)).toContain('limit');
+    const ordered = await get(`/v1/customers/${customer.survivorId}/history?order=sideways`);
+    expect(ordered.statusCode).toBe(400);
+    expect(JSON.stringify(ordered.json().errors)).toContain('order');
+  });
+
   it('registers an analyst’s module (admin only), backfills it and serves its queries', async () => {
     const module = join(import.meta.dirname, '..', '..', 'examples', 'complaint-resolution.ts');
     const refused = await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${reader.key}`, 'content-type': 'application/json' }, payload: { module } });

@@ -4,7 +4,6 @@ import { equitySeries, type CashMovement, type EquityOptions, type EquityPoint, 
 const WORKER = new URL('./seriesWorker.ts', import.meta.url);
 
 interface Job {
-  readonly id: number;
   resolve(points: EquityPoint[]): void;
   reject(error: Error): void;
 }
@@ -48,7 +47,7 @@ export const equitySeriesOffThread = (purchases: readonly Purchase[], cash: read
   if (options.trust) return Promise.resolve(equitySeries(purchases, cash, to, options));
   return new Promise((resolve, reject) => {
     const id = nextId++;
-    jobs.set(id, { id, resolve, reject });
+    jobs.set(id, { resolve, reject });
     try {
       const busy = theWorker();
       busy.ref();

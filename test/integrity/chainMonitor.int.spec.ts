@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChainMonitor, type ChainCheck } from '@roc-ledger/ledger';
+import { interaction, purchase } from '@roc-ledger/ledger/testing';
+import { openStore, tamper, tempDataDir } from '../support/tempLedger.ts';
+
+describe('ChainMonitor', () => {
+  let temp: ReturnType<typeof tempDataDir>;
+  beforeEach(async () => {
+    temp = tempDataDir();
+    const store = openStore(temp.dbPath);
+    for (let i = 0; i < 6; i++) await store.append(`customer-${i % 2}`, [i % 2 ? purchase(`${i % 2}`, 1000 + i) : interaction(`${i % 2}`)]);
+    await store.close();
+  });
+  afterEach(() => temp.cleanup());
+
+  it('proves the previous good head on the next walk, and reports the first bad position once the log is altered', async () => {
+    const store = openStore(temp.dbPath);
+    const seen: ChainCheck[] = [];
+    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check) });
+    try {
+      expect(monitor.latest()).toBeUndefined();
+      const first = await monitor.check();
+      expect(first).toMatchObject({ ok: true, checked: 6, against: null });
+      await store.append('customer-0', [interaction('0')]);
+      const second = await monitor.check();
+      expect(second).toMatchObject({ ok: true, checked: 7, against: first.head });
+
+      tamper(temp.dbPath, 'DELETE FROM events WHERE global_position = 3');
+      const third = await monitor.check();
+      expect(third).toMatchObject({ ok: false, failure: { position: 3, kind: 'missing-event' } });
+      expect(monitor.latest()).toBe(third);
+      expect(seen).toEqual([first, second, third]);
+    } finally {
+      await monitor.stop();
+      await store.close();
+    }
+  });
+});
