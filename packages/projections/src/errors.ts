@@ -7,6 +7,9 @@ export const ProjectionsErrorCode = {
   unknownQuery: 'PROJ_ERR_UNKNOWN_QUERY',
   moduleInvalid: 'PROJ_ERR_MODULE_INVALID',
   readModelsUnavailable: 'PROJ_ERR_READ_MODELS_UNAVAILABLE',
+  shardFenced: 'PROJ_ERR_SHARD_FENCED',
+  shardCount: 'PROJ_ERR_SHARD_COUNT',
+  shardingUnsupported: 'PROJ_ERR_SHARDING_UNSUPPORTED',
 } as const;
 
 /** The read-model store cannot be reached (a networked one: PostgreSQL). Retriable. */
@@ -67,5 +70,12 @@ export class UnknownQueryError extends RocLedgerError {
 export class ProjectionModuleError extends RocLedgerError {
   constructor(path: string, reason: string) {
     super(ProjectionsErrorCode.moduleInvalid, `${path}: ${reason}`);
+  }
+}
+
+/** Sharded projectors need read models every instance shares with leases (PostgreSQL). */
+export class ShardingUnsupportedError extends RocLedgerError {
+  constructor(store: string) {
+    super(ProjectionsErrorCode.shardingUnsupported, `${store} cannot be shared by several projector instances: use PostgreSQL read models (ROC_LEDGER_READ_MODELS_URL) for shards and roles`);
   }
 }

@@ -2,6 +2,7 @@ import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
 import { followLog, type EventStore, type Follower, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
 import { typesRead } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
+import { ShardFencedError } from './sharding/shards.ts';
 import type { ReadModelStore } from './readModel/types.ts';
 import { ProjectionWorker, type MergeStep } from './worker.ts';
 
@@ -32,6 +33,8 @@ export interface RunnerOptions {
   readonly onFailure?: (key: string, error: HandlerFailedError) => void;
   /** Called once per projection the first time it has folded everything stored. */
   readonly onCaughtUp?: (key: string) => void;
+  /** Called when a shard's commit is refused because another instance holds its lease now. */
+  readonly onFenced?: (error: ShardFencedError) => void;
 }
 
 const MERGED = 'CustomersMerged';
@@ -95,7 +98,10 @@ export class ProjectionRunner {
       ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
       onCaughtUp: (position) => {
         // The loop is parked waiting for appends: commit now, so the states show everything stored.
-        this.committing = this.caughtUp(position).finally(() => (this.committing = undefined));
+        this.committing = this.caughtUp(position)
+          // Not lost: the states stay pending and the next commit (the next append) writes them.
+          .catch((error) => this.options.log?.('commit failed; the next commit retries', { error: String(error) }))
+          .finally(() => (this.committing = undefined));
       },
     });
   }
@@ -157,10 +163,22 @@ export class ProjectionRunner {
       await worker.apply(event, merges, event.type === MERGED ? mergeStep(merges, event) : undefined);
     }
     worker.advanceTo(error.position - 1, null);
-    await worker.commit();
+    try {
+      await worker.commit();
+    } catch (commitError) {
+      if (!(commitError instanceof ShardFencedError)) throw commitError;
+      return this.fenced(worker, commitError);
+    }
     worker.failure = error;
-    await this.readModels.setStatus(worker.key, 'failed', error.toJSON());
+    await this.readModels.setStatus(worker.key, 'failed', error.toJSON(), worker.shard);
     this.options.onFailure?.(worker.key, error);
+  }
+
+  /** Another instance folds this worker's shard now, from the checkpoint this worker last stored. */
+  private fenced(worker: ProjectionWorker, error: ShardFencedError): void {
+    worker.discardPending();
+    worker.retired = true;
+    this.options.onFenced?.(error);
   }
 
   private async caughtUp(position: number): Promise<void> {
@@ -182,6 +200,10 @@ export class ProjectionRunner {
       try {
         await worker.commit(status);
       } catch (error) {
+        if (error instanceof ShardFencedError) {
+          this.fenced(worker, error);
+          continue;
+        }
         if (!(error instanceof HandlerFailedError)) throw error;
         await this.fail(worker, error);
       }

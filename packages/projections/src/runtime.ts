@@ -1,9 +1,12 @@
-import type { EventStore } from '@roc-ledger/ledger';
+import { MergeMap } from '@roc-ledger/identity';
+import { followLog, type EventStore, type Follower } from '@roc-ledger/ledger';
 import { projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
-import { UnknownProjectionError, UnknownQueryError } from './errors.ts';
+import { ShardingUnsupportedError, UnknownProjectionError, UnknownQueryError } from './errors.ts';
 import { replayAll, replayCustomer, type Cut } from './replay.ts';
-import type { ProjectionRow, ReadModelStore } from './readModel/types.ts';
-import { ProjectionRunner, type RunnerOptions } from './runner.ts';
+import { isSharded, type ProjectionRow, type ReadModelStore, type ShardRow } from './readModel/types.ts';
+import { mergeRecordOf, ProjectionRunner, type RunnerOptions } from './runner.ts';
+import { ShardCoordinator } from './sharding/coordinator.ts';
+import type { Lease, ShardFence } from './sharding/shards.ts';
 import { ProjectionWorker } from './worker.ts';
 
 export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
@@ -12,6 +15,21 @@ export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
   readonly definitions: readonly ProjectionDefinition<any>[];
   readonly now?: () => Date;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Who folds the projections. 'all' (default): this process folds every one. 'none': it only
+   * answers queries from states other processes keep (an API instance). `{ shards }`: it folds the
+   * shards it holds leases on, sharing them with the other projector instances (PostgreSQL).
+   */
+  readonly folds?: 'all' | 'none' | ShardingOptions;
+}
+
+export interface ShardingOptions {
+  /** Shards every projection's partitions are split into; the same on every instance. */
+  readonly shards: number;
+  /** This instance's unique name, e.g. host:pid. */
+  readonly owner: string;
+  /** Lease time (default 15 s): how long a dead instance's shards wait before another takes them. */
+  readonly leaseTtlMs?: number;
 }
 
 export interface ProjectionStatusReport extends ProjectionRow {
@@ -20,6 +38,8 @@ export interface ProjectionStatusReport extends ProjectionRow {
   /** Transaction time between the checkpoint and the newest stored event, ms (0 when caught up). */
   readonly lagMs: number;
   readonly running: boolean;
+  /** With sharded projectors: each shard's checkpoint, status and the instance holding it. */
+  readonly shards?: readonly ShardRow[];
 }
 
 export interface QueryAnswer {
@@ -45,10 +65,18 @@ export class ProjectionRuntime {
   private readonly options: RuntimeOptions;
   private readonly definitions = new Map<string, ProjectionDefinition<any>>();
   private readonly runners: ProjectionRunner[] = [];
+  private coordinator: ShardCoordinator | undefined;
+  /** Merges followed for queries when this process does not fold every projection itself. */
+  private merges: { map: MergeMap; follower: Follower } | undefined;
+  private stopped = false;
 
   constructor(options: RuntimeOptions) {
     this.options = options;
     for (const definition of options.definitions) this.definitions.set(projectionKey(definition), definition);
+  }
+
+  private get folds(): 'all' | 'none' | ShardingOptions {
+    return this.options.folds ?? 'all';
   }
 
   async start(): Promise<void> {
@@ -58,7 +86,30 @@ export class ProjectionRuntime {
       const row = await this.options.readModels.register(projectionKey(definition), definition.name, definition.version);
       groups.set(row.position, [...(groups.get(row.position) ?? []), definition]);
     }
-    for (const definitions of groups.values()) await this.startRunner(definitions);
+    const folds = this.folds;
+    if (folds === 'all') {
+      for (const definitions of groups.values()) await this.startRunner(definitions);
+      return;
+    }
+    await this.followMerges();
+    if (folds === 'none') return;
+    const readModels = this.options.readModels;
+    if (!isSharded(readModels)) throw new ShardingUnsupportedError('this read-model store');
+    this.coordinator = new ShardCoordinator({
+      leases: readModels.leases,
+      owner: folds.owner,
+      count: folds.shards,
+      ...(folds.leaseTtlMs ? { ttlMs: folds.leaseTtlMs } : {}),
+      startShard: (lease) => this.startShard(lease, [...this.definitions.values()]),
+      stopShard: (index) => this.stopShard(index),
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    await this.coordinator.start();
+  }
+
+  /** The shards this instance folds now (sharded projectors only). */
+  get heldShards(): number[] {
+    return this.coordinator?.shards ?? [];
   }
 
   /** Registers a projection while running (an analyst's module): it backfills on its own reader, then follows. */
@@ -66,28 +117,82 @@ export class ProjectionRuntime {
     const key = projectionKey(definition);
     if (this.definitions.has(key)) return;
     this.definitions.set(key, definition);
-    await this.startRunner([definition]);
+    await this.options.readModels.register(key, definition.name, definition.version);
+    const folds = this.folds;
+    if (folds === 'all') await this.startRunner([definition]);
+    else if (folds !== 'none') for (const index of this.heldShards) await this.startShard(this.leaseOf(index), [definition]);
   }
 
-  /** Resolves once every running projection has committed up to this position. */
+  /**
+   * Resolves once every running projection has committed up to this position. When other
+   * processes fold (some or all of) the projections, their stored checkpoints are watched.
+   */
   async waitFor(position: number): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.waitFor(position)));
+    if (this.folds === 'all') {
+      await Promise.all(this.runners.map((runner) => runner.waitFor(position)));
+      return;
+    }
+    const keys = new Set(this.definitions.keys());
+    while (!this.stopped) {
+      const rows = (await this.options.readModels.rows()).filter((row) => keys.has(row.key));
+      if (rows.every((row) => row.position >= position || row.status === 'failed')) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.coordinator?.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.merges?.follower.close();
+  }
+
+  /** Keeps a merge map for queries, from the log's CustomersMerged events. */
+  private async followMerges(): Promise<void> {
+    const map = new MergeMap();
+    const follower = followLog({
+      after: 0,
+      subscribe: (after) => this.options.store.subscribe({ after, types: ['CustomersMerged'] }),
+      handle: (event) => void map.apply(mergeRecordOf(event)),
+      onRetry: (error) => this.options.log?.('following merges failed; retrying', { error: String(error) }),
+    });
+    this.merges = { map, follower };
+  }
+
+  private leaseOf(index: number): Lease {
+    const worker = this.runners.flatMap((r) => r.workers).find((w) => w.shard?.index === index);
+    if (!worker?.shard) throw new Error(`shard ${index} is held but has no worker`);
+    return { index, epoch: worker.shard.epoch };
+  }
+
+  private async startShard(lease: Lease, definitions: ProjectionDefinition<any>[]): Promise<void> {
+    const folds = this.folds as ShardingOptions;
+    await this.startRunner(definitions, { index: lease.index, count: folds.shards, owner: folds.owner, epoch: lease.epoch });
+  }
+
+  private async stopShard(index: number): Promise<void> {
+    const runners = this.runners.filter((runner) => runner.workers.some((w) => w.shard?.index === index));
+    for (const runner of runners) this.runners.splice(this.runners.indexOf(runner), 1);
+    await Promise.all(runners.map((runner) => runner.stop()));
   }
 
   async status(): Promise<ProjectionStatusReport[]> {
     const head = await this.options.store.head();
     const headMs = head.recordedAt ? Date.parse(head.recordedAt) : 0;
     const running = new Set(this.runners.flatMap((r) => r.workers.filter((w) => !w.failure && !w.retired).map((w) => w.key)));
-    return (await this.options.readModels.rows()).map((row) => ({
-      ...row,
-      lagEvents: Math.max(0, head.position - row.position),
-      lagMs: row.position >= head.position || !row.recordedAt ? 0 : Math.max(0, headMs - Date.parse(row.recordedAt)),
-      running: running.has(row.key),
-    }));
+    const readModels = this.options.readModels;
+    const reports: ProjectionStatusReport[] = [];
+    for (const row of await readModels.rows()) {
+      const shards = isSharded(readModels) ? await readModels.shardRows(row.key) : [];
+      reports.push({
+        ...row,
+        lagEvents: Math.max(0, head.position - row.position),
+        lagMs: row.position >= head.position || !row.recordedAt ? 0 : Math.max(0, headMs - Date.parse(row.recordedAt)),
+        running: running.has(row.key) || shards.some((s) => s.owner !== null && s.status !== 'failed'),
+        ...(shards.length > 0 ? { shards } : {}),
+      });
+    }
+    return reports;
   }
 
   /** The definition that answers for a name: the active version if registered, else the newest registered one. */
@@ -117,7 +222,7 @@ export class ProjectionRuntime {
     if (!query) throw new UnknownQueryError(row.key, queryName, Object.keys(queries));
     const cut: Cut = { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.knownAt ? { knownAt: options.knownAt } : {}) };
     const byCustomer = (definition.partitionBy ?? 'customer') === 'customer';
-    const merges = this.runnerOf(row.key)?.mergeMap;
+    const merges = this.runnerOf(row.key)?.mergeMap ?? this.merges?.map;
     const key = byCustomer && merges ? merges.canonical(partition) : partition;
 
     let state: unknown;
@@ -162,8 +267,8 @@ export class ProjectionRuntime {
     return true;
   }
 
-  private async startRunner(definitions: ProjectionDefinition<any>[]): Promise<void> {
-    const workers = definitions.map((definition) => new ProjectionWorker(definition, this.options.store, this.options.readModels));
+  private async startRunner(definitions: ProjectionDefinition<any>[], shard?: ShardFence): Promise<void> {
+    const workers = definitions.map((definition) => new ProjectionWorker(definition, this.options.store, this.options.readModels, shard ? { shard } : {}));
     const runner = new ProjectionRunner(this.options.store, this.options.readModels, workers, {
       ...this.options,
       onCaughtUp: (key) => void this.promote(key).catch((error) => this.options.log?.('promotion failed', { key, error: String(error) })),
@@ -171,6 +276,7 @@ export class ProjectionRuntime {
         this.options.log?.(error.message, error.toJSON());
         this.options.onFailure?.(key, error);
       },
+      onFenced: (error) => this.coordinator?.lost(error.shard.index),
     });
     this.runners.push(runner);
     await runner.start();
@@ -182,12 +288,14 @@ export class ProjectionRuntime {
     const newest = Math.max(...[...this.definitions.values()].filter((d) => d.name === definition.name).map((d) => d.version));
     if (definition.version !== newest) return;
     const rows = await this.options.readModels.rows();
-    if (rows.find((row) => row.key === key)?.active) return;
+    const row = rows.find((r) => r.key === key);
+    // Sharded, the version takes over once every shard, on whichever instance, has caught up.
+    if (!row || row.active || row.status !== 'live') return;
     await this.options.readModels.activate(key);
     this.options.log?.('projection version now answers', { key });
     for (const row of rows) {
       if (row.name !== definition.name || row.key === key) continue;
-      this.runnerOf(row.key)?.retire(row.key);
+      for (const runner of this.runners) runner.retire(row.key);
       this.definitions.delete(row.key);
       await this.options.readModels.drop(row.key);
     }

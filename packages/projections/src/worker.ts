@@ -1,10 +1,11 @@
 import type { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
 import { projectionKey, type ProjectionDefinition } from './definition.ts';
-import { HandlerFailedError } from './errors.ts';
+import { HandlerFailedError, ShardingUnsupportedError } from './errors.ts';
 import { consentDecisions, consentHeld, isConsentDecision, type ConsentDecision } from './consent.ts';
 import { applyEvent, customerIdOf, finishWorking, foldAll, handlerFor, partitionOf, startWorking, type Working } from './fold.ts';
-import type { PartitionRecord, ReadModelStore } from './readModel/types.ts';
+import { isSharded, type PartitionRecord, type ReadModelStore } from './readModel/types.ts';
+import { ownedBy, type ShardFence } from './sharding/shards.ts';
 import { stateJson } from './stateJson.ts';
 
 interface Committed<S> {
@@ -33,6 +34,8 @@ export interface WorkerOptions {
   readonly maxLivePartitions?: number;
   /** Only events it accepts are folded (a cut by valid or transaction time); the others are passed over. */
   readonly keep?: (event: RecordedEvent) => boolean;
+  /** Fold only this shard's partitions, and commit its checkpoint under the lease's fence. */
+  readonly shard?: ShardFence;
 }
 
 /**
@@ -68,6 +71,8 @@ export class ProjectionWorker<S = unknown> {
   private readonly store: EventStore;
   private readonly readModels: ReadModelStore;
   private readonly options: WorkerOptions;
+  /** Whether a partition is this worker's to fold: all of them unless it folds one shard. */
+  private readonly owns: (partition: string) => boolean;
 
   constructor(definition: ProjectionDefinition<S>, store: EventStore, readModels: ReadModelStore, options: WorkerOptions = {}) {
     this.definition = definition;
@@ -75,6 +80,11 @@ export class ProjectionWorker<S = unknown> {
     this.readModels = readModels;
     this.options = options;
     this.key = projectionKey(definition);
+    this.owns = options.shard ? ownedBy(options.shard) : () => true;
+  }
+
+  get shard(): ShardFence | undefined {
+    return this.options.shard;
   }
 
   get consumesMerges(): boolean {
@@ -86,12 +96,19 @@ export class ProjectionWorker<S = unknown> {
   }
 
   async open(): Promise<void> {
-    const row = await this.readModels.register(this.key, this.definition.name, this.definition.version);
+    const row = await this.checkpoint();
     this.position = this.committedPosition = row.position;
     this.committedRecordedAt = this.lastRecordedAt = row.recordedAt;
     this.storeEmpty = await this.readModels.isEmpty(this.key);
     this.failure = undefined;
     this.startedAt = row.position;
+  }
+
+  private async checkpoint(): Promise<{ position: number; recordedAt: string | null }> {
+    const shard = this.options.shard;
+    if (!shard) return this.readModels.register(this.key, this.definition.name, this.definition.version);
+    if (!isSharded(this.readModels)) throw new ShardingUnsupportedError('this read-model store');
+    return this.readModels.registerShard(this.key, this.definition.name, this.definition.version, shard);
   }
 
   /** Folds one event; `merge` when it is a CustomersMerged that joins two customers. Throws HandlerFailedError. */
@@ -101,14 +118,16 @@ export class ProjectionWorker<S = unknown> {
     if (this.options.keep && !this.options.keep(event)) {
       // Outside the cut: passed over, like an event of a type the projection does not read.
     } else if (merge && this.consumesMerges) {
-      await this.refold(merge, event);
+      // Shards fold their own partitions only: the survivor's refolds, the absorbed's drops its state.
+      if (this.owns(merge.survivor)) await this.refold(merge, event);
+      else if (this.owns(merge.absorbed)) this.dropPartition(merge.absorbed);
     } else if (event.type === 'CustomerErased' && this.consumesMerges) {
       await this.erased(event, merges);
     } else if (purpose !== undefined && isConsentDecision(event, purpose)) {
       await this.consentDecided(event, merges);
     } else if (handlerFor(this.definition, event.type)) {
       const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-      if (partition !== undefined && (purpose === undefined || (await this.consentHeld(event, merges)))) applyEvent(this.definition, this.key, await this.working(partition), event);
+      if (partition !== undefined && this.owns(partition) && (purpose === undefined || (await this.consentHeld(event, merges)))) applyEvent(this.definition, this.key, await this.working(partition), event);
     }
     this.position = event.globalPosition;
     this.lastRecordedAt = event.recordedAt;
@@ -122,6 +141,7 @@ export class ProjectionWorker<S = unknown> {
     const customerId = customerIdOf(event);
     if (customerId === undefined) return;
     const canonical = merges.canonical(customerId);
+    if (!this.owns(canonical)) return;
     const exists = this.pending.has(canonical) || this.cache.has(canonical) || (!this.storeEmpty && (await this.readModels.load(this.key, canonical)) !== undefined);
     if (exists || handlerFor(this.definition, event.type)) await this.refold({ survivor: canonical, absorbed: canonical, members: merges.members(canonical) }, event);
     this.erasedSinceCommit = true;
@@ -154,6 +174,7 @@ export class ProjectionWorker<S = unknown> {
     const customerId = customerIdOf(event);
     if (customerId === undefined) return;
     const canonical = merges.canonical(customerId);
+    if (this.consumesMerges && !this.owns(canonical)) return;
     const at = Date.parse(event.occurredAt);
     const seen = this.latestSeen.get(canonical);
     const known = this.consent.get(canonical) ?? (this.startedAt === 0 ? [] : undefined);
@@ -172,7 +193,7 @@ export class ProjectionWorker<S = unknown> {
       decisions.sort((a, b) => a.at - b.at || a.position - b.position);
       if (handlerFor(this.definition, event.type)) {
         const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-        if (partition !== undefined && consentHeld(decisions, Date.parse(event.occurredAt))) applyEvent(this.definition, this.key, await this.working(partition), event);
+        if (partition !== undefined && this.owns(partition) && consentHeld(decisions, Date.parse(event.occurredAt))) applyEvent(this.definition, this.key, await this.working(partition), event);
       }
     }
   }
@@ -211,6 +232,7 @@ export class ProjectionWorker<S = unknown> {
       position: this.position,
       recordedAt: this.lastRecordedAt,
       ...(status ? { status } : {}),
+      ...(this.options.shard ? { shard: this.options.shard } : {}),
     });
     this.pending.clear();
     this.deletes.clear();
@@ -269,11 +291,15 @@ export class ProjectionWorker<S = unknown> {
     folded.maxOccurredMs = Math.max(folded.maxOccurredMs, Date.parse(mergeEvent.occurredAt));
     folded.maxRecordedMs = Math.max(folded.maxRecordedMs, Date.parse(mergeEvent.recordedAt));
     this.pending.set(merge.survivor, folded);
-    if (merge.absorbed !== merge.survivor) {
-      this.pending.delete(merge.absorbed);
-      this.cache.delete(merge.absorbed);
-      this.deletes.add(merge.absorbed);
-    }
     this.deletes.delete(merge.survivor);
+    if (merge.absorbed !== merge.survivor && this.owns(merge.absorbed)) this.dropPartition(merge.absorbed);
+  }
+
+  /** A partition that no longer exists (a customer absorbed by a merge): its state goes at the next commit. */
+  private dropPartition(partition: string): void {
+    this.pending.delete(partition);
+    this.cache.delete(partition);
+    this.consent.delete(partition);
+    this.deletes.add(partition);
   }
 }

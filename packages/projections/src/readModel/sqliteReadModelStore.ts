@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { ShardingUnsupportedError } from '../errors.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ReadModelStore } from './types.ts';
 
 /**
@@ -90,12 +91,14 @@ export const getSqliteReadModelStore = (path: string): ReadModelStore => {
       return raw ? toPartition(raw) : undefined;
     },
     isEmpty: async (key) => statements.any.get(key) === undefined,
-    commit: async (key, batch: CommitBatch) =>
+    commit: async (key, batch: CommitBatch) => {
+      if (batch.shard) throw new ShardingUnsupportedError('SQLite read models');
       inTransaction(() => {
         for (const partition of batch.deletes) statements.delete.run(key, partition);
         for (const p of batch.upserts) statements.upsert.run(key, p.partition, p.state, p.maxOccurredMs, p.maxRecordedMs);
         statements.checkpoint.run(batch.position, batch.recordedAt, batch.status ?? null, now(), key);
-      }),
+      });
+    },
     scrub: async () => {
       // Old page images live on in the write-ahead log until it is checkpointed and truncated;
       // a reader in another process can hold the checkpoint back for a moment.

@@ -1,3 +1,5 @@
+import type { Lease, ShardAssignment, ShardFence, ShardLeases, ShardRow } from '../sharding/shards.ts';
+
 /** One partition's state as stored: the JSON bytes and the latest times among the events folded into it. */
 export interface PartitionRecord {
   readonly partition: string;
@@ -36,6 +38,11 @@ export interface CommitBatch {
   readonly position: number;
   readonly recordedAt: string | null;
   readonly status?: ProjectionStatus;
+  /**
+   * A shard's commit (sharded projectors): the states go under the projection's key as always, the
+   * checkpoint into the shard's row, and only while the fence's lease is still held.
+   */
+  readonly shard?: ShardFence;
 }
 
 /**
@@ -52,7 +59,8 @@ export interface ReadModelStore {
   /** True when the projection has no stored partition at all (a build from scratch need not look any up). */
   isEmpty(key: string): Promise<boolean>;
   commit(key: string, batch: CommitBatch): Promise<void>;
-  setStatus(key: string, status: ProjectionStatus, error?: Record<string, unknown> | null): Promise<void>;
+  /** With a shard, that shard's status (the projection's row then sums up its shards). */
+  setStatus(key: string, status: ProjectionStatus, error?: Record<string, unknown> | null, shard?: ShardAssignment): Promise<void>;
   /** Makes this version the one that answers for its name; the other versions stop answering. */
   activate(key: string): Promise<void>;
   /**
@@ -70,3 +78,23 @@ export interface ReadModelStore {
   addModule(name: string, path: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A read-model store several projector instances share, each folding some shards of every
+ * projection (PostgreSQL). A projection's row then stands for all its shards: its position is the
+ * lowest shard checkpoint, its status failed if one shard failed, live once all are.
+ */
+export interface ShardedReadModelStore extends ReadModelStore {
+  readonly leases: ShardLeases;
+  /**
+   * Registers the projection and its `count` shard checkpoints if missing (all at the projection's
+   * position, so that a projection built unsharded carries on sharded), and answers this shard's.
+   */
+  registerShard(key: string, name: string, version: number, shard: ShardAssignment): Promise<{ position: number; recordedAt: string | null }>;
+  /** A projection's shards, with the instance holding each (null when none holds it now). */
+  shardRows(key: string): Promise<ShardRow[]>;
+}
+
+export const isSharded = (store: ReadModelStore): store is ShardedReadModelStore => 'registerShard' in store && 'leases' in store;
+
+export type { Lease, ShardAssignment, ShardFence, ShardLeases, ShardRow };
