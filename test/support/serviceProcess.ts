@@ -16,16 +16,16 @@ export interface RunningService {
   stop(): Promise<number | null>;
 }
 
-/** `roc-ledger serve` on a free port, its logs captured. */
-export const startService = async (dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> => {
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** `roc-ledger serve` on a free port, its logs captured; `args` adds options (a --role, say). */
+export const startService = async (dataDir: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<RunningService> => {
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const exited = once(child, 'exit');
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /(?:listening on|metrics on) (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]!);
     });
     void exited.then(() => reject(new Error(`serve exited before listening:\n${output}`)));

@@ -160,7 +160,15 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--kafka-topic-prefix <prefix>', 'topics are <prefix>.<channel> and <prefix>.dead-letter', 'roc-ledger.events')
     .option('--kafka-group <id>', 'consumer group id', 'roc-ledger-ingest')
     .option('--verify-every <minutes>', 'walk the hash chain at start and then every so many minutes (the dashboard shows the latest result)', positiveInt('--verify-every'), 15)
-    .action(run(({ verifyEvery, ...opts }) => serveCommand({ ...opts, verifyEveryMinutes: verifyEvery })));
+    .addOption(
+      new Option('--role <role>', 'all: everything in one process; api: HTTP ingest and queries; ingest: the Kafka consumer; projector: folds the projections (api and projector need PostgreSQL read models; see docs/operations.md)')
+        .choices(['all', 'api', 'ingest', 'projector'])
+        .default('all'),
+    )
+    .option('--shards <n>', 'projector: split the customers this many ways among the projector instances (the same on all)', positiveInt('--shards'), 1)
+    .option('--instance <name>', 'projector: this instance\'s name among the others (default host:pid)')
+    .option('--lease-ttl <seconds>', "projector: how long a dead instance's shards wait before another takes them", positiveInt('--lease-ttl'), 15)
+    .action(run(({ verifyEvery, leaseTtl, ...opts }) => serveCommand({ ...opts, verifyEveryMinutes: verifyEvery, leaseTtlSeconds: leaseTtl })));
 
   program
     .command('keys')

@@ -36,5 +36,5 @@ export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date):
 };
 
 /** The embedded store with the ingestion path every channel uses (identity resolution included). */
-export const openIngestor = async (ledger: OpenLedger, clock?: () => Date): Promise<Ingestor> =>
-  Ingestor.open({ store: ledger.store, contract: ledger.contract, normalization: ledger.identity, ...(clock ? { clock } : {}) });
+export const openIngestor = async (ledger: OpenLedger, clock?: () => Date, options: { otherWriters?: boolean } = {}): Promise<Ingestor> =>
+  Ingestor.open({ store: ledger.store, contract: ledger.contract, normalization: ledger.identity, ...(clock ? { clock } : {}), ...options });

@@ -1,6 +1,6 @@
 export { derivedUuid } from './derivedIds.ts';
 export { IdentifierRefusedError, IdentityErrorCode } from './errors.ts';
 export { createNormalizer, DEFAULT_NORMALIZATION, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
-export { IdentityResolver, type ResolutionPlan, type ResolvedEvent } from './resolver.ts';
+export { IdentityResolver, type PlanOptions, type ResolutionPlan, type ResolvedEvent } from './resolver.ts';
 export { parseCustomerRef } from './parseRef.ts';
 export { MergeMap, type MergeRecord } from './mergeMap.ts';

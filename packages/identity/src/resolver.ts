@@ -26,6 +26,11 @@ export interface ResolutionPlan {
 
 const IDENTITY_SOURCE = 'roc-ledger/identity';
 
+export interface PlanOptions {
+  /** Derive a new customer's id from the event rather than from its identifier (whose id a forgotten customer holds). */
+  readonly seedFromEvent?: boolean;
+}
+
 /**
  * Which customer an event belongs to. Its state is a fold over the log (CustomerRegistered,
  * IdentifierLinked, CustomersMerged, and the first event of every customer stream), so a
@@ -94,7 +99,7 @@ export class IdentityResolver {
    * Decides where an event goes and what identity events must be recorded with it. Pure: the
    * state changes only when the stored events are applied.
    */
-  plan(event: AnyVersionEventInput): ResolutionPlan {
+  plan(event: AnyVersionEventInput, options: PlanOptions = {}): ResolutionPlan {
     const identityEvents: EventInput[] = [];
     const derive = (role: string, type: EventInput['type'], customerId: string, data: unknown): EventInput =>
       ({
@@ -135,7 +140,11 @@ export class IdentityResolver {
       linkedOwner = undefined;
     }
     if (customerId === undefined) {
-      customerId = ref.kind === 'customerId' ? ref.value : derivedUuid(`customer/${event.eventId}`);
+      // A new customer's id is derived from the identifier that names them, so that two writer
+      // processes meeting the same new person at once pick the same stream and one of them loses
+      // the 'no_stream' append (see Ingestor). From the event when the identifier's id is taken.
+      const seed = refIdentifier && !options.seedFromEvent ? `customer/${identifierKey(refIdentifier)}` : `customer/${event.eventId}`;
+      customerId = ref.kind === 'customerId' ? ref.value : derivedUuid(seed);
       identityEvents.push(derive('registered', 'CustomerRegistered', customerId, { origin: 'first-contact' }));
     }
     if (refIdentifier && this.lookup(refIdentifier) === undefined) {

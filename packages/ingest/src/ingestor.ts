@@ -1,6 +1,6 @@
 import { CHANNELS, type AnyVersionEventInput, type Contract } from '@roc-ledger/events';
-import { IdentityResolver, type NormalizationConfig } from '@roc-ledger/identity';
-import { customerStreamId, EventIdConflictError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
+import { IdentityResolver, type NormalizationConfig, type ResolutionPlan } from '@roc-ledger/identity';
+import { customerStreamId, EventIdConflictError, WrongExpectedRevisionError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
 import { ChannelNotAllowedError, LEDGER_RECORDED_TYPES, OccurredInFutureError, ReservedTypeError } from './errors.ts';
 
 export interface IngestorOptions {
@@ -10,6 +10,11 @@ export interface IngestorOptions {
   readonly maxFutureSkewMs?: number;
   readonly clock?: () => Date;
   readonly normalization?: NormalizationConfig;
+  /**
+   * Other processes append to the same log (separate API and Kafka-ingest services): before an
+   * event that would register or link a customer, the resolver first reads what they appended.
+   */
+  readonly otherWriters?: boolean;
 }
 
 export interface IngestOptions {
@@ -43,6 +48,9 @@ export interface IngestResult {
   /** Events the ledger recorded with it (registration, links, merges), by type. */
   readonly identityEvents: readonly string[];
 }
+
+/** The plan registers a new customer: its stream must not exist yet. */
+const registers = (plan: ResolutionPlan): boolean => plan.identityEvents.some((e) => e.type === 'CustomerRegistered');
 
 /**
  * The one way in for HTTP, Kafka and the CLI: validate against the contract, refuse events
@@ -148,11 +156,27 @@ export class Ingestor {
     for (const key of keys) this.queues.set(key, turn);
     try {
       if (ahead.length > 0) await this.wait(ahead);
-      const plan = this.resolver.plan(event);
-      const events = [...plan.identityEvents, event];
-      const append = this.appendOrAcknowledge(customerStreamId(plan.customerId), events);
+      let plan = this.resolver.plan(event);
+      if (plan.identityEvents.length > 0 && this.options.otherWriters) {
+        await this.catchUp();
+        plan = this.resolver.plan(event);
+      }
+      let events = [...plan.identityEvents, event];
+      const append = this.appendOrAcknowledge(customerStreamId(plan.customerId), events, registers(plan) ? 'no_stream' : 'any');
       if (!plan.changesIdentity) leave();
-      const result = await append;
+      let result: AppendResult;
+      try {
+        result = await append;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || !registers(plan)) throw error;
+        // Another writer registered this customer first: read what it stored and decide again.
+        // Still new after that, the identifier's id belongs to a forgotten customer: a fresh one.
+        await this.catchUp();
+        const again = this.resolver.plan(event);
+        plan = registers(again) && again.customerId === plan.customerId ? this.resolver.plan(event, { seedFromEvent: true }) : again;
+        events = [...plan.identityEvents, event];
+        result = await this.appendOrAcknowledge(customerStreamId(plan.customerId), events, registers(plan) ? 'no_stream' : 'any');
+      }
       if (plan.changesIdentity) this.applyStored(result, events);
       const stored = result.events.at(-1)!;
       return {
@@ -199,9 +223,9 @@ export class Ingestor {
    * merged since): the store then reports the id as used in that other stream. If the content is
    * the same there, it is a retry and is acknowledged with its original position.
    */
-  private async appendOrAcknowledge(streamId: string, events: AnyVersionEventInput[]): Promise<AppendResult> {
+  private async appendOrAcknowledge(streamId: string, events: AnyVersionEventInput[], expectedRevision: 'any' | 'no_stream'): Promise<AppendResult> {
     try {
-      return await this.options.store.append(streamId, events);
+      return await this.options.store.append(streamId, events, { expectedRevision });
     } catch (error) {
       const stored = error instanceof EventIdConflictError ? error.stored : undefined;
       if (events.length !== 1 || !stored || stored.streamId === streamId) throw error;

@@ -39,7 +39,7 @@ export interface ProjectionStatusReport extends ProjectionRow {
   readonly lagMs: number;
   readonly running: boolean;
   /** With sharded projectors: each shard's checkpoint, status and the instance holding it. */
-  readonly shards?: readonly ShardRow[];
+  readonly shards?: ShardRow[];
 }
 
 export interface QueryAnswer {

@@ -3,3 +3,4 @@ export { ApiKeyRing, createApiKey, hashKey, loadApiKeys, SCOPES, type ApiKeyReco
 export { ApiErrorCode, HttpError } from './errors.ts';
 export { toProblem, type Problem } from './plugins/problems.ts';
 export { createMetrics, type MetricsSources } from './metrics.ts';
+export { buildOpsApp, type OpsAppOptions } from './opsApp.ts';

@@ -6,13 +6,16 @@ import type { KafkaCounts } from './routes/ledger.ts';
 import type { ProjectionRuntime, ProjectionStatusReport } from '@roc-ledger/projections';
 
 export interface MetricsSources {
-  readonly ingestor: Ingestor;
+  /** Absent in a process that does not ingest (a projector). */
+  readonly ingestor?: Ingestor;
   readonly store: EventStore;
   readonly runtime?: ProjectionRuntime;
   /** The Kafka consumer's counters, when this process consumes the channel topics. */
   readonly kafka?: KafkaCounts;
   /** The scheduled chain verification. */
   readonly chain?: ChainMonitor;
+  /** This process is a sharded projector instance: how many shards it holds. */
+  readonly shards?: boolean;
 }
 
 /**
@@ -33,7 +36,7 @@ export const createMetrics = (sources: MetricsSources): client.Registry => {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
-  sources.ingestor.observe({
+  sources.ingestor?.observe({
     ingested: ({ channel, duplicate, seconds }) => {
       ingested.inc({ channel, outcome: duplicate ? 'duplicate' : 'stored' });
       duration.observe(seconds);
@@ -50,6 +53,16 @@ export const createMetrics = (sources: MetricsSources): client.Registry => {
     },
   });
   const { runtime, kafka, chain } = sources;
+  if (runtime && sources.shards) {
+    new client.Gauge({
+      name: 'roc_ledger_projector_shards_held',
+      help: 'Shards this projector instance folds now (it holds their leases).',
+      registers,
+      collect() {
+        this.set(runtime.heldShards.length);
+      },
+    });
+  }
   if (chain) {
     new client.Gauge({
       name: 'roc_ledger_chain_verified',

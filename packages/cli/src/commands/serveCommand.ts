@@ -1,8 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { ApiKeyRing, buildApp, createMetrics, loadApiKeys } from '@roc-ledger/api';
-import { defaultTopics, KafkaIngest, type KafkaIngestOptions } from '@roc-ledger/kafka-ingest';
+import { defaultTopics } from '@roc-ledger/kafka-ingest';
 import { EquityTracker, KnownAtPreparer, terminateEquityWorker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
 import { ChainMonitor, loadOrCreateSigningKey } from '@roc-ledger/ledger';
@@ -12,6 +11,8 @@ import { ExitCode } from '../exitCodes.ts';
 import { signingKeyFile } from './proofCommands.ts';
 import { openReadModels, registeredDefinitions, servicePidFile } from '../projections.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
+import { startKafkaIngest } from './kafkaIngest.ts';
+import { serveIngest, serveProjector, sharedReadModels, stopRequested, type ServiceRole } from './serveRoles.ts';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -26,15 +27,15 @@ export interface ServeOptions {
   kafkaGroup?: string;
   /** Minutes between scheduled walks of the hash chain (default 15). */
   verifyEveryMinutes?: number;
+  /** all (default): everything in this process; api, ingest or projector: one service of several sharing the stores. */
+  role?: ServiceRole;
+  /** Projector: shards the customers are split into among the projector instances (default 1). */
+  shards?: number;
+  /** Projector: this instance's name among the others (default host:pid). */
+  instance?: string;
+  /** Projector: seconds before a dead instance's shards are taken over (default 15). */
+  leaseTtlSeconds?: number;
 }
-
-const startKafkaIngest = async (options: ServeOptions, ingestor: KafkaIngestOptions['ingestor'], log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void) => {
-  const brokers = (options.kafkaBrokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-  const kafka = new Kafka({ clientId: 'roc-ledger', brokers, logLevel: logLevel.WARN });
-  const service = new KafkaIngest({ kafka, ingestor, topics: defaultTopics(options.kafkaTopicPrefix), ...(options.kafkaGroup ? { groupId: options.kafkaGroup } : {}), log });
-  await service.start();
-  return { service, brokers };
-};
 
 export const apiKeysFile = (dataDir: string) => join(dataDir, 'api-keys.json');
 
@@ -44,16 +45,18 @@ export const apiKeysFile = (dataDir: string) => join(dataDir, 'api-keys.json');
  * store closes, exit 0.
  */
 export const serveCommand = async (options: ServeOptions): Promise<number> => {
+  if (options.role === 'ingest') return serveIngest(options);
+  if (options.role === 'projector') return serveProjector(options);
+  const api = options.role === 'api';
   // From the first moment: a SIGTERM during start-up stops the service once it is up, gracefully,
   // rather than killing it with the signal's default action.
-  const stopRequested = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const stopSignal = stopRequested();
   const ledger = openLedger(options.dataDir);
-  const ingestor = await openIngestor(ledger);
+  // A separate API service shares the log with the Kafka-ingest services: identity must see their appends.
+  const ingestor = await openIngestor(ledger, undefined, { otherWriters: api });
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));
-  const readModels = await openReadModels(ledger.dataDir);
+  // An API instance answers from the states the projector instances keep: they must be shared.
+  const readModels = api ? await sharedReadModels(ledger.dataDir, 'api') : await openReadModels(ledger.dataDir);
   // An analyst's module that no longer loads is reported, and the service runs without it.
   const { definitions, failures: moduleFailures } = await registeredDefinitions(readModels);
   let lastProgressLog = 0;
@@ -61,6 +64,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     store: ledger.store,
     readModels,
     definitions,
+    folds: api ? 'none' : 'all',
     log: (message, fields) => app.log.info(fields ?? {}, message),
     onProgress: (p) => {
       if (p.caughtUp || Date.now() - lastProgressLog < 5000) return;
@@ -110,12 +114,13 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const hourly = setInterval(prepareKnownAt, 3_600_000).unref();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   const address = await app.listen({ host: options.host, port: options.port });
-  writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
+  // The pid file tells other commands that this process folds the read models.
+  if (!api) writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
   process.stderr.write(`roc-ledger: listening on ${address} (data ${ledger.dataDir}); dashboard at ${address}/dashboard/, OpenAPI at ${address}/openapi.json, docs at ${address}/docs\n`);
   kafka = options.kafka ? await startKafkaIngest(options, ingestor, (level, message, fields) => app.log[level](fields ?? {}, message)) : undefined;
   if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
 
-  const signal = await stopRequested;
+  const signal = await stopSignal;
   app.log.info({ signal }, 'shutting down');
   app.markShuttingDown();
   // The Kafka batch in flight finishes and is committed; then the consumer leaves its group.
@@ -125,7 +130,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   await app.close();
   clearTimeout(grace);
   // Folded events not yet committed are committed now; the next start resumes from there.
-  rmSync(servicePidFile(ledger.dataDir), { force: true });
+  if (!api) rmSync(servicePidFile(ledger.dataDir), { force: true });
   await chain.stop();
   clearInterval(hourly);
   // A series being prepared is not waited for: the worker ends, and the next start prepares it.

@@ -38,6 +38,19 @@ export const ProjectionStatus = z.object({
   lagEvents: z.int(),
   lagMs: z.number(),
   running: z.boolean(),
+  shards: z
+    .array(
+      z.object({
+        index: z.int().describe('0-based; the shard of a partition is FNV-1a of its key modulo count'),
+        count: z.int(),
+        position: z.int().describe("The shard's own checkpoint"),
+        recordedAt: z.string().nullable(),
+        status: z.enum(['building', 'live', 'failed']),
+        owner: z.string().nullable().describe('The projector instance holding the shard now; null when none does'),
+      }),
+    )
+    .optional()
+    .describe('With sharded projectors (serve --role projector --shards N): each shard; the row above sums them up'),
 });
 
 export interface ProjectionRouteOptions {

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getSqliteReadModelStore, ProjectionRuntime, stateHash, type ProjectionStatusReport } from '@roc-ledger/projections';
+import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
+import { openLedger } from '../../packages/cli/src/openLedger.ts';
+import { BUILT_IN_PROJECTIONS } from '../../packages/cli/src/projections.ts';
+import { testPostgresUrl } from '../support/postgres.ts';
+import { cli, startService, type RunningService } from '../support/serviceProcess.ts';
+import { tempDataDir } from '../support/tempLedger.ts';
+import { byId, webEvent } from '../support/webEvents.ts';
+
+const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('separate API and projector services on one event store and PostgreSQL read models', () => {
+  const temp = tempDataDir();
+  const schema = `roles_${randomBytes(5).toString('hex')}`;
+  const env = { ROC_LEDGER_READ_MODELS_URL: testPostgresUrl, ROC_LEDGER_READ_MODELS_SCHEMA: schema };
+  const running: RunningService[] = [];
+  afterAll(async () => {
+    for (const service of running) if (service.process.exitCode === null) service.process.kill('SIGKILL');
+    const admin = new pg.Client({ connectionString: testPostgresUrl });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+    temp.cleanup();
+  });
+
+  it('split the customers between projector instances; a projector killed with -9 while events arrive has its shards taken over, and the states equal one clean rebuild', async () => {
+    expect(cli(temp.dir, ['demo', 'load', '--customers', '300', '--years', '1', '--seed', '11']).status).toBe(0);
+    const key = cli(temp.dir, ['keys', 'create', '--id', 'ops', '--scope', 'ingest:web', 'read']).stdout.trim();
+    const start = async (args: string[]) => {
+      const service = await startService(temp.dir, env, args);
+      running.push(service);
+      return service;
+    };
+    const projector = (name: string) => start(['--role', 'projector', '--shards', '4', '--lease-ttl', '2', '--instance', name]);
+    const a = await projector('A');
+    const b = await projector('B');
+    const api = await start(['--role', 'api']);
+    const call = async (path: string, body?: unknown) => {
+      const response = await fetch(`${api.url}${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const statuses = async () => (await call('/v1/projections')).body.projections as ProjectionStatusReport[];
+    const owners = async () => (await statuses()).find((p) => p.key === 'customer-view@2')?.shards?.map((s) => s.owner) ?? [];
+
+    // Both instances hold two shards each once A has handed two back.
+    await until(async () => ((await owners()).filter((o) => o === 'A').length === 2 && (await owners()).filter((o) => o === 'B').length === 2 ? true : undefined), 30_000, 'A and B to hold two shards each');
+    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    expect(metrics).toMatch(/roc_ledger_projector_shards_held 2/);
+    expect((await fetch(`${b.url}/health/ready`)).status).toBe(200);
+
+    // Purchases arrive over the API for customers in every shard; A dies in the middle.
+    const posted: number[] = [];
+    for (let i = 0; i < 240; i++) {
+      if (i === 120) a.process.kill('SIGKILL');
+      const customer = byId(`C${String((i * 7) % 300).padStart(7, '0')}`);
+      const result = await call('/v1/events', webEvent(customer, 'PurchaseMade', { orderId: `roles-${i}`, amount: { minor: 100 + i, currency: 'EUR' } }, 2));
+      expect(result.status).toBe(201);
+      posted.push(result.body.globalPosition);
+    }
+    const head = Math.max(...posted);
+    // B takes A's shards once their leases run out, and catches up with everything.
+    await until(async () => ((await owners()).every((o) => o === 'B') ? true : undefined), 30_000, 'B to take every shard');
+    const caughtUp = await until(async () => {
+      const all = await statuses();
+      return all.length === 3 && all.every((p) => p.position >= head && p.status === 'live') ? all : undefined;
+    }, 60_000, 'the projections to catch up');
+    expect(caughtUp.map((p) => p.key).sort()).toEqual(['customer-view@2', 'ledger-activity@1', 'trust-score@1']);
+    const lastPurchase = await call(`/v1/customers/${`C${String((239 * 7) % 300).padStart(7, '0')}`}`);
+    expect(lastPurchase.status).toBe(200);
+
+    expect(await api.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+
+    // Exactly the states one process folding the whole log alone ends in: no event twice, none missed.
+    const ledger = openLedger(temp.dir);
+    const clean = getSqliteReadModelStore(':memory:');
+    const runtime = new ProjectionRuntime({ store: ledger.store, readModels: clean, definitions: [...BUILT_IN_PROJECTIONS] });
+    await runtime.start();
+    await runtime.waitFor((await ledger.store.head()).position);
+    await runtime.stop();
+    const shared = await getPostgresReadModelStore({ connectionString: testPostgresUrl, schema });
+    for (const projection of caughtUp) {
+      const mine = await stateHash(shared, projection.key);
+      expect(mine.partitions).toBeGreaterThan(0);
+      expect(mine).toEqual(await stateHash(clean, projection.key));
+    }
+    await shared.close();
+    await clean.close();
+    await ledger.store.close();
+  }, 240_000);
+
+  it('refuses the api and projector roles on SQLite read models, with the code that says why', () => {
+    const other = tempDataDir();
+    try {
+      const result = cli(other.dir, ['serve', '--role', 'projector', '--port', '0']);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('PROJ_ERR_SHARDING_UNSUPPORTED');
+      expect(result.stderr).toContain('ROC_LEDGER_READ_MODELS_URL');
+    } finally {
+      other.cleanup();
+    }
+  });
+});
