@@ -174,12 +174,13 @@ export const equitySeries = (purchases: readonly Purchase[], cash: readonly Cash
   const first = earliestOf(purchases.map((p) => p.at));
   const periods = periodsBetween(first, to, options.period);
   const before = periods[0]!.start - 1;
-  let previous = pointFor(purchases, cash, { label: '', start: before, end: before + 1 }, undefined, options);
-  return periods.map((period) => {
-    const point = pointFor(purchases, cash, period, previous, options, to);
-    previous = point;
-    return point;
-  });
+  return equityPoints(purchases, cash, periods, pointFor(purchases, cash, { label: '', start: before, end: before + 1 }, undefined, options), options, to);
+};
+
+/** The points of consecutive periods, each from the one before it; `previous` is the point before the first. */
+export const equityPoints = (purchases: readonly Purchase[], cash: readonly CashMovement[], periods: readonly Period[], previous: EquityPoint, options: EquityOptions, until: number): EquityPoint[] => {
+  let before = previous;
+  return periods.map((period) => (before = pointFor(purchases, cash, period, before, options, until)));
 };
 
 /**

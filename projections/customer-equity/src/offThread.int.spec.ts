@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { equitySeries, SEGMENTS, type CashMovement, type Purchase } from '@roc-ledger/clv';
+import { equitySeries, periodOf, SEGMENTS, type CashMovement, type Purchase } from '@roc-ledger/clv';
 import { generateDemo } from '@roc-ledger/demo';
-import { equitySeriesOffThread } from './offThread.ts';
+import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 
 describe('equitySeriesOffThread', () => {
   const purchases: Purchase[] = [];
@@ -21,5 +21,16 @@ describe('equitySeriesOffThread', () => {
     expect(whole).toEqual(equitySeries(purchases, cash, end, options));
     expect(half).toEqual(equitySeries(purchases, cash, halfway, options));
     expect(half.length).toBeLessThan(whole.length);
+  });
+
+  it('brings the last periods of a series up to date exactly as a whole computation does, from a kept point or without one', async () => {
+    const options = { period: 'month' as const, segments: SEGMENTS };
+    const whole = equitySeries(purchases, cash, end, options);
+    const from = whole.length - 4;
+    const periods = whole.slice(from).map((p) => periodOf(Date.parse(p.start), 'month'));
+    const before = periodOf(periods[0]!.start - 1, 'month');
+    expect(await equityPointsOffThread(purchases, cash, periods, before, whole[from - 1], end, options)).toEqual(whole.slice(from));
+    const recomputed = await equityPointsOffThread(purchases, cash, periods, before, undefined, end, options);
+    expect(recomputed.map((p) => p.equityEnd)).toEqual(whole.slice(from).map((p) => p.equityEnd));
   });
 });

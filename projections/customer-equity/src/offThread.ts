@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { equitySeries, type CashMovement, type EquityOptions, type EquityPoint, type Purchase } from '@roc-ledger/clv';
+import type { CashMovement, EquityOptions, EquityPoint, Period, Purchase } from '@roc-ledger/clv';
+import { runJob, type EquityJob } from './seriesWorker.ts';
 
 const WORKER = new URL('./seriesWorker.ts', import.meta.url);
 
@@ -43,15 +44,25 @@ const theWorker = (): Worker => {
  * in order: each is CPU-bound, and several at once on a small machine only make each slower.
  * Options with a trust input (which holds a function) are computed on this thread.
  */
-export const equitySeriesOffThread = (purchases: readonly Purchase[], cash: readonly CashMovement[], to: number, options: EquityOptions): Promise<EquityPoint[]> => {
-  if (options.trust) return Promise.resolve(equitySeries(purchases, cash, to, options));
+export const equitySeriesOffThread = (purchases: readonly Purchase[], cash: readonly CashMovement[], to: number, options: EquityOptions): Promise<EquityPoint[]> =>
+  offThread({ kind: 'series', purchases: purchases as Purchase[], cash: cash as CashMovement[], to, options });
+
+/**
+ * The points of some periods, each from the one before, on the worker thread: the live update of a
+ * tracked series. `previous` is the point of `before`, computed there when not kept.
+ */
+export const equityPointsOffThread = (purchases: readonly Purchase[], cash: readonly CashMovement[], periods: Period[], before: Period, previous: EquityPoint | undefined, until: number, options: EquityOptions): Promise<EquityPoint[]> =>
+  offThread({ kind: 'points', purchases: purchases as Purchase[], cash: cash as CashMovement[], periods, before, previous, until, options });
+
+const offThread = (job: EquityJob): Promise<EquityPoint[]> => {
+  if (job.options.trust) return Promise.resolve(runJob(job));
   return new Promise((resolve, reject) => {
     const id = nextId++;
     jobs.set(id, { resolve, reject });
     try {
       const busy = theWorker();
       busy.ref();
-      busy.postMessage({ id, purchases, cash, to, options });
+      busy.postMessage({ id, job });
     } catch (error) {
       jobs.delete(id);
       reject(error as Error);

@@ -1,10 +1,21 @@
-// The worker thread of equitySeriesOffThread: computes each series it is sent, in order.
+// The worker thread of offThread.ts: computes each job it is sent, in order.
 import { parentPort } from 'node:worker_threads';
-import { equitySeries, type CashMovement, type EquityOptions, type Purchase } from '@roc-ledger/clv';
+import { equityPoints, equitySeries, pointFor, type CashMovement, type EquityOptions, type EquityPoint, type Period, type Purchase } from '@roc-ledger/clv';
 
-parentPort!.on('message', ({ id, purchases, cash, to, options }: { id: number; purchases: Purchase[]; cash: CashMovement[]; to: number; options: EquityOptions }) => {
+/** A whole series to `to`, or the points of some periods from the one before them (computed when not given). */
+export type EquityJob =
+  | { readonly kind: 'series'; readonly purchases: Purchase[]; readonly cash: CashMovement[]; readonly to: number; readonly options: EquityOptions }
+  | { readonly kind: 'points'; readonly purchases: Purchase[]; readonly cash: CashMovement[]; readonly periods: Period[]; readonly before: Period; readonly previous: EquityPoint | undefined; readonly until: number; readonly options: EquityOptions };
+
+export const runJob = (job: EquityJob): EquityPoint[] => {
+  if (job.kind === 'series') return equitySeries(job.purchases, job.cash, job.to, job.options);
+  const previous = job.previous ?? pointFor(job.purchases, job.cash, job.before, undefined, job.options);
+  return equityPoints(job.purchases, job.cash, job.periods, previous, job.options, job.until);
+};
+
+parentPort?.on('message', ({ id, job }: { id: number; job: EquityJob }) => {
   try {
-    parentPort!.postMessage({ id, points: equitySeries(purchases, cash, to, options) });
+    parentPort!.postMessage({ id, points: runJob(job) });
   } catch (error) {
     parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

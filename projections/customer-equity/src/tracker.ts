@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
-import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, pointFor, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
-import { equitySeriesOffThread } from './offThread.ts';
+import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
+import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
@@ -219,12 +219,8 @@ export class EquityTracker {
     if (earliest < firstPurchase || earliest <= periodOf(firstPurchase, this.unit).end) return this.fromScratch(money, now);
     const periods = periodsBetween(earliest, now, this.unit);
     const before = periodOf(periods[0]!.start - 1, this.unit);
-    let previous: EquityPoint | undefined = stored.get(before.label) ?? pointFor(money.purchases, money.cash, before, undefined, this.equityOptions);
-    return periods.map((period) => {
-      const point = pointFor(money.purchases, money.cash, period, previous, this.equityOptions, now);
-      previous = point;
-      return point;
-    });
+    // On the worker thread too: fitting the models of each period would hold up the service's requests.
+    return equityPointsOffThread(money.purchases, money.cash, periods, before, stored.get(before.label), now, this.equityOptions);
   }
 
   private save(points: readonly EquityPoint[], stored: Map<string, StoredPoint>, events: readonly RecordedEvent[], now: number): void {
