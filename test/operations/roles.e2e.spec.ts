@@ -9,6 +9,7 @@ import { testPostgresUrl } from '../support/postgres.ts';
 import { cli, startService, type RunningService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 import { byId, webEvent } from '../support/webEvents.ts';
+import { launchChromium, watchedPage } from '../support/browser.ts';
 
 const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
@@ -82,6 +83,23 @@ describe('separate API and projector services on one event store and PostgreSQL 
     expect(caughtUp.map((p) => p.key).sort()).toEqual(['customer-view@2', 'ledger-activity@1', 'trust-score@1']);
     const lastPurchase = await call(`/v1/customers/${`C${String((239 * 7) % 300).padStart(7, '0')}`}`);
     expect(lastPurchase.status).toBe(200);
+
+    // The API service's health page shows each shard and the instance folding it.
+    const browser = await launchChromium();
+    try {
+      const { page, errors } = await watchedPage(browser);
+      await page.goto(`${api.url}/dashboard/health.html`);
+      await page.waitForSelector('#sign-in:not([hidden])');
+      await page.fill('#api-key', key);
+      await page.press('#api-key', 'Enter');
+      await page.waitForFunction(() => document.body.dataset.busy === 'false' && !document.querySelector('#sign-in:not([hidden])'));
+      const rows = await page.$$eval('#projections table:nth-of-type(2) tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td,th')].map((c) => c.textContent?.trim())));
+      expect(rows).toHaveLength(12); // three projections, four shards each
+      expect(rows.filter((r) => r[0] === 'customer-view@2').map((r) => [r[1], r[4]])).toEqual([['1 of 4', 'B'], ['2 of 4', 'B'], ['3 of 4', 'B'], ['4 of 4', 'B']]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
 
     expect(await api.stop()).toBe(0);
     expect(await b.stop()).toBe(0);

@@ -7,7 +7,8 @@ import { byId, loading, startPage } from './page.ts';
 
 interface Month { month: string; events: number; late: number; byChannel: Record<string, number>; byType: Record<string, number> }
 interface ChainCheck { ok: boolean; checked: number; head: { position: number; hash: string }; failure?: { position: number; kind: string; reason: string }; finishedAt: string; durationMs: number; against: { position: number } | null }
-interface ProjectionStatus { key: string; status: string; active: boolean; position: number; lagEvents: number; lagMs: number; running: boolean; error: { message?: string } | null }
+interface ShardStatus { index: number; count: number; position: number; status: string; owner: string | null }
+interface ProjectionStatus { key: string; status: string; active: boolean; position: number; lagEvents: number; lagMs: number; running: boolean; error: { message?: string } | null; shards?: ShardStatus[] }
 interface Health {
   head: { position: number; hash: string; recordedAt: string | null };
   chain: ChainCheck | null;
@@ -85,6 +86,16 @@ const renderHealth = (health: Health): void => {
       ['Projection', 'Status', 'Answers queries', 'Checkpoint', 'Lag (events)', 'Lag (time)', 'Error'],
       health.projections.map((p) => [p.key, badge(p.status !== 'failed', p.status), p.active ? 'yes' : 'no', formatCount(p.position), formatCount(p.lagEvents), `${(p.lagMs / 1000).toFixed(1)} s`, p.error?.message ?? '']),
     ),
+    // Sharded projectors (serve --role projector --shards N): which instance folds each shard.
+    ...(health.projections.some((p) => p.shards?.length)
+      ? [
+          table(
+            'Shards and the projector instances folding them',
+            ['Projection', 'Shard', 'Status', 'Checkpoint', 'Held by'],
+            health.projections.flatMap((p) => (p.shards ?? []).map((s) => [p.key, `${s.index + 1} of ${s.count}`, badge(s.status !== 'failed', s.status), formatCount(s.position), s.owner ?? 'nobody (waiting for an instance)'])),
+          ),
+        ]
+      : []),
   );
 };
 
