@@ -127,6 +127,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   NDJSON, read and \`JSON.parse\`d only. The *breakdown* rows take each part alone on the first 300,000 events:
   reading and decoding the consumed types; both projections' handlers on open immer drafts with the events in
   memory; the same handlers mutating plain objects.
+- **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
+  nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
+  \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
+  start until every projection is live at the head, the hand-over of two shards to the second included. Each
+  process reads, decodes and unseals the whole log and folds its shards' customers; PostgreSQL runs on the same
+  two cores. Peak RSS: the largest projector process's.
 - **projection-live-lag**: the runtime caught up, then 2,000 events/s ingested for 10 s (identity resolution
   included); for each event, the time from sending it to both views having committed it.
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.

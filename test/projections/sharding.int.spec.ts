@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerView } from '@roc-ledger/customer-view';
-import { getSqliteReadModelStore, ownedBy, ProjectionRuntime, ProjectionWorker, shardOf, ShardFencedError, stateHash, type ShardedReadModelStore } from '@roc-ledger/projections';
+import { defineProjection, getSqliteReadModelStore, ownedBy, ProjectionRuntime, ProjectionWorker, shardOf, ShardFencedError, stateHash, type ShardedReadModelStore } from '@roc-ledger/projections';
 import { MergeMap } from '@roc-ledger/identity';
 import { trustScore } from '@roc-ledger/trust-score';
 import type { EventStore } from '@roc-ledger/ledger';
@@ -130,3 +130,37 @@ describe('projector instances sharing shards on PostgreSQL', () => {
     expect((await readModels.row('customer-view@2'))!.position).toBe(0); // the lowest shard
   });
 });
+
+describe('a backfill', () => {
+  it('lets timers run while it folds (lease renewals, HTTP requests), though the embedded store answers synchronously', async () => {
+    // A slow handler: half a millisecond of work per event.
+    const spin = () => {
+      const until = performance.now() + 0.5;
+      while (performance.now() < until);
+    };
+    const busy = defineProjection({
+      name: 'busy',
+      version: 1,
+      consumes: ['InteractionRecorded', 'PurchaseMade', 'OfferPresented'],
+      initialState: { n: 0 },
+      handlers: {
+        InteractionRecorded: (state) => void (spin(), state.n++),
+        PurchaseMade: (state) => void (spin(), state.n++),
+        OfferPresented: (state) => void (spin(), state.n++),
+      },
+    });
+    const runtime = new ProjectionRuntime({ store, readModels: getSqliteReadModelStore(':memory:'), definitions: [busy] });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const started = performance.now();
+    await runtime.start();
+    await runtime.waitFor(head);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    await runtime.stop();
+    expect(elapsed).toBeGreaterThan(200);
+    // Without yielding, the whole backfill runs on promises and the timer never fires.
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 100));
+  });
+});
+

@@ -57,6 +57,7 @@ export class ProjectionRunner {
   private head = 0;
   private lastProgress = 0;
   private stopped = false;
+  private lastYield = performance.now();
 
   private readonly store: EventStore;
   private readonly readModels: ReadModelStore;
@@ -131,6 +132,12 @@ export class ProjectionRunner {
   /** One event as it comes: folded into every live projection, committed every so often. */
   private async handle(event: RecordedEvent): Promise<void> {
     if (this.committing) await this.committing;
+    // A backfill reads the embedded store synchronously, so it could run on promises alone and never
+    // let timers or I/O in (HTTP requests, lease renewals): every 50 ms it lets them.
+    if (performance.now() - this.lastYield > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+    }
     if (this.stopped) return;
     await this.fold(event);
     if (++this.sinceCommit >= (this.options.commitEvery ?? 250_000) || performance.now() - this.lastCommit >= (this.options.commitEveryMs ?? 30_000)) await this.commitAll();

@@ -100,8 +100,7 @@ export class ProjectionRuntime {
       owner: folds.owner,
       count: folds.shards,
       ...(folds.leaseTtlMs ? { ttlMs: folds.leaseTtlMs } : {}),
-      startShard: (lease) => this.startShard(lease, [...this.definitions.values()]),
-      stopShard: (index) => this.stopShard(index),
+      assign: (leases) => this.assignShards(leases),
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     await this.coordinator.start();
@@ -120,7 +119,7 @@ export class ProjectionRuntime {
     await this.options.readModels.register(key, definition.name, definition.version);
     const folds = this.folds;
     if (folds === 'all') await this.startRunner([definition]);
-    else if (folds !== 'none') for (const index of this.heldShards) await this.startShard(this.leaseOf(index), [definition]);
+    else if (folds !== 'none') await this.assignShards(this.shardLeases);
   }
 
   /**
@@ -159,21 +158,25 @@ export class ProjectionRuntime {
     this.merges = { map, follower };
   }
 
-  private leaseOf(index: number): Lease {
-    const worker = this.runners.flatMap((r) => r.workers).find((w) => w.shard?.index === index);
-    if (!worker?.shard) throw new Error(`shard ${index} is held but has no worker`);
-    return { index, epoch: worker.shard.epoch };
-  }
+  /** The leases the shard runner folds under now. */
+  private shardLeases: Lease[] = [];
 
-  private async startShard(lease: Lease, definitions: ProjectionDefinition<any>[]): Promise<void> {
+  /**
+   * Folds exactly these shards: the runner folding the previous set commits and stops, and one
+   * runner (one reader of the log) starts for all of them. Shards change hands rarely, so a
+   * restart, which reloads the states it touches, costs little and keeps one reader per instance.
+   */
+  private async assignShards(leases: readonly Lease[]): Promise<void> {
     const folds = this.folds as ShardingOptions;
-    await this.startRunner(definitions, { index: lease.index, count: folds.shards, owner: folds.owner, epoch: lease.epoch });
-  }
-
-  private async stopShard(index: number): Promise<void> {
-    const runners = this.runners.filter((runner) => runner.workers.some((w) => w.shard?.index === index));
-    for (const runner of runners) this.runners.splice(this.runners.indexOf(runner), 1);
-    await Promise.all(runners.map((runner) => runner.stop()));
+    const previous = this.runners.filter((runner) => runner.workers.some((w) => w.shard));
+    for (const runner of previous) this.runners.splice(this.runners.indexOf(runner), 1);
+    await Promise.all(previous.map((runner) => runner.stop()));
+    this.shardLeases = [...leases];
+    if (leases.length === 0) return;
+    await this.startRunner(
+      [...this.definitions.values()],
+      leases.map((lease) => ({ index: lease.index, count: folds.shards, owner: folds.owner, epoch: lease.epoch })),
+    );
   }
 
   async status(): Promise<ProjectionStatusReport[]> {
@@ -267,8 +270,8 @@ export class ProjectionRuntime {
     return true;
   }
 
-  private async startRunner(definitions: ProjectionDefinition<any>[], shard?: ShardFence): Promise<void> {
-    const workers = definitions.map((definition) => new ProjectionWorker(definition, this.options.store, this.options.readModels, shard ? { shard } : {}));
+  private async startRunner(definitions: ProjectionDefinition<any>[], shards?: readonly ShardFence[]): Promise<void> {
+    const workers = (shards ?? [undefined]).flatMap((shard) => definitions.map((definition) => new ProjectionWorker(definition, this.options.store, this.options.readModels, shard ? { shard } : {})));
     const runner = new ProjectionRunner(this.options.store, this.options.readModels, workers, {
       ...this.options,
       onCaughtUp: (key) => void this.promote(key).catch((error) => this.options.log?.('promotion failed', { key, error: String(error) })),

@@ -7,10 +7,11 @@ export interface CoordinatorOptions {
   readonly count: number;
   /** A lease not renewed for this long may be taken by another instance (default 15,000 ms). */
   readonly ttlMs?: number;
-  /** Starts folding a shard just taken, from its stored checkpoint. */
-  readonly startShard: (lease: Lease) => Promise<void>;
-  /** Stops folding a shard, committing what it folded (refused by the fence once the shard was lost). */
-  readonly stopShard: (index: number) => Promise<void>;
+  /**
+   * Folds exactly these shards from now on, from their stored checkpoints; what it folded of
+   * shards no longer among them is committed first (refused by the fence for a shard lost).
+   */
+  readonly assign: (leases: readonly Lease[]) => Promise<void>;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -26,6 +27,8 @@ export class ShardCoordinator {
   private readonly held = new Map<number, Lease>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  /** Assignments run one after another, in the order asked. */
+  private assigning: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(options: CoordinatorOptions) {
@@ -47,11 +50,11 @@ export class ShardCoordinator {
     this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.ttlMs / 3)));
   }
 
-  /** A commit was fenced: the shard is someone else's now. */
+  /** A commit was fenced: the shard is someone else's now. Never waits: it is called from inside a commit. */
   lost(index: number): void {
     if (!this.held.delete(index)) return;
     this.options.log?.('shard lease lost; another projector instance folds it now', { shard: shardLabel({ index, count: this.options.count }) });
-    void this.options.stopShard(index);
+    void this.assign().catch((error) => this.options.log?.('reassigning shards failed', { error: String(error) }));
   }
 
   tick(): Promise<void> {
@@ -61,6 +64,12 @@ export class ShardCoordinator {
     return this.ticking;
   }
 
+  private assign(): Promise<void> {
+    const leases = [...this.held.values()].sort((a, b) => a.index - b.index);
+    this.assigning = this.assigning.catch(() => undefined).then(() => this.options.assign(leases));
+    return this.assigning;
+  }
+
   private async rebalance(): Promise<void> {
     const { leases, owner, count } = this.options;
     if (this.stopped) return;
@@ -68,25 +77,32 @@ export class ShardCoordinator {
     const kept = new Set((await leases.renew(owner, [...this.held.values()], this.ttlMs)).map((l) => l.index));
     for (const index of [...this.held.keys()]) if (!kept.has(index)) this.lost(index);
     const share = Math.ceil(count / Math.max(1, members));
-    for (const index of this.shards.slice(share).reverse()) {
-      const lease = this.held.get(index)!;
-      this.held.delete(index);
-      await this.options.stopShard(index);
-      await leases.release(owner, lease);
-      this.options.log?.('shard handed back for another projector instance', { shard: shardLabel({ index, count }), members });
+    const surplus = this.shards.slice(share).map((index) => this.held.get(index)!);
+    if (surplus.length > 0) {
+      for (const lease of surplus) this.held.delete(lease.index);
+      // Folded and committed up to now before another instance may take them.
+      await this.assign();
+      for (const lease of surplus) {
+        await leases.release(owner, lease);
+        this.options.log?.('shard handed back for another projector instance', { shard: shardLabel({ index: lease.index, count }), members });
+      }
     }
     if (this.held.size >= share || this.stopped) return;
-    for (const lease of await leases.acquire(owner, share - this.held.size, this.ttlMs)) {
+    const taken = await leases.acquire(owner, share - this.held.size, this.ttlMs);
+    if (taken.length === 0) return;
+    for (const lease of taken) {
       this.held.set(lease.index, lease);
       this.options.log?.('shard taken', { shard: shardLabel({ index: lease.index, count }), epoch: lease.epoch, members });
-      try {
-        await this.options.startShard(lease);
-      } catch (error) {
-        // Not folded here, so not held: another instance (or the next tick) takes it.
+    }
+    try {
+      await this.assign();
+    } catch (error) {
+      // Not folded here, so not held: another instance (or the next tick) takes them.
+      for (const lease of taken) {
         this.held.delete(lease.index);
         await leases.release(owner, lease).catch(() => undefined);
-        throw error;
       }
+      throw error;
     }
   }
 
@@ -95,11 +111,10 @@ export class ShardCoordinator {
     this.stopped = true;
     clearInterval(this.timer);
     await this.ticking;
-    for (const [index, lease] of this.held) {
-      await this.options.stopShard(index);
-      await this.options.leases.release(this.options.owner, lease).catch(() => undefined);
-    }
+    const held = [...this.held.values()];
     this.held.clear();
+    await this.assign();
+    for (const lease of held) await this.options.leases.release(this.options.owner, lease).catch(() => undefined);
     await this.options.leases.leave(this.options.owner).catch(() => undefined);
   }
 }
