@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getSqliteReadModelStore, ProjectionRuntime, stateHash, type ProjectionStatusReport } from '@roc-ledger/projections';
+import { join } from 'node:path';
+import { getSqliteReadModelStore, loadProjectionModule, ProjectionRuntime, stateHash, type ProjectionStatusReport } from '@roc-ledger/projections';
 import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
 import { openLedger } from '../../packages/cli/src/openLedger.ts';
 import { BUILT_IN_PROJECTIONS } from '../../packages/cli/src/projections.ts';
@@ -10,6 +11,8 @@ import { cli, startService, type RunningService } from '../support/serviceProces
 import { tempDataDir } from '../support/tempLedger.ts';
 import { byId, webEvent } from '../support/webEvents.ts';
 import { launchChromium, watchedPage } from '../support/browser.ts';
+
+const analystModule = join(import.meta.dirname, '..', '..', 'examples', 'complaint-resolution.ts');
 
 const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
@@ -38,6 +41,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
   it('split the customers between projector instances; a projector killed with -9 while events arrive has its shards taken over, and the states equal one clean rebuild', async () => {
     expect(cli(temp.dir, ['demo', 'load', '--customers', '300', '--years', '1', '--seed', '11']).status).toBe(0);
     const key = cli(temp.dir, ['keys', 'create', '--id', 'ops', '--scope', 'ingest:web', 'read']).stdout.trim();
+    const adminKey = cli(temp.dir, ['keys', 'create', '--id', 'admin', '--scope', 'admin']).stdout.trim();
     const start = async (args: string[]) => {
       const service = await startService(temp.dir, env, args);
       running.push(service);
@@ -84,6 +88,19 @@ describe('separate API and projector services on one event store and PostgreSQL 
     const lastPurchase = await call(`/v1/customers/${`C${String((239 * 7) % 300).padStart(7, '0')}`}`);
     expect(lastPurchase.status).toBe(200);
 
+    // An analyst's module registered through the API service is taken up by the projector.
+    const added = await fetch(`${api.url}/v1/projections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ module: analystModule }),
+    });
+    expect(added.status).toBe(202);
+    const analyst = ((await added.json()) as { projection: string }).projection;
+    await until(async () => {
+      const row = (await statuses()).find((p) => p.key === analyst);
+      return row && row.position >= head && row.status === 'live' && row.shards?.every((s) => s.owner === 'B') ? true : undefined;
+    }, 60_000, `${analyst} to be folded by the projector`);
+
     // The API service's health page shows each shard and the instance folding it.
     const browser = await launchChromium();
     try {
@@ -94,7 +111,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
       await page.press('#api-key', 'Enter');
       await page.waitForFunction(() => document.body.dataset.busy === 'false' && !document.querySelector('#sign-in:not([hidden])'));
       const rows = await page.$$eval('#projections table:nth-of-type(2) tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td,th')].map((c) => c.textContent?.trim())));
-      expect(rows).toHaveLength(12); // three projections, four shards each
+      expect(rows).toHaveLength(16); // four projections, four shards each
       expect(rows.filter((r) => r[0] === 'customer-view@2').map((r) => [r[1], r[4]])).toEqual([['1 of 4', 'B'], ['2 of 4', 'B'], ['3 of 4', 'B'], ['4 of 4', 'B']]);
       expect(errors).toEqual([]);
     } finally {
@@ -107,12 +124,12 @@ describe('separate API and projector services on one event store and PostgreSQL 
     // Exactly the states one process folding the whole log alone ends in: no event twice, none missed.
     const ledger = openLedger(temp.dir);
     const clean = getSqliteReadModelStore(':memory:');
-    const runtime = new ProjectionRuntime({ store: ledger.store, readModels: clean, definitions: [...BUILT_IN_PROJECTIONS] });
+    const runtime = new ProjectionRuntime({ store: ledger.store, readModels: clean, definitions: [...BUILT_IN_PROJECTIONS, await loadProjectionModule(analystModule)] });
     await runtime.start();
     await runtime.waitFor((await ledger.store.head()).position);
     await runtime.stop();
     const shared = await getPostgresReadModelStore({ connectionString: testPostgresUrl, schema });
-    for (const projection of caughtUp) {
+    for (const projection of [...caughtUp, { key: analyst }]) {
       const mine = await stateHash(shared, projection.key);
       expect(mine.partitions).toBeGreaterThan(0);
       expect(mine).toEqual(await stateHash(clean, projection.key));
