@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '@roc-ledger/ledger';
 import { collect, interaction } from '@roc-ledger/ledger/testing';
-import { defaultTopics } from '@roc-ledger/kafka-ingest';
 import { bin, cli } from '../support/serviceProcess.ts';
 import { openStore, tempDataDir } from '../support/tempLedger.ts';
 import { useKafkaBroker } from '../support/kafka/useBroker.ts';
+import { channelTopics } from '../support/kafka/channelTopics.ts';
 
 
 describe('Kafka ingest survives kill -9 mid-topic', () => {
@@ -57,13 +55,7 @@ describe('Kafka ingest survives kill -9 mid-topic', () => {
   };
 
   it('finds every event of the topic stored exactly once after a restart', async () => {
-    const prefix = `crash${randomUUID().slice(0, 8)}`;
-    const topics = defaultTopics(prefix);
-    const kafka = new Kafka({ clientId: 'roc-ledger-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [...Object.values(topics.byChannel), topics.deadLetter].map((topic) => ({ topic, numPartitions: 4 })), waitForLeaders: true });
-    await admin.disconnect();
+    const { prefix, topics, kafka } = await channelTopics(broker.brokers, 'crash');
 
     const events = Array.from({ length: 30_000 }, (_, i) => interaction(`K${i % 60}`, { channel: 'web' }));
     const producer = kafka.producer();

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTopics } from '@roc-ledger/kafka-ingest';
 import { collect } from '@roc-ledger/ledger/testing';
 import { openLedger } from '../../packages/cli/src/openLedger.ts';
 import { startService, type RunningService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 import { useKafkaBroker } from '../support/kafka/useBroker.ts';
+import { channelTopics } from '../support/kafka/channelTopics.ts';
 import { byEmail, webEvent } from '../support/webEvents.ts';
 
 describe('serve --role ingest: Kafka consumers as services of their own', () => {
@@ -23,13 +21,7 @@ describe('serve --role ingest: Kafka consumers as services of their own', () => 
   });
 
   it('two instances share the topics in one consumer group, store every event once with one customer per person, and serve health and metrics', async () => {
-    const prefix = `roles${randomUUID().slice(0, 8)}`;
-    const topics = defaultTopics(prefix);
-    const kafka = new Kafka({ clientId: 'roc-ledger-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [...Object.values(topics.byChannel), topics.deadLetter].map((topic) => ({ topic, numPartitions: 4 })), waitForLeaders: true });
-    await admin.disconnect();
+    const { prefix, topics, kafka } = await channelTopics(broker.brokers, 'roles');
 
     const args = ['--role', 'ingest', '--kafka-brokers', broker.brokers.join(','), '--kafka-topic-prefix', prefix];
     for (let i = 0; i < 2; i++) running.push(await startService(temp.dir, {}, args));
