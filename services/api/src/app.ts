@@ -60,6 +60,8 @@ export interface ApiOptions {
   readonly equity?: EquityTracker;
   /** The key store sealing personal data: DELETE /v1/customers/:id/personal-data is served when given. */
   readonly personalDataKeys?: KeyStore;
+  /** How long an erasure waits for the projections to refold it before answering readModels: pending (default 30 s). */
+  readonly erasureRefoldWaitMs?: number;
   /** The chain verified on a schedule: its latest result is on GET /v1/ledger/health. */
   readonly chain?: ChainMonitor;
   /** The Kafka consumer's counters, when this process consumes the channel topics. */
@@ -198,7 +200,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
   if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey });
-  if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}) });
+  if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}), ...(options.erasureRefoldWaitMs !== undefined ? { refoldWaitMs: options.erasureRefoldWaitMs } : {}) });
   if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
   ledgerRoutes(app, {
     store: options.store,

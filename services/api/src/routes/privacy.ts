@@ -14,7 +14,11 @@ const ErasureResponse = z.object({
   destroyedKeys: z.array(z.string()).describe('Keys destroyed by this request (none when the customer was already erased).'),
   globalPosition: z.number().int().describe('Where the CustomerErased event is in the log.'),
   alreadyErased: z.boolean(),
-  readModels: z.enum(['refolded', 'not-kept-by-this-service']).describe('Whether this service has refolded its projections without the personal data before answering.'),
+  readModels: z
+    .enum(['refolded', 'pending', 'not-kept-by-this-service'])
+    .describe(
+      "Whether the projections were refolded without the personal data before the answer: pending when they were not within refoldWaitMs (the projector services are down or far behind; they refold when they reach the erasure, and GET /v1/projections shows when).",
+    ),
 });
 
 export interface PrivacyRouteOptions {
@@ -22,10 +26,12 @@ export interface PrivacyRouteOptions {
   readonly ingestor: Ingestor;
   readonly keys: KeyStore;
   readonly runtime?: ProjectionRuntime;
+  /** How long an erasure waits for the projections to refold it before answering pending (default 30 s). */
+  readonly refoldWaitMs?: number;
 }
 
 /** Erasure (scope admin): destroys a customer's keys, records CustomerErased, answers once the read models are refolded. */
-export const privacyRoutes = (app: FastifyInstance, { store, ingestor, keys, runtime }: PrivacyRouteOptions): void => {
+export const privacyRoutes = (app: FastifyInstance, { store, ingestor, keys, runtime, refoldWaitMs = 30_000 }: PrivacyRouteOptions): void => {
   app.withTypeProvider<ZodTypeProvider>().delete(
     '/v1/customers/:customer/personal-data',
     {
@@ -49,9 +55,20 @@ export const privacyRoutes = (app: FastifyInstance, { store, ingestor, keys, run
       if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
       const { basis, reference } = request.query;
       const result = await eraseCustomer({ keys, store, ingestor }, { customerId, basis, ...(reference ? { reference } : {}) });
-      if (runtime) await runtime.waitFor(result.globalPosition);
-      request.log.info({ customerId, destroyedKeys: result.destroyedKeys.length, position: result.globalPosition }, 'personal data erased');
-      return { ...result, destroyedKeys: [...result.destroyedKeys], readModels: runtime ? ('refolded' as const) : ('not-kept-by-this-service' as const) };
+      const readModels: z.infer<typeof ErasureResponse>['readModels'] = runtime ? ((await refoldedWithin(runtime, result.globalPosition, refoldWaitMs)) ? 'refolded' : 'pending') : 'not-kept-by-this-service';
+      request.log.info({ customerId, destroyedKeys: result.destroyedKeys.length, position: result.globalPosition, readModels }, 'personal data erased');
+      return { ...result, destroyedKeys: [...result.destroyedKeys], readModels };
     },
   );
+};
+
+/** Whether the projections have committed up to the position within the time (other processes may fold them). */
+const refoldedWithin = async (runtime: ProjectionRuntime, position: number, ms: number): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([runtime.waitFor(position).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 };
