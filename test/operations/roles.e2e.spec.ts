@@ -120,6 +120,9 @@ describe('separate API and projector services on one event store and PostgreSQL 
 
     expect(await api.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
+    // B handed its shards back as it stopped: project status shows each shard's checkpoint and no holder.
+    const status = cli(temp.dir, ['project', 'status'], env).stdout;
+    expect(status).toMatch(/customer-view@2\s+4\/4\s+live\s+\d+\s+\(none\)/);
 
     // Exactly the states one process folding the whole log alone ends in: no event twice, none missed.
     const ledger = openLedger(temp.dir);

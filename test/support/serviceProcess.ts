@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export const bin = join(import.meta.dirname, '..', '..', 'bin', 'roc-ledger.js');
 
 /** Runs the CLI to completion. */
-export const cli = (dataDir: string, args: string[]) => spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { encoding: 'utf8' });
+export const cli = (dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 
 export interface RunningService {
   readonly url: string;

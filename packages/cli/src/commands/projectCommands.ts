@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
-import { diffStates, projectionKey, replayAll, type Cut, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
+import { diffStates, isSharded, projectionKey, replayAll, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -143,7 +143,12 @@ export const projectStatusCommand = async (options: { dataDir?: string; json?: b
   const readModels = await openReadModels(ledger.dataDir);
   try {
     const head = await ledger.store.head();
-    const rows = (await readModels.rows()).map((row) => ({ ...row, lagEvents: Math.max(0, head.position - row.position) }));
+    const rows: (ProjectionRow & { lagEvents: number; shards?: ShardRow[] })[] = [];
+    for (const row of await readModels.rows()) {
+      // Sharded projectors (serve --role projector --shards N): each shard's checkpoint and holder.
+      const shards = isSharded(readModels) ? await readModels.shardRows(row.key) : [];
+      rows.push({ ...row, lagEvents: Math.max(0, head.position - row.position), ...(shards.length > 0 ? { shards } : {}) });
+    }
     if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else {
       process.stdout.write(
@@ -152,6 +157,8 @@ export const projectStatusCommand = async (options: { dataDir?: string; json?: b
           rows.map((r) => [r.key, r.status, r.active ? 'yes' : 'no', String(r.position), String(r.lagEvents), r.error ? String(r.error.message ?? '') : '']),
         )}\n`,
       );
+      const shards = rows.flatMap((r) => (r.shards ?? []).map((s) => [r.key, `${s.index + 1}/${s.count}`, s.status, String(s.position), s.owner ?? '(none)']));
+      if (shards.length > 0) process.stdout.write(`\n${formatTable(['projection', 'shard', 'status', 'position', 'held by'], shards)}\n`);
     }
     return ExitCode.ok;
   } finally {
