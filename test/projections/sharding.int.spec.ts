@@ -119,6 +119,24 @@ describe('projector instances sharing shards on PostgreSQL', () => {
     expect(await readModels.leases.renew('slow', [slow!], 60_000)).toEqual([]);
   });
 
+  it('lets one of two processes folding everything on the same read models fold, the other stand by, and refuses sharded projectors beside them', async () => {
+    const readModels = (await postgres.open()) as ShardedReadModelStore;
+    const whole = () => new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
+    const first = whole();
+    const second = whole();
+    await first.start();
+    await second.start();
+    expect([first.heldShards, second.heldShards]).toEqual([[0], []]);
+    await second.waitFor(head);
+    for (const key of keys) expect(await stateHash(readModels, key)).toEqual(await stateHash(clean, key));
+    const projector = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore], folds: { shards: 4, owner: 'p', leaseTtlMs: 1500 } });
+    await expect(projector.start()).rejects.toMatchObject({ code: 'PROJ_ERR_SHARD_COUNT' });
+    await projector.stop();
+    await first.stop();
+    await until(() => second.heldShards.length === 1); // the one standing by takes over
+    await second.stop();
+  });
+
   it('refuses another shard count while shards stand at different positions', async () => {
     const readModels = (await postgres.open()) as ShardedReadModelStore;
     await readModels.registerShard('customer-view@2', 'customer-view', 2, { index: 0, count: 2 });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { MergeMap } from '@roc-ledger/identity';
 import { followLog, type EventStore, type Follower } from '@roc-ledger/ledger';
 import { projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
@@ -75,8 +77,20 @@ export class ProjectionRuntime {
     for (const definition of options.definitions) this.definitions.set(projectionKey(definition), definition);
   }
 
+  /**
+   * On read models several processes share (PostgreSQL), folding everything is folding the one
+   * shard of a single-shard layout under its lease: a second such process stands by instead of
+   * folding the same events again, and projector instances with another shard count are refused
+   * while it holds the lease (and it while they hold theirs).
+   */
+  private resolvedFolds: 'all' | 'none' | ShardingOptions | undefined;
+
   private get folds(): 'all' | 'none' | ShardingOptions {
-    return this.options.folds ?? 'all';
+    if (this.resolvedFolds === undefined) {
+      const folds = this.options.folds ?? 'all';
+      this.resolvedFolds = folds === 'all' && isSharded(this.options.readModels) ? { shards: 1, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` } : folds;
+    }
+    return this.resolvedFolds;
   }
 
   async start(): Promise<void> {
