@@ -140,6 +140,11 @@ describe('separate API and projector services on one event store and PostgreSQL 
     await shared.close();
     await clean.close();
     await ledger.store.close();
+
+    // With no projector folding the shared read models, the CLI's erasure says they are pending.
+    const erased = cli(temp.dir, ['erase', 'C0000007', '--json'], env);
+    expect(erased.status).toBe(0);
+    expect(JSON.parse(erased.stdout)).toMatchObject({ customerId: 'C0000007', readModels: 'pending' });
   }, 240_000);
 
   it('refuses the api and projector roles on SQLite read models, with the code that says why', () => {

@@ -140,16 +140,29 @@ export class ProjectionRuntime {
    * Resolves once every running projection has committed up to this position. When other
    * processes fold (some or all of) the projections, their stored checkpoints are watched.
    */
-  async waitFor(position: number): Promise<void> {
+  async waitFor(position: number, signal?: AbortSignal): Promise<void> {
     if (this.folds === 'all') {
       await Promise.all(this.runners.map((runner) => runner.waitFor(position)));
       return;
     }
     const keys = new Set(this.definitions.keys());
-    while (!this.stopped) {
+    while (!this.stopped && !signal?.aborted) {
       const rows = (await this.options.readModels.rows()).filter((row) => keys.has(row.key));
       if (rows.every((row) => row.position >= position || row.status === 'failed')) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Whether every projection has committed up to the position within the time (waitFor, bounded). */
+  async reached(position: number, timeoutMs: number): Promise<boolean> {
+    const giveUp = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.waitFor(position, giveUp.signal).then(() => !giveUp.signal.aborted), timeout]);
+    } finally {
+      clearTimeout(timer);
+      giveUp.abort(); // stops watching the stored checkpoints
     }
   }
 

@@ -55,20 +55,10 @@ export const privacyRoutes = (app: FastifyInstance, { store, ingestor, keys, run
       if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
       const { basis, reference } = request.query;
       const result = await eraseCustomer({ keys, store, ingestor }, { customerId, basis, ...(reference ? { reference } : {}) });
-      const readModels: z.infer<typeof ErasureResponse>['readModels'] = runtime ? ((await refoldedWithin(runtime, result.globalPosition, refoldWaitMs)) ? 'refolded' : 'pending') : 'not-kept-by-this-service';
+      const readModels: z.infer<typeof ErasureResponse>['readModels'] = runtime ? ((await runtime.reached(result.globalPosition, refoldWaitMs)) ? 'refolded' : 'pending') : 'not-kept-by-this-service';
       request.log.info({ customerId, destroyedKeys: result.destroyedKeys.length, position: result.globalPosition, readModels }, 'personal data erased');
       return { ...result, destroyedKeys: [...result.destroyedKeys], readModels };
     },
   );
 };
 
-/** Whether the projections have committed up to the position within the time (other processes may fold them). */
-const refoldedWithin = async (runtime: ProjectionRuntime, position: number, ms: number): Promise<boolean> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([runtime.waitFor(position).then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
