@@ -3,7 +3,8 @@ import { equitySeries, moneyFromLedger, SEGMENTS, type EquityPoint } from '@roc-
 import { EquityTracker } from '@roc-ledger/customer-equity';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
-import { contract } from '../support/tempLedger.ts';
+import { join } from 'node:path';
+import { contract, tempDataDir } from '../support/tempLedger.ts';
 
 const clock: SimClock = { now: new Date(0) };
 let store: EventStore;
@@ -107,5 +108,39 @@ describe('trust in the equity series', () => {
     expect(a.equityEnd).not.toBeCloseTo(p.equityEnd!, 0);
     // ±20 % at most, per customer, so in total too.
     expect(Math.abs(a.equityEnd! / p.equityEnd! - 1)).toBeLessThanOrEqual(0.2);
+  }, 120_000);
+});
+
+describe('two API services tracking the series in one readmodels.db', () => {
+  it('record each restatement once, and both answer the same series', async () => {
+    const temp = tempDataDir();
+    const twoClock: SimClock = { now: new Date(0) };
+    const shared = getInMemoryEventStore({ contract, clock: () => twoClock.now });
+    await loadDemo(shared, twoClock, { customers: 80, years: 2, seed: 'two-trackers' });
+    const path = join(temp.dir, 'readmodels.db');
+    const trackers = [0, 1].map(() => new EquityTracker({ store: shared, path, period: 'quarter', minIntervalMs: 0 }));
+    try {
+      for (const t of trackers) t.start();
+      await Promise.all(trackers.map(async (t) => t.waitFor((await shared.head()).position)));
+      const before = trackers[0]!.series();
+      const customerId = (await moneyFromLedger(shared)).purchases[0]!.customerId;
+      twoClock.now = new Date(twoClock.now.getTime() + 3_600_000);
+      const appended = await shared.append(`customer-${customerId}`, [
+        contract.parse({
+          eventId: '01950000-0000-7000-8000-00000000e002', type: 'PurchaseMade', schemaVersion: 2, customer: { kind: 'customerId', value: customerId }, channel: 'store', source: 'pos-late-upload',
+          occurredAt: new Date(Date.parse(before.at(-3)!.start) + 86_400_000).toISOString(), data: { orderId: 'late-2', amount: { minor: 2_000_000, currency: 'EUR' } },
+        }),
+      ]);
+      await Promise.all(trackers.map((t) => t.waitFor(appended.events[0]!.globalPosition)));
+      const restated = trackers[0]!.restatements();
+      expect(restated.length).toBeGreaterThan(0);
+      expect(new Set(restated.map((r) => r.period)).size).toBe(restated.length);
+      expect(trackers[1]!.restatements()).toEqual(restated);
+      expect(figures(trackers[1]!.series())).toEqual(figures(trackers[0]!.series()));
+    } finally {
+      for (const t of trackers) await t.stop();
+      await shared.close();
+      temp.cleanup();
+    }
   }, 120_000);
 });

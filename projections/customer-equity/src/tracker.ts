@@ -196,11 +196,11 @@ export class EquityTracker {
       const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now) });
       const stored = new Map(this.series().map((p) => [p.period, p]));
       const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, events, stored);
-      this.save(recomputed, stored, events, now);
+      this.save(recomputed, events, now, position);
     }
     this.checkpoint = Math.max(this.checkpoint, position);
     this.markCurrent();
-    this.db.prepare('INSERT INTO equity_checkpoints (unit, position) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET position = excluded.position').run(this.unit, this.checkpoint);
+    this.db.prepare('INSERT INTO equity_checkpoints (unit, position) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET position = max(position, excluded.position)').run(this.unit, this.checkpoint);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.position <= this.checkpoint) this.waiters.splice(i, 1)[0]!.resolve();
     }
@@ -223,12 +223,25 @@ export class EquityTracker {
     return equityPointsOffThread(money.purchases, money.cash, periods, before, stored.get(before.label), now, this.equityOptions);
   }
 
-  private save(points: readonly EquityPoint[], stored: Map<string, StoredPoint>, events: readonly RecordedEvent[], now: number): void {
+  /**
+   * Stores the recomputed points, and a restatement for each reported period they change. Several
+   * API services may track the series in one readmodels.db: inside the write lock, a series another
+   * one has saved up to this position is left as it is, and restatements are judged against the
+   * points stored now, so each is recorded once.
+   */
+  private save(points: readonly EquityPoint[], events: readonly RecordedEvent[], now: number, position: number): void {
     const computedAt = new Date(now).toISOString();
     const upsert = this.db.prepare('INSERT INTO equity_points (unit, period, start, point) VALUES (?, ?, ?, ?) ON CONFLICT (unit, period) DO UPDATE SET point = excluded.point');
     const restate = this.db.prepare('INSERT INTO equity_restatements (unit, period, recorded_at, body) VALUES (?, ?, ?, ?)');
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      const saved = this.db.prepare('SELECT position FROM equity_checkpoints WHERE unit = ?').get(this.unit) as { position: number } | undefined;
+      if (saved && position > 0 && saved.position >= position && this.series().length > 0) {
+        this.db.exec('COMMIT');
+        return;
+      }
+      const stored = new Map(this.series().map((p) => [p.period, p]));
+      this.db.prepare('INSERT INTO equity_checkpoints (unit, position) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET position = max(position, excluded.position)').run(this.unit, position);
       for (const point of points) {
         const old = stored.get(point.period);
         const end = Date.parse(point.end);
