@@ -65,6 +65,7 @@ export class Ingestor {
   /** The last arrival waiting on or holding each identity key. Its promise never rejects. */
   private readonly queues = new Map<string, Promise<void>>();
   private caughtUpTo = 0;
+  private catchingUp: Promise<void> = Promise.resolve();
   private readonly observers: IngestObserver[] = [];
   private waiting = 0;
   private noneWaiting: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -98,12 +99,20 @@ export class Ingestor {
     return resolver;
   }
 
-  /** Folds events appended since the last fold (by this or another process) into the resolver. */
-  async catchUp(): Promise<void> {
-    for await (const event of this.options.store.readAll({ fromPosition: this.caughtUpTo + 1, pageSize: 2048 })) {
-      this.resolver.apply(event);
-      this.caughtUpTo = event.globalPosition;
-    }
+  /**
+   * Folds events appended since the last fold (by this or another process) into the resolver. One
+   * at a time: two folds at once would apply events out of order (a link after the erasure that
+   * undid it).
+   */
+  catchUp(): Promise<void> {
+    const next = this.catchingUp.then(async () => {
+      for await (const event of this.options.store.readAll({ fromPosition: this.caughtUpTo + 1, pageSize: 2048 })) {
+        this.resolver.apply(event);
+        this.caughtUpTo = event.globalPosition;
+      }
+    });
+    this.catchingUp = next.catch(() => undefined);
+    return next;
   }
 
   /** Adds an observer of every ingestion (metrics). */
