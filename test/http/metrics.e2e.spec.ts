@@ -37,6 +37,10 @@ describe('GET /metrics', () => {
       expect(sample(text, 'roc_ledger_projection_lag_events{projection="customer-view@2"}')).toBeGreaterThanOrEqual(0);
       expect(sample(text, 'roc_ledger_projection_failed{projection="trust-score@1"}')).toBe(0);
       expect(text).toMatch(/^roc_ledger_process_cpu_seconds_total /m);
+      // Store latency: every durable append (the two stored visits, and the repeat acknowledged), and the projections' commits.
+      expect(sample(text, 'roc_ledger_event_store_duration_seconds_count{operation="append"}')).toBe(3);
+      expect(sample(text, 'roc_ledger_event_store_duration_seconds_bucket{le="+Inf",operation="append"}')).toBe(3);
+      expect(sample(text, 'roc_ledger_read_model_duration_seconds_count{operation="commit"}')).toBeGreaterThan(0);
     } finally {
       expect(await service.stop()).toBe(0);
     }

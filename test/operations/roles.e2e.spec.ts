@@ -66,6 +66,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
     await until(async () => ((await owners()).filter((o) => o === 'A').length === 2 && (await owners()).filter((o) => o === 'B').length === 2 ? true : undefined), 30_000, 'A and B to hold two shards each');
     const metrics = await (await fetch(`${a.url}/metrics`)).text();
     expect(metrics).toMatch(/roc_ledger_projector_shards_held 2/);
+    expect(metrics).toMatch(/^roc_ledger_read_model_duration_seconds_count\{operation="commit"\} [1-9]/m);
     expect((await fetch(`${b.url}/health/ready`)).status).toBe(200);
 
     // Purchases arrive over the API for customers in every shard; A dies in the middle.

@@ -4,3 +4,4 @@ export { ApiErrorCode, HttpError } from './errors.ts';
 export { toProblem, type Problem } from './plugins/problems.ts';
 export { createMetrics, type MetricsSources } from './metrics.ts';
 export { buildOpsApp, type OpsAppOptions } from './opsApp.ts';
+export { createStoreTimings, timedEventStore, timedReadModels, type StoreTimings } from './storeTimings.ts';

@@ -3,6 +3,7 @@ import client from 'prom-client';
 import type { Ingestor } from '@roc-ledger/ingest';
 import type { ChainMonitor, EventStore } from '@roc-ledger/ledger';
 import type { KafkaCounts } from './routes/ledger.ts';
+import type { StoreTimings } from './storeTimings.ts';
 import type { ProjectionRuntime, ProjectionStatusReport } from '@roc-ledger/projections';
 
 export interface MetricsSources {
@@ -16,6 +17,8 @@ export interface MetricsSources {
   readonly chain?: ChainMonitor;
   /** This process is a sharded projector instance: how many shards it holds. */
   readonly shards?: boolean;
+  /** Latency of the stores' calls, when the stores were wrapped with them (timedEventStore, timedReadModels). */
+  readonly timings?: StoreTimings;
 }
 
 /**
@@ -27,6 +30,7 @@ export const createMetrics = (sources: MetricsSources): client.Registry => {
   const registers = [new client.Registry()];
   const [registry] = registers as [client.Registry];
   client.collectDefaultMetrics({ register: registry, prefix: 'roc_ledger_' });
+  if (sources.timings) for (const histogram of Object.values(sources.timings)) registry.registerMetric(histogram);
 
   const ingested = new client.Counter({ name: 'roc_ledger_ingested_events_total', help: 'Events accepted (HTTP, Kafka, CLI import), by channel; outcome stored or duplicate (an idempotent repeat).', labelNames: ['channel', 'outcome'], registers });
   const rejected = new client.Counter({ name: 'roc_ledger_rejected_events_total', help: 'Events refused, by channel and error code (docs/errors.md).', labelNames: ['channel', 'code'], registers });

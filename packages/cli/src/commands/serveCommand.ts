@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiKeyRing, buildApp, createMetrics, loadApiKeys } from '@roc-ledger/api';
+import { ApiKeyRing, buildApp, createMetrics, createStoreTimings, loadApiKeys, timedReadModels } from '@roc-ledger/api';
 import { defaultTopics } from '@roc-ledger/kafka-ingest';
 import { EquityTracker, KnownAtPreparer, terminateEquityWorker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
@@ -12,7 +12,7 @@ import { signingKeyFile } from './proofCommands.ts';
 import { openReadModels, registeredDefinitions, servicePidFile } from '../projections.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 import { startKafkaIngest } from './kafkaIngest.ts';
-import { serveIngest, serveProjector, sharedReadModels, stopRequested, type ServiceRole } from './serveRoles.ts';
+import { serveIngest, serveProjector, sharedReadModels, stopRequested, timedLedger, type ServiceRole } from './serveRoles.ts';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -51,12 +51,13 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   // From the first moment: a SIGTERM during start-up stops the service once it is up, gracefully,
   // rather than killing it with the signal's default action.
   const stopSignal = stopRequested();
-  const ledger = openLedger(options.dataDir);
+  const timings = createStoreTimings();
+  const ledger = timedLedger(openLedger(options.dataDir), timings);
   // A separate API service shares the log with the Kafka-ingest services: identity must see their appends.
   const ingestor = await openIngestor(ledger, undefined, { otherWriters: api });
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));
   // An API instance answers from the states the projector instances keep: they must be shared.
-  const readModels = api ? await sharedReadModels(ledger.dataDir, 'api') : await openReadModels(ledger.dataDir);
+  const readModels = timedReadModels(api ? await sharedReadModels(ledger.dataDir, 'api') : await openReadModels(ledger.dataDir), timings);
   // An analyst's module that no longer loads is reported, and the service runs without it.
   const { definitions, failures: moduleFailures } = await registeredDefinitions(readModels);
   let lastProgressLog = 0;
@@ -85,7 +86,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     intervalMs: (options.verifyEveryMinutes ?? 15) * 60_000,
     onCheck: (check) => (check.ok ? app.log.info({ checked: check.checked, head: check.head, durationMs: Math.round(check.durationMs) }, 'chain verified') : app.log.error({ failure: check.failure }, 'chain verification failed')),
   });
-  const metrics = createMetrics({ ingestor, store: ledger.store, runtime, chain, ...kafkaCounts });
+  const metrics = createMetrics({ ingestor, store: ledger.store, runtime, chain, timings, ...kafkaCounts });
   const app = await buildApp({
     store: ledger.store,
     contract: ledger.contract,

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { buildOpsApp, createMetrics } from '@roc-ledger/api';
+import { buildOpsApp, createMetrics, createStoreTimings, timedEventStore, timedReadModels, type StoreTimings } from '@roc-ledger/api';
 import { isSharded, ProjectionRuntime, ShardingUnsupportedError, type ReadModelStore } from '@roc-ledger/projections';
 import { ExitCode } from '../exitCodes.ts';
 import { openReadModels, registeredDefinitions } from '../projections.ts';
-import { openIngestor, openLedger } from '../openLedger.ts';
+import { openIngestor, openLedger, type OpenLedger } from '../openLedger.ts';
 import type { ServeOptions } from './serveCommand.ts';
 import { startKafkaIngest } from './kafkaIngest.ts';
 
@@ -22,6 +22,9 @@ type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<s
 const jsonLog = (role: ServiceRole): Log => (level, message, fields = {}) =>
   process.stderr.write(`${JSON.stringify({ level, time: Date.now(), role, msg: message, ...fields })}\n`);
 
+/** The ledger with its event store's calls timed, for the service's metrics. */
+export const timedLedger = (ledger: OpenLedger, timings: StoreTimings): OpenLedger => ({ ...ledger, store: timedEventStore(ledger.store, timings) });
+
 /** Read models every instance of a role shares: PostgreSQL, or a clear refusal. */
 export const sharedReadModels = async (dataDir: string, role: ServiceRole): Promise<ReadModelStore> => {
   const readModels = await openReadModels(dataDir);
@@ -39,10 +42,11 @@ export const sharedReadModels = async (dataDir: string, role: ServiceRole): Prom
 export const serveIngest = async (options: ServeOptions): Promise<number> => {
   const stop = stopRequested();
   const log = jsonLog('ingest');
-  const ledger = openLedger(options.dataDir);
+  const timings = createStoreTimings();
+  const ledger = timedLedger(openLedger(options.dataDir), timings);
   const ingestor = await openIngestor(ledger, undefined, { otherWriters: true });
   let kafka: Awaited<ReturnType<typeof startKafkaIngest>> | undefined;
-  const metrics = createMetrics({ ingestor, store: ledger.store, kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } });
+  const metrics = createMetrics({ ingestor, store: ledger.store, timings, kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } });
   const ops = await buildOpsApp({ store: ledger.store, metrics });
   const address = await ops.listen({ host: options.host, port: options.port });
   kafka = await startKafkaIngest(options, ingestor, log);
@@ -64,8 +68,9 @@ export const serveIngest = async (options: ServeOptions): Promise<number> => {
 export const serveProjector = async (options: ServeOptions): Promise<number> => {
   const stop = stopRequested();
   const log = jsonLog('projector');
-  const ledger = openLedger(options.dataDir);
-  const readModels = await sharedReadModels(ledger.dataDir, 'projector');
+  const timings = createStoreTimings();
+  const ledger = timedLedger(openLedger(options.dataDir), timings);
+  const readModels = timedReadModels(await sharedReadModels(ledger.dataDir, 'projector'), timings);
   const { definitions, failures } = await registeredDefinitions(readModels);
   for (const failure of failures) log('error', failure);
   const owner = options.instance ?? `${hostname()}:${process.pid}`;
@@ -82,7 +87,7 @@ export const serveProjector = async (options: ServeOptions): Promise<number> => 
       log('info', 'projections backfilling', { instance: owner, position: p.position, head: p.head, eventsPerSecond: Math.round(p.eventsPerSecond) });
     },
   });
-  const metrics = createMetrics({ store: ledger.store, runtime, shards: true });
+  const metrics = createMetrics({ store: ledger.store, runtime, shards: true, timings });
   const ops = await buildOpsApp({ store: ledger.store, metrics });
   const address = await ops.listen({ host: options.host, port: options.port });
   await runtime.start();
