@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE, type PageSource } from './paging.ts';
+import { breather, DEFAULT_PAGE_SIZE, type PageSource } from './paging.ts';
 import type { RecordedEvent, SubscribeOptions, Subscription } from './types.ts';
 
 /**
@@ -12,7 +12,9 @@ export const catchUpSubscription = (source: PageSource, options: SubscribeOption
   let scanned = options.after ?? 0;
 
   async function* run(): AsyncGenerator<RecordedEvent> {
+    const breathe = breather();
     while (!abort.signal.aborted) {
+      await breathe();
       // Read the head first: once a short page comes back, everything up to it has been seen.
       const head = await source.headPosition();
       const page = await source.readPage(scanned, pageSize, options);

@@ -233,6 +233,24 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         expect(await collect(store.readAll({ types: ['CustomerDefected'] }))).toEqual([]);
       });
 
+      it('lets timers and I/O in during a long scan, page by page, even when the backend answers at once', async () => {
+        await store.append('customer-long', Array.from({ length: 400 }, () => interaction('long')));
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 5);
+        const started = performance.now();
+        try {
+          for await (const _event of store.readAll({ pageSize: 20 })) {
+            const until = performance.now() + 0.5; // a consumer that works on each event
+            while (performance.now() < until);
+          }
+        } finally {
+          clearInterval(timer);
+        }
+        const elapsed = performance.now() - started;
+        expect(elapsed).toBeGreaterThan(150);
+        expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 60));
+      });
+
       it('upcasts superseded schema versions on read', async () => {
         await store.append('customer-v', [purchaseV1('v', 12.34)]);
         const [event] = await collect(store.readAll({ streamPrefix: 'customer-v' }));
