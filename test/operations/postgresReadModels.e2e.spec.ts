@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testPostgresUrl } from '../support/postgres.ts';
+import { dropSchema, testPostgresUrl } from '../support/postgres.ts';
 import { cli, startService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 import { byId, webEvent } from '../support/webEvents.ts';
@@ -11,10 +11,7 @@ describe('serve with its read models on PostgreSQL', () => {
   const schema = `serve_${randomBytes(5).toString('hex')}`;
   const env = { ROC_LEDGER_READ_MODELS_URL: testPostgresUrl, ROC_LEDGER_READ_MODELS_SCHEMA: schema };
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: testPostgresUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
+    await dropSchema(schema);
     temp.cleanup();
   });
 

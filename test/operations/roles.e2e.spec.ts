@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { getSqliteReadModelStore, loadProjectionModule, ProjectionRuntime, stateHash, type ProjectionStatusReport } from '@roc-ledger/projections';
 import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
 import { openLedger } from '../../packages/cli/src/openLedger.ts';
 import { BUILT_IN_PROJECTIONS } from '../../packages/cli/src/projections.ts';
-import { testPostgresUrl } from '../support/postgres.ts';
+import { dropSchema, testPostgresUrl } from '../support/postgres.ts';
 import { cli, startService, type RunningService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 import { byId, webEvent } from '../support/webEvents.ts';
@@ -31,10 +30,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
   const running: RunningService[] = [];
   afterAll(async () => {
     for (const service of running) if (service.process.exitCode === null) service.process.kill('SIGKILL');
-    const admin = new pg.Client({ connectionString: testPostgresUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
+    await dropSchema(schema);
     temp.cleanup();
   });
 

@@ -6,6 +6,17 @@ import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
 /** The PostgreSQL the tests use: ROC_LEDGER_TEST_POSTGRES_URL, else the local one (.ci/run starts it). */
 export const testPostgresUrl = process.env.ROC_LEDGER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Drops a test's schema and everything in it. */
+export const dropSchema = async (schema: string): Promise<void> => {
+  const admin = new pg.Client({ connectionString: testPostgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await admin.end();
+  }
+};
+
 /**
  * Read-model stores, each in a schema of its own on the test PostgreSQL; `cleanup()` closes them
  * and drops their schemas.
