@@ -1,0 +1,275 @@
+import { BACKWARDS, END, FORWARDS, type ResolvedEvent } from '@eventstore/db-client';
+import {
+  AppendNotifier,
+  appendInTransaction,
+  catchUpSubscription,
+  decodeRecord,
+  GENESIS_HASH,
+  openEvents,
+  openingSource,
+  readAllPaged,
+  readRecordsPaged,
+  sealAppend,
+  StoreClosedError,
+  StoreUnavailableError,
+  streamSlice,
+  systemClock,
+  validateAppend,
+  matchesFilter,
+  type AppendResult,
+  type AppendTransaction,
+  type EventStore,
+  type LogHead,
+  type PageSource,
+  type RecordedEvent,
+  type StoredRecord,
+  type StoreOptions,
+} from '@roc-ledger/ledger';
+import { isStreamNotFound, isWrongExpectedVersion, mapDriverError } from './driverErrors.ts';
+import type { EsdbClient } from './esdbClient.ts';
+import { LogIndex } from './logIndex.ts';
+import { expectedLogRevision, expectedStreamRevision, linkedRecordOf, storedRecordOf, streamNames, toLinkEvent, toLogEvent } from './mapping.ts';
+
+export interface EventStoreDbStoreOptions extends StoreOptions {
+  readonly client: EsdbClient;
+  /** Keeps this ledger's streams apart from others' in the same database: `_roc-ledger-log.<ns>`, `<ns>.customer-…`. */
+  readonly namespace?: string;
+  /** How often a waiting subscription also polls the head, besides the server's live notifications. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Appends decided on a stale view of the log and retried before giving up (another writer keeps winning). Default 100. */
+  readonly maxAppendAttempts?: number;
+}
+
+const LOG_PAGE = 512;
+
+/**
+ * The event store on EventStoreDB/KurrentDB. Every event is appended to one log stream, whose
+ * revision is the global position; the chain hash goes in the event's metadata. Each stream the
+ * ledger knows (one per customer) is an EventStoreDB stream of links to its events in the log,
+ * written just after the log append and completed by any reader that finds links missing (a
+ * writer stopped between the two). Several processes may write: each decides an append on its
+ * index of the log and appends with the log's expected revision, so a decision taken on a stale
+ * view fails at the server and is taken again; the chain cannot fork.
+ */
+export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): EventStore => {
+  const { client } = options;
+  const names = streamNames(options.namespace);
+  const log = names.log;
+  const clock = options.clock ?? systemClock;
+  const maxAttempts = options.maxAppendAttempts ?? 100;
+  const index = new LogIndex();
+  const linkedThrough = new Map<string, number>();
+  let closed = false;
+  let live: (AsyncIterable<ResolvedEvent> & { unsubscribe(): Promise<void> }) | undefined;
+
+  const ensureOpen = () => {
+    if (closed) throw new StoreClosedError();
+  };
+  const driver = async <T>(doing: string, work: () => Promise<T>): Promise<T> => {
+    ensureOpen();
+    try {
+      return await work();
+    } catch (error) {
+      throw mapDriverError(error, doing);
+    }
+  };
+  const collect = async (read: AsyncIterable<ResolvedEvent>): Promise<ResolvedEvent[]> => {
+    const out: ResolvedEvent[] = [];
+    try {
+      for await (const event of read) out.push(event);
+    } catch (error) {
+      if (!isStreamNotFound(error)) throw error;
+    }
+    return out;
+  };
+
+  /** Up to `maxCount` log records after `position`. */
+  const readLog = (position: number, maxCount: number): Promise<StoredRecord[]> =>
+    driver('reading the log', async () => {
+      const page = await collect(client.readStream(log, { fromRevision: BigInt(position), maxCount, direction: FORWARDS }));
+      return page.map((event) => storedRecordOf(names, event, log));
+    });
+
+  const readHead = (): Promise<LogHead> =>
+    driver('reading the head of the log', async () => {
+      const [last] = await collect(client.readStream(log, { fromRevision: END, maxCount: 1, direction: BACKWARDS }));
+      if (!last) return { position: 0, hash: GENESIS_HASH, recordedAt: null };
+      const record = storedRecordOf(names, last, log);
+      return { position: record.globalPosition, hash: record.hash, recordedAt: record.recordedAt };
+    });
+
+  // One catch-up at a time: the index takes the log's records strictly in order.
+  let catchingUp: Promise<void> | undefined;
+  const catchUp = (): Promise<void> => {
+    catchingUp ??= (async () => {
+      try {
+        for (;;) {
+          const page = await readLog(index.position, LOG_PAGE);
+          index.apply(page);
+          if (page.length < LOG_PAGE) return;
+        }
+      } finally {
+        catchingUp = undefined;
+      }
+    })();
+    return catchingUp;
+  };
+
+  /** The stored records of those of these event ids that the log holds already. */
+  const storedRecordsOf = async (eventIds: readonly string[]): Promise<Map<string, StoredRecord>> => {
+    const stored = new Map<string, StoredRecord>();
+    for (const eventId of eventIds) {
+      const position = index.positionOfEvent(eventId);
+      if (position === undefined) continue;
+      const [record] = await readLog(position - 1, 1);
+      if (record) stored.set(eventId, record);
+    }
+    return stored;
+  };
+
+  /** Writes the stream's links that are missing (normally those of the append just made). */
+  const completeLinks = async (streamId: string): Promise<void> => {
+    const positions = index.positionsOf(streamId);
+    if (positions.length === 0) return;
+    for (let attempt = 0; (linkedThrough.get(streamId) ?? -2) < positions.length - 1; attempt++) {
+      const [last] = await driver(`reading stream ${streamId}`, () =>
+        collect(client.readStream(names.of(streamId), { fromRevision: END, maxCount: 1, direction: BACKWARDS })),
+      );
+      const linked = last?.event ? Number(last.event.revision) : -1;
+      linkedThrough.set(streamId, linked);
+      if (linked >= positions.length - 1 || attempt > 3) return;
+      const links = positions.slice(linked + 1).map((position, i) => toLinkEvent(names, streamId, linked + 1 + i, position));
+      try {
+        await client.appendToStream(names.of(streamId), links, { expectedRevision: expectedStreamRevision(linked) });
+        linkedThrough.set(streamId, positions.length - 1);
+      } catch (error) {
+        // Another process linked them meanwhile: read the stream's end again.
+        if (!isWrongExpectedVersion(error)) throw mapDriverError(error, `linking stream ${streamId}`);
+      }
+    }
+  };
+
+  const notifier = new AppendNotifier(async () => (await readHead()).position, options.pollIntervalMs);
+  /** The server tells of each append to the log; the poll stays as the fallback if that stream breaks. */
+  const listen = () => {
+    if (live || closed) return;
+    const subscription = client.subscribeToStream(log, { fromRevision: END });
+    live = subscription;
+    void (async () => {
+      try {
+        for await (const _event of subscription) notifier.notify();
+      } catch {
+        // The poll carries on; a later wait subscribes again.
+      }
+      if (live === subscription) live = undefined;
+    })();
+  };
+
+  const decode = (records: readonly StoredRecord[]): RecordedEvent[] => records.map((record) => decodeRecord(record.body, record.hash));
+
+  const source: PageSource = openingSource(
+    {
+      async readPage(after, limit, filter) {
+        const page: RecordedEvent[] = [];
+        for (let position = after; page.length < limit; ) {
+          const records = await readLog(position, Math.max(limit, LOG_PAGE));
+          for (const record of records) {
+            if (page.length < limit && matchesFilter(filter, record.type, record.streamId)) page.push(decodeRecord(record.body, record.hash));
+          }
+          if (records.length < Math.max(limit, LOG_PAGE)) break;
+          position = records[records.length - 1]!.globalPosition;
+        }
+        return page;
+      },
+      readRecordPage: (after, limit) => readLog(after, limit),
+      headPosition: async () => (await readHead()).position,
+      waitForAppend: (after, signal) => {
+        listen();
+        return notifier.waitForAppend(after, signal);
+      },
+    },
+    options.personalData,
+  );
+
+  const appendDecided = async (streamId: string, events: ReturnType<typeof validateAppend>, expected: Parameters<EventStore['append']>[2]): Promise<AppendResult> => {
+    for (let attempt = 1; ; attempt++) {
+      await catchUp();
+      const stored = await storedRecordsOf(events.map((event) => event.eventId));
+      let pending: readonly StoredRecord[] = [];
+      const tx: AppendTransaction = {
+        head: () => index.head(),
+        streamRevision: (id) => index.streamRevision(id),
+        findByEventId: (id) => stored.get(id),
+        insertAll: (records) => {
+          if (records.some((record) => index.positionOfEvent(record.eventId) !== undefined)) return 'duplicate-event-id';
+          pending = records;
+          return 'inserted';
+        },
+      };
+      const result = appendInTransaction(tx, streamId, events, expected?.expectedRevision ?? 'any', clock());
+      if (pending.length === 0) return result;
+      try {
+        await driver('appending to the log', async () => {
+          try {
+            await client.appendToStream(log, pending.map(toLogEvent), { expectedRevision: expectedLogRevision(index.position) });
+          } catch (error) {
+            if (isWrongExpectedVersion(error)) throw new StaleIndex();
+            throw error;
+          }
+        });
+      } catch (error) {
+        if (!(error instanceof StaleIndex)) throw error;
+        if (attempt >= maxAttempts) throw new StoreUnavailableError(`EventStoreDB: ${attempt} appends in a row lost the race for the log to other writers`);
+        continue;
+      }
+      index.apply(pending);
+      notifier.notify();
+      // The events are stored: a failure to link them now is repaired by the next read of the stream.
+      await completeLinks(streamId).catch(() => undefined);
+      return result;
+    }
+  };
+
+  // Appends from this process go one at a time, so they do not race each other for the log.
+  let writes: Promise<unknown> = Promise.resolve();
+
+  return {
+    async append(streamId, events, appendOptions) {
+      ensureOpen();
+      const valid = await sealAppend(options.personalData, streamId, validateAppend(options.contract, events));
+      const run = writes.then(() => appendDecided(streamId, valid, appendOptions));
+      writes = run.catch(() => undefined);
+      return run;
+    },
+
+    async readStream(streamId, readOptions) {
+      await catchUp();
+      await completeLinks(streamId);
+      const currentRevision = index.streamRevision(streamId);
+      const { from, to, backwards } = streamSlice(currentRevision, readOptions);
+      const count = backwards ? from - to + 1 : to - from + 1;
+      if (currentRevision < 0 || count <= 0) return { streamId, currentRevision, events: [] };
+      const resolved = await driver(`reading stream ${streamId}`, () =>
+        collect(client.readStream(names.of(streamId), { fromRevision: BigInt(from), maxCount: count, direction: backwards ? BACKWARDS : FORWARDS, resolveLinkTos: true })),
+      );
+      const records = resolved.map((event) => linkedRecordOf(names, event, streamId));
+      return { streamId, currentRevision, events: await openEvents(options.personalData, decode(records)) };
+    },
+
+    readAll: (readOptions) => readAllPaged(source, readOptions),
+    subscribe: (subscribeOptions) => catchUpSubscription(source, subscribeOptions),
+    readStoredRecords: (readOptions) => readRecordsPaged(source, readOptions),
+    head: () => readHead(),
+    async close() {
+      if (closed) return;
+      await writes;
+      closed = true;
+      notifier.notify();
+      await live?.unsubscribe().catch(() => undefined);
+      await client.dispose();
+    },
+  };
+};
+
+/** The log moved on since the index was read: decide again. */
+class StaleIndex extends Error {}
