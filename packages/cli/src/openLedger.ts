@@ -4,8 +4,8 @@ import type { NormalizationConfig } from '@roc-ledger/identity';
 import { Ingestor } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
-import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { loadConfig, resolveDataDir } from './config.ts';
+import { openEventStore } from './openEventStore.ts';
 
 export interface OpenLedger {
   readonly store: EventStore;
@@ -18,13 +18,13 @@ export interface OpenLedger {
 
 export const keyStorePath = (dataDir: string, env: NodeJS.ProcessEnv = process.env): string => env.ROC_LEDGER_KEY_STORE ?? join(dataDir, 'keys.db');
 
-/** Opens the embedded store in the data directory, personal data sealed with the key store's keys. */
+/** Opens the event store (embedded, or EventStoreDB: see openEventStore), personal data sealed with the key store's keys. */
 export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date): OpenLedger => {
   const dataDir = resolveDataDir(dataDirFlag);
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
   const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
-  const events = getSqliteEventStore({ path: join(dataDir, 'events.db'), contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}) });
+  const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}) });
   const store: EventStore = {
     ...events,
     async close() {

@@ -8,6 +8,7 @@ import { accessLogFile } from '../accessLog.ts';
 import { loadConfig, resolveDataDir } from '../config.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
+import { eventStoreKind } from '../openEventStore.ts';
 import { keyStorePath } from '../openLedger.ts';
 import { apiKeysFile } from './serveCommand.ts';
 import { signingKeyFile } from './proofCommands.ts';
@@ -40,6 +41,9 @@ export const backupCommand = async (options: BackupOptions): Promise<number> => 
   const out = resolve(options.out);
   if (out === dataDir) throw new CliError(CliErrorCode.invalidOutput, '--out must be another directory than the data directory');
   if (options.keysOut && resolve(options.keysOut) === out) throw new CliError(CliErrorCode.invalidOutput, '--keys-out must be another directory than --out: keys kept with the log would survive an erasure in every backup');
+  if (eventStoreKind() === 'eventstoredb') {
+    throw new CliError(CliErrorCode.invalidConfig, 'the event store is EventStoreDB (ROC_LEDGER_EVENT_STORE_URL): back it up with its own tools (docs/operations.md); `verify` checks the chain of a restored database');
+  }
   const { reportingCurrency } = loadConfig(dataDir);
   mkdirSync(out, { recursive: true });
   await copyDatabase(join(dataDir, 'events.db'), join(out, 'events.db'));
