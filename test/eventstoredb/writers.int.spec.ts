@@ -120,3 +120,19 @@ describe('EventStoreDB store: live subscriptions', () => {
     await subscription.close();
   });
 });
+
+describe('EventStoreDB store: group commit', () => {
+  it('appends the appends that arrive together in few calls to the log, each accepted or refused on its own', async () => {
+    const server = new ModelEventStoreDbServer();
+    const store = open(server);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => store.append(`customer-g${i % 6}`, [interaction(`g${i % 6}`)], i === 59 ? { expectedRevision: 'no_stream' } : {})),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(59);
+    expect(outcomes[59]).toMatchObject({ status: 'rejected', reason: { code: LedgerErrorCode.wrongExpectedRevision } });
+    expect(server.appendsTo(LOG_STREAM)).toBeLessThanOrEqual(3);
+    const positions = (await collect(store.readAll())).map((event) => event.globalPosition);
+    expect(positions).toEqual(Array.from({ length: 59 }, (_, i) => i + 1));
+    expect((await verifyLog(store.readStoredRecords())).ok).toBe(true);
+  });
+});

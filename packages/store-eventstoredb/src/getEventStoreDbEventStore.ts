@@ -1,7 +1,6 @@
 import { BACKWARDS, END, FORWARDS, type ResolvedEvent } from '@eventstore/db-client';
 import {
   AppendNotifier,
-  appendInTransaction,
   catchUpSubscription,
   decodeRecord,
   GENESIS_HASH,
@@ -17,7 +16,6 @@ import {
   validateAppend,
   matchesFilter,
   type AppendResult,
-  type AppendTransaction,
   type EventStore,
   type LogHead,
   type PageSource,
@@ -27,6 +25,7 @@ import {
 } from '@roc-ledger/ledger';
 import { isStreamNotFound, isWrongExpectedVersion, mapDriverError } from './driverErrors.ts';
 import type { EsdbClient } from './esdbClient.ts';
+import { decideGroup, type QueuedAppend } from './decideGroup.ts';
 import { LogIndex } from './logIndex.ts';
 import { expectedLogRevision, expectedStreamRevision, linkedRecordOf, storedRecordOf, streamNames, toLinkEvent, toLogEvent } from './mapping.ts';
 
@@ -38,6 +37,8 @@ export interface EventStoreDbStoreOptions extends StoreOptions {
   readonly pollIntervalMs?: number;
   /** Appends decided on a stale view of the log and retried before giving up (another writer keeps winning). Default 100. */
   readonly maxAppendAttempts?: number;
+  /** The most event bytes one append to the log carries; the server refuses appends over its limit (1 MiB by default). Default 512 KiB. */
+  readonly maxGroupBytes?: number;
 }
 
 const LOG_PAGE = 512;
@@ -57,6 +58,7 @@ export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): Ev
   const log = names.log;
   const clock = options.clock ?? systemClock;
   const maxAttempts = options.maxAppendAttempts ?? 100;
+  const maxGroupBytes = options.maxGroupBytes ?? 512 * 1024;
   const index = new LogIndex();
   const linkedThrough = new Map<string, number>();
   let closed = false;
@@ -191,55 +193,64 @@ export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): Ev
     options.personalData,
   );
 
-  const appendDecided = async (streamId: string, events: ReturnType<typeof validateAppend>, expected: Parameters<EventStore['append']>[2]): Promise<AppendResult> => {
-    for (let attempt = 1; ; attempt++) {
-      await catchUp();
-      const stored = await storedRecordsOf(events.map((event) => event.eventId));
-      let pending: readonly StoredRecord[] = [];
-      const tx: AppendTransaction = {
-        head: () => index.head(),
-        streamRevision: (id) => index.streamRevision(id),
-        findByEventId: (id) => stored.get(id),
-        insertAll: (records) => {
-          if (records.some((record) => index.positionOfEvent(record.eventId) !== undefined)) return 'duplicate-event-id';
-          pending = records;
-          return 'inserted';
-        },
-      };
-      const result = appendInTransaction(tx, streamId, events, expected?.expectedRevision ?? 'any', clock());
-      if (pending.length === 0) return result;
-      try {
-        await driver('appending to the log', async () => {
-          try {
-            await client.appendToStream(log, pending.map(toLogEvent), { expectedRevision: expectedLogRevision(index.position) });
-          } catch (error) {
-            if (isWrongExpectedVersion(error)) throw new StaleIndex();
-            throw error;
+  /**
+   * Group commit: the appends queued while one group goes to the server are decided together and
+   * appended to the log in one call, each accepted or refused on its own. A group decided on a
+   * stale index is refused by the server as a whole and decided again after catching up.
+   */
+  const queue: (QueuedAppend & { settle: (outcome: { result: AppendResult } | { error: unknown }) => void })[] = [];
+  let draining: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const waiting = queue.slice();
+      let taken = waiting.length;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await catchUp();
+          const stored = await storedRecordsOf(waiting.flatMap((append) => append.events.map((event) => event.eventId)));
+          const group = decideGroup(index, stored, waiting, clock(), maxGroupBytes);
+          taken = group.decisions.length;
+          if (group.records.length > 0) {
+            await driver('appending to the log', async () => {
+              try {
+                await client.appendToStream(log, group.records.map(toLogEvent), { expectedRevision: expectedLogRevision(index.position) });
+              } catch (error) {
+                if (isWrongExpectedVersion(error)) throw new StaleIndex();
+                throw error;
+              }
+            });
+            index.apply(group.records);
+            notifier.notify();
+            // The events are stored: a failure to link them now is repaired by the next read of the stream.
+            const streams = new Set(group.records.map((record) => record.streamId));
+            await Promise.all([...streams].map((streamId) => completeLinks(streamId).catch(() => undefined)));
           }
-        });
-      } catch (error) {
-        if (!(error instanceof StaleIndex)) throw error;
-        if (attempt >= maxAttempts) throw new StoreUnavailableError(`EventStoreDB: ${attempt} appends in a row lost the race for the log to other writers`);
-        continue;
+          queue.splice(0, group.decisions.length);
+          group.decisions.forEach((decision, i) => waiting[i]!.settle(decision));
+          break;
+        } catch (error) {
+          if (error instanceof StaleIndex && attempt < maxAttempts) continue;
+          const failure = error instanceof StaleIndex ? new StoreUnavailableError(`EventStoreDB: ${attempt} appends in a row lost the race for the log to other writers`) : error;
+          for (const append of queue.splice(0, taken)) append.settle({ error: failure });
+          break;
+        }
       }
-      index.apply(pending);
-      notifier.notify();
-      // The events are stored: a failure to link them now is repaired by the next read of the stream.
-      await completeLinks(streamId).catch(() => undefined);
-      return result;
     }
   };
-
-  // Appends from this process go one at a time, so they do not race each other for the log.
-  let writes: Promise<unknown> = Promise.resolve();
 
   return {
     async append(streamId, events, appendOptions) {
       ensureOpen();
       const valid = await sealAppend(options.personalData, streamId, validateAppend(options.contract, events));
-      const run = writes.then(() => appendDecided(streamId, valid, appendOptions));
-      writes = run.catch(() => undefined);
-      return run;
+      ensureOpen();
+      const outcome = await new Promise<{ result: AppendResult } | { error: unknown }>((settle) => {
+        queue.push({ streamId, events: valid, expected: appendOptions?.expectedRevision ?? 'any', settle });
+        draining ??= drain().finally(() => {
+          draining = undefined;
+        });
+      });
+      if ('error' in outcome) throw outcome.error;
+      return outcome.result;
     },
 
     async readStream(streamId, readOptions) {
@@ -262,7 +273,7 @@ export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): Ev
     head: () => readHead(),
     async close() {
       if (closed) return;
-      await writes;
+      await draining;
       closed = true;
       notifier.notify();
       await live?.unsubscribe().catch(() => undefined);

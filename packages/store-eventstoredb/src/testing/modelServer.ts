@@ -78,6 +78,12 @@ export class ModelEventStoreDbServer {
   private readonly faults: ModelFault[] = [];
   /** Appends refused for a wrong expected revision. */
   conflicts = 0;
+  private readonly appendCalls = new Map<string, number>();
+
+  /** How many append calls a stream has received, refused ones included. */
+  appendsTo(stream: string): number {
+    return this.appendCalls.get(stream) ?? 0;
+  }
 
   failNextAppend(fault: ModelFault): void {
     this.faults.push(fault);
@@ -120,6 +126,7 @@ export class ModelEventStoreDbServer {
   }
 
   private async append(streamName: string, events: EventData[], options: AppendToStreamOptions = {}): Promise<AppendResult> {
+    this.appendCalls.set(streamName, this.appendsTo(streamName) + 1);
     await Promise.resolve();
     const faultAt = this.faults.findIndex((fault) => fault.stream === streamName);
     const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0] : undefined;
