@@ -19,6 +19,7 @@ const cases: [string, string[]][] = [
   ['read-all.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
   ['read-stream.bench.ts', runs],
   ['read-all-rss.bench.ts', quick ? ['--events', '50000'] : []],
+  ['eventstoredb-store.bench.ts', [...runs, ...(quick ? ['--events', '16000'] : [])]],
   ['sqlite-drivers.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
   ['http-ingest.bench.ts', quick ? ['--seconds', '3', '--runs', '1'] : ['--seconds', '10', '--runs', '3']],
   ['kafka-ingest.bench.ts', quick ? ['--events', '50000'] : []],
@@ -53,7 +54,7 @@ const rerun = new Set(fresh.map((r) => r.case));
 const kept: BenchResult[] = only && existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 const results = [...kept.filter((r) => !rerun.has(r.case)), ...fresh].sort((a, b) => caseOrder(a) - caseOrder(b));
 function caseOrder(r: BenchResult): number {
-  const order = ['append-durable-1w', 'append-durable-16w', 'append-batch-100', 'read-all-decode-fold', 'read-stream-1000', 'read-all-peak-rss', 'http-single-64c', 'http-batch-500', 'kafka-to-ledger'];
+  const order = ['append-durable-1w', 'append-durable-16w', 'append-batch-100', 'read-all-decode-fold', 'read-stream-1000', 'read-all-peak-rss', 'eventstoredb-append-16w', 'eventstoredb-read-all', 'http-single-64c', 'http-batch-500', 'kafka-to-ledger'];
   const i = order.indexOf(r.case);
   return i === -1 ? order.length : i;
 }

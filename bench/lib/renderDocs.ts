@@ -114,6 +114,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **read-stream-1000**: one customer's 1,000-event stream, whose events are spread over a 100,000-event log.
 - **read-all-peak-rss**: a separate process reads and folds a 1,000,000-event log written by a child process,
   so its peak RSS is that of the streamed read alone.
+- **eventstoredb-append-16w / eventstoredb-read-all**: the EventStoreDB store, 16 writers appending one event per
+  call (group commit), then the whole log read and decoded in global order, against the in-memory model of the
+  server (packages/store-eventstoredb/src/testing): the store's own work per event (its index, group decisions,
+  hashing, mapping, and the model's JSON encoding and decoding the client would do), so the ceiling the store
+  leaves a real server, which adds a network round trip per group. No real server runs on our machines (no Docker
+  engine); with \`EVENTSTOREDB_URL\` set the bench measures one too, in the same run.
 - **http-single-64c / http-batch-500**: \`roc-ledger serve\` in its own process, loaded by autocannon with 64
   connections and one event per request, or 8 connections and 500 events per request. Every request carries
   new event ids (demo events, serialised once, with a fresh UUIDv7 spliced in), and every event is durable
