@@ -95,6 +95,16 @@ describe('EventStoreDB store: failures between its writes', () => {
     expect(links.map((link) => [link.event?.type, String(link.event?.revision)])).toEqual([['$>', '0'], ['$>', '1']]);
   });
 
+  it('never answers a stream read with part of the stream while its links cannot be written', async () => {
+    const server = new ModelEventStoreDbServer();
+    const store = open(server);
+    // One failure for the writer's own linking, one for the first read's.
+    for (let i = 0; i < 2; i++) server.failNextAppend({ stream: 'customer-p', stored: false, error: new UnavailableError(undefined, 'leader lost') });
+    await store.append('customer-p', [interaction('p')]);
+    expect(await codeOf(store.readStream('customer-p'))).toBe(LedgerErrorCode.storeUnavailable);
+    expect((await store.readStream('customer-p')).events).toHaveLength(1);
+  });
+
   it('calls an event written into a customer stream behind the ledger\'s back corruption, naming the stream', async () => {
     const server = new ModelEventStoreDbServer();
     const store = open(server);

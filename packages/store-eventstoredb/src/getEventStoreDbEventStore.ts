@@ -263,6 +263,9 @@ export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): Ev
       const resolved = await driver(`reading stream ${streamId}`, () =>
         collect(client.readStream(names.of(streamId), { fromRevision: BigInt(from), maxCount: count, direction: backwards ? BACKWARDS : FORWARDS, resolveLinkTos: true })),
       );
+      if (resolved.length < count) {
+        throw new StoreUnavailableError(`EventStoreDB: stream ${streamId} is at revision ${currentRevision} in the log, but its links could not all be written yet; retry`);
+      }
       const records = resolved.map((event) => linkedRecordOf(names, event, streamId));
       return { streamId, currentRevision, events: await openEvents(options.personalData, decode(records)) };
     },
