@@ -3,6 +3,7 @@ import { customerView } from '@roc-ledger/customer-view';
 import { getSqliteReadModelStore, ProjectionRuntime, stateHash } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { verifyLog, type EventStore } from '@roc-ledger/ledger';
+import { collect } from '@roc-ledger/ledger/testing';
 import { getEventStoreDbEventStore } from '@roc-ledger/store-eventstoredb';
 import { ModelEventStoreDbServer } from '@roc-ledger/store-eventstoredb/testing';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
@@ -49,7 +50,7 @@ describe('the EventStoreDB store beside the embedded one', () => {
   });
 
   it('answers a customer\'s stream the same', async () => {
-    const [first] = await Array.fromAsync(sqlite.readAll({ types: ['CustomerRegistered'], maxCount: 1 }));
+    const [first] = await collect(sqlite.readAll({ types: ['CustomerRegistered'], maxCount: 1 }));
     const [a, b] = [await sqlite.readStream(first!.streamId), await esdb.readStream(first!.streamId)];
     expect(b.events.length).toBeGreaterThan(1);
     expect(b).toEqual(a);
