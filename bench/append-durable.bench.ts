@@ -3,7 +3,7 @@
 import { argValue, emit, medianRun, percentile } from './lib/result.ts';
 import { benchedStores } from './lib/benched.ts';
 import type { BenchStore } from './lib/stores.ts';
-import { demoEvents, freshIds, tempDir } from './lib/workload.ts';
+import { appendFromWriters, demoEvents, freshIds, tempDir } from './lib/workload.ts';
 
 const writers = argValue('writers', 16);
 const runs = argValue('runs', 5);
@@ -14,18 +14,7 @@ const measure = async (open: (path: string) => Promise<BenchStore>) => {
   const events = freshIds(base);
   const temp = tempDir('append');
   const store = await open(temp.file('events.db'));
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      for (let i = 0; i < perWriter; i++) {
-        const t0 = performance.now();
-        await store.append(`customer-w${w}-${i % 50}`, [events[w * perWriter + i]!]);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const { seconds, latencies } = await appendFromWriters(store, events, writers);
   await store.close();
   temp.remove();
   return { seconds, latencies };

@@ -8,7 +8,7 @@ import { createContract } from '@roc-ledger/events';
 import { connectEventStoreDb, getEventStoreDbEventStore, type EsdbClient } from '@roc-ledger/store-eventstoredb';
 import { ModelEventStoreDbServer } from '@roc-ledger/store-eventstoredb/testing';
 import { argValue, emit, medianRun, percentile } from './lib/result.ts';
-import { demoEvents, freshIds } from './lib/workload.ts';
+import { appendFromWriters, demoEvents, freshIds } from './lib/workload.ts';
 
 const runs = argValue('runs', 5);
 const writers = 16;
@@ -26,18 +26,7 @@ for (const [impl, client, note] of targets) {
   const appended = await medianRun(runs, async () => {
     const store = getEventStoreDbEventStore({ client: client(), contract, namespace: randomUUID() });
     const events = freshIds(base);
-    const latencies: number[] = [];
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        for (let i = 0; i < perWriter; i++) {
-          const t0 = performance.now();
-          await store.append(`customer-w${w}-${i % 50}`, [events[w * perWriter + i]!]);
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds, latencies } = await appendFromWriters(store, events, writers);
     const readStarted = performance.now();
     let read = 0;
     for await (const _event of store.readAll({ pageSize: 1024 })) read++;

@@ -41,3 +41,27 @@ export const foldEvent = (state: { byType: Map<string, number>; value: Map<strin
 };
 
 export const emptyFold = () => ({ byType: new Map<string, number>(), value: new Map<string, number>() });
+
+/**
+ * W writers, each appending its share of the events one per call to 50 streams of its own and
+ * awaiting each acknowledgement before the next: the seconds it took and every append's latency.
+ */
+export const appendFromWriters = async (
+  store: { append(streamId: string, events: AnyVersionEventInput[]): Promise<unknown> },
+  events: readonly AnyVersionEventInput[],
+  writers: number,
+): Promise<{ seconds: number; latencies: number[] }> => {
+  const perWriter = Math.floor(events.length / writers);
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; i < perWriter; i++) {
+        const t0 = performance.now();
+        await store.append(`customer-w${w}-${i % 50}`, [events[w * perWriter + i]!]);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies };
+};
