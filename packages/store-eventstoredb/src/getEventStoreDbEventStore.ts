@@ -211,14 +211,12 @@ export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): Ev
           const group = decideGroup(index, stored, waiting, clock(), maxGroupBytes);
           taken = group.decisions.length;
           if (group.records.length > 0) {
-            await driver('appending to the log', async () => {
-              try {
-                await client.appendToStream(log, group.records.map(toLogEvent), { expectedRevision: expectedLogRevision(index.position) });
-              } catch (error) {
-                if (isWrongExpectedVersion(error)) throw new StaleIndex();
-                throw error;
-              }
-            });
+            try {
+              await client.appendToStream(log, group.records.map(toLogEvent), { expectedRevision: expectedLogRevision(index.position) });
+            } catch (error) {
+              if (isWrongExpectedVersion(error)) throw new StaleIndex();
+              throw mapDriverError(error, 'appending to the log');
+            }
             index.apply(group.records);
             notifier.notify();
             // The events are stored: a failure to link them now is repaired by the next read of the stream.
