@@ -1,4 +1,4 @@
-import { UnavailableError } from '@eventstore/db-client';
+import { UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
 import { createContract } from '@roc-ledger/events';
 import { LedgerErrorCode, verifyLog, type EventStore } from '@roc-ledger/ledger';
 import { collect, interaction } from '@roc-ledger/ledger/testing';
@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 // against the model of the server (the real one runs the conformance suite where Docker exists).
 const contract = createContract({ reportingCurrency: 'EUR' });
 let stores: EventStore[] = [];
-const open = (server: ModelEventStoreDbServer, pollIntervalMs = 20): EventStore => {
-  const store = getEventStoreDbEventStore({ client: server.client(), contract, pollIntervalMs });
+const open = (server: ModelEventStoreDbServer, pollIntervalMs = 20, maxAppendAttempts?: number): EventStore => {
+  const store = getEventStoreDbEventStore({ client: server.client(), contract, pollIntervalMs, ...(maxAppendAttempts ? { maxAppendAttempts } : {}) });
   stores.push(store);
   return store;
 };
@@ -103,6 +103,31 @@ describe('EventStoreDB store: failures between its writes', () => {
     await store.append('customer-p', [interaction('p')]);
     expect(await codeOf(store.readStream('customer-p'))).toBe(LedgerErrorCode.storeUnavailable);
     expect((await store.readStream('customer-p')).events).toHaveLength(1);
+  });
+
+  it('decides again when another writer won the log, and gives up, retriable, after the attempts allowed', async () => {
+    const server = new ModelEventStoreDbServer();
+    const store = open(server, 20, 2);
+    const lost = () => ({ stream: LOG_STREAM, stored: false, error: new WrongExpectedVersionError(undefined, { streamName: LOG_STREAM, expected: 'no_stream', current: 0n }) });
+    server.failNextAppend(lost());
+    expect((await store.append('customer-v', [interaction('v')])).events[0]).toMatchObject({ globalPosition: 1 });
+    server.failNextAppend(lost());
+    server.failNextAppend(lost());
+    const error = await store.append('customer-v', [interaction('v')]).catch((caught: Error & { code?: string; retriable?: boolean }) => caught);
+    expect(error).toMatchObject({ code: LedgerErrorCode.storeUnavailable, retriable: true, message: expect.stringContaining('2 appends in a row') });
+    expect((await store.head()).position).toBe(1);
+  });
+
+  it('answers unavailable, not part of a stream, when other writers keep taking the stream\'s link revisions', async () => {
+    const server = new ModelEventStoreDbServer();
+    const store = open(server);
+    const taken = () => ({ stream: 'customer-k', stored: false, error: new WrongExpectedVersionError(undefined, { streamName: 'customer-k', expected: 'no_stream', current: 0n }) });
+    // Four attempts by the writer's own linking, then four by the read's.
+    for (let i = 0; i < 8; i++) server.failNextAppend(taken());
+    await store.append('customer-k', [interaction('k')]);
+    const error = await store.readStream('customer-k').catch((caught: Error & { code?: string }) => caught);
+    expect(error).toMatchObject({ code: LedgerErrorCode.storeUnavailable, message: expect.stringContaining('links could not all be written') });
+    expect((await store.readStream('customer-k')).events).toHaveLength(1);
   });
 
   it('calls an event written into a customer stream behind the ledger\'s back corruption, naming the stream', async () => {
