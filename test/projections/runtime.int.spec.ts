@@ -124,8 +124,9 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
             draft.n += 1;
           },
           SentimentRecorded: (draft, event) => {
-            if (event.eventId === target.eventId) throw new Error('cannot read this note');
+            // Changes the state before it throws: the change must not survive the failure.
             draft.n += 1;
+            if (event.eventId === target.eventId) throw new Error('cannot read this note');
           },
         },
       });

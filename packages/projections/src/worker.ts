@@ -3,7 +3,7 @@ import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledg
 import { projectionKey, type ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError, ShardingUnsupportedError } from './errors.ts';
 import { consentDecisions, consentHeld, isConsentDecision, type ConsentDecision } from './consent.ts';
-import { applyEvent, customerIdOf, finishWorking, foldAll, handlerFor, partitionOf, startWorking, type Working } from './fold.ts';
+import { applyEvent, customerIdOf, foldAll, handlerFor, initialWorking, partitionOf, startWorking, type Working } from './fold.ts';
 import { isSharded, type PartitionRecord, type ReadModelStore } from './readModel/types.ts';
 import { ownedBy, type ShardFence } from './sharding/shards.ts';
 import { stateJson } from './stateJson.ts';
@@ -40,8 +40,9 @@ export interface WorkerOptions {
 
 /**
  * One projection version inside a runner: folds events into the states of their partitions and
- * commits states with the checkpoint in one transaction. Between commits the changed states are
- * open immer drafts; a commit finishes them, writes their JSON, and keeps them as a cache.
+ * commits states with the checkpoint in one transaction. The worker owns its states: handlers
+ * change them in place, a commit writes the changed ones' JSON and keeps them as a cache, and the
+ * next events change the cached copy again (so a failure drops the cached copies it changed).
  */
 export class ProjectionWorker<S = unknown> {
   readonly key: string;
@@ -215,7 +216,7 @@ export class ProjectionWorker<S = unknown> {
     // Serialised one by one as the store writes them, so a commit never holds every state's JSON at once.
     function* upserts(pending: Map<string, Working<S>>): Generator<PartitionRecord> {
       for (const [partition, working] of pending) {
-        const state = finishWorking(working);
+        const state = working.value;
         let json: string;
         try {
           json = stateJson(state);
@@ -247,8 +248,11 @@ export class ProjectionWorker<S = unknown> {
     for (const [partition, committed] of finished) this.cache.set(partition, committed);
   }
 
-  /** Drops everything folded since the last commit (after a failure). */
+  /** Drops everything folded since the last commit (after a failure), cached copies it changed included. */
   discardPending(): void {
+    for (const partition of this.pending.keys()) {
+      if (this.cache.delete(partition)) this.storeEmpty = false;
+    }
     this.pending.clear();
     this.deletes.clear();
     this.position = this.committedPosition;
@@ -258,12 +262,13 @@ export class ProjectionWorker<S = unknown> {
   private async working(partition: string): Promise<Working<S>> {
     let working = this.pending.get(partition);
     if (working) return working;
+    // The cached state is the worker's own, as is one parsed from the store: folded into in place.
     let base = this.cache.get(partition);
     if (!base && !this.storeEmpty) {
       const stored = await this.readModels.load(this.key, partition);
       if (stored) base = { state: JSON.parse(stored.state) as S, maxOccurredMs: stored.maxOccurredMs, maxRecordedMs: stored.maxRecordedMs };
     }
-    working = base ? startWorking(base.state, base.maxOccurredMs, base.maxRecordedMs) : startWorking(this.definition.initialState);
+    working = base ? startWorking(base.state, base.maxOccurredMs, base.maxRecordedMs) : initialWorking(this.definition);
     this.pending.set(partition, working);
     return working;
   }
