@@ -74,4 +74,22 @@ describe('sealed personal data', () => {
     await expect(stranger.readStream('customer-C1')).rejects.toMatchObject({ code: PrivacyErrorCode.keyMissing });
     await stranger.close();
   });
+
+  it('opens only the types a read asks for: the other events come out with their personal values still sealed', async () => {
+    const profile = event({ kind: 'customerId', value: 'C9' }, 'ProfileUpdated', { givenName: 'Sealina' });
+    const note = event({ kind: 'customerId', value: 'C9' }, 'SentimentRecorded', { score: 1, agentId: 'agent-1', note: 'Told me about Sealina' });
+    await store.append('customer-C9', [profile, note]);
+    const read = async (openPersonalData?: string[]) => {
+      const events = await collect(store.readAll({ streamPrefix: 'customer-C9', ...(openPersonalData ? { openPersonalData } : {}) }));
+      return Object.fromEntries(events.map((e) => [e.type, e.data as Record<string, unknown>]));
+    };
+    const some = await read(['ProfileUpdated']);
+    expect(some.ProfileUpdated!.givenName).toBe('Sealina');
+    expect(isSealed(some.SentimentRecorded!.note)).toBe(true);
+    const none = await read([]);
+    expect(isSealed(none.ProfileUpdated!.givenName)).toBe(true);
+    expect(isSealed(none.SentimentRecorded!.note)).toBe(true);
+    const all = await read();
+    expect([all.ProfileUpdated!.givenName, all.SentimentRecorded!.note]).toEqual(['Sealina', 'Told me about Sealina']);
+  });
 });

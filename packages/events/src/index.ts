@@ -14,4 +14,4 @@ export * from './types/service.ts';
 export * from './types/voice.ts';
 export { uuidv7 } from './ids.ts';
 export type { Problem } from './problem.ts';
-export { mapPersonalFields, type PersonalValueMapper } from './personalFields.ts';
+export { mapPersonalFields, withholdPersonalFields, type PersonalValueMapper } from './personalFields.ts';

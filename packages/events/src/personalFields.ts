@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findDefinition } from './catalogue.ts';
+import { WITHHELD_VALUE } from './primitives.ts';
 
 /**
  * Where an event type's personal data is: the fields its schema marks with `personal()`,
@@ -51,22 +52,30 @@ const compile = (node: JsonSchemaNode): Plan | undefined => {
   return undefined;
 };
 
-const plans = new Map<string, Plan | undefined>();
+/** Per type, per schema version: looked up for every event read, so no key is built for it. */
+const plans = new Map<string, Map<number, Plan | undefined>>();
 
 const planFor = (type: string, schemaVersion: number): Plan | undefined => {
-  const key = `${type}@${schemaVersion}`;
-  if (!plans.has(key)) {
+  let byVersion = plans.get(type);
+  if (!byVersion) plans.set(type, (byVersion = new Map()));
+  if (!byVersion.has(schemaVersion)) {
     const definition = findDefinition(type, schemaVersion);
     const schema = definition && (z.toJSONSchema(definition.schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchemaNode);
-    plans.set(key, schema && compile(schema));
+    byVersion.set(schemaVersion, schema && compile(schema));
   }
-  return plans.get(key);
+  return byVersion.get(schemaVersion);
 };
 
 /** Called with each personal value and its dotted path; returns the value to put in its place. */
 export type PersonalValueMapper = (value: unknown, path: string) => unknown;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether a value has the constant fields that tell a oneOf option apart (no allocation: every event read comes here). */
+const matches = (when: ReadonlyMap<string, readonly unknown[]>, value: Record<string, unknown>): boolean => {
+  for (const [key, allowed] of when) if (!allowed.includes(value[key])) return false;
+  return true;
+};
 
 /** Copies only what changes: the result shares every untouched branch with the input. */
 const mapValue = (value: unknown, plan: Plan, path: string, fn: PersonalValueMapper): unknown => {
@@ -91,7 +100,7 @@ const mapValue = (value: unknown, plan: Plan, path: string, fn: PersonalValueMap
     }
     case 'oneOf': {
       if (!isRecord(value)) return value;
-      const option = plan.options.find((o) => [...o.when].every(([key, allowed]) => allowed.includes(value[key])));
+      const option = plan.options.find((o) => matches(o.when, value));
       return option?.plan ? mapValue(value, option.plan, path, fn) : value;
     }
   }
@@ -105,3 +114,8 @@ export const mapPersonalFields = <E extends { type: string; schemaVersion: numbe
   const plan = planFor(event.type, event.schemaVersion);
   return plan ? (mapValue(event, plan, '', fn) as E) : event;
 };
+
+/** The event with every personal value replaced by WITHHELD_VALUE (the same object when it has none). */
+export const withholdPersonalFields = <E extends { type: string; schemaVersion: number }>(event: E): E => mapPersonalFields(event, withhold);
+
+const withhold = (): unknown => WITHHELD_VALUE;

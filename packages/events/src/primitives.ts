@@ -6,6 +6,9 @@ export const personal = <T extends z.ZodType>(schema: T): T => schema.meta({ per
 /** What a personal value reads as once its customer's keys were destroyed (see packages/privacy). */
 export const ERASED_VALUE = '[erased]';
 
+/** What a personal value reads as to a projection that did not declare it needs that event type's (see packages/projections). */
+export const WITHHELD_VALUE = '[withheld]';
+
 export const personalText = (max = 2000) => personal(z.string().min(1).max(max));
 
 export const CHANNELS = ['web', 'phone', 'store', 'email', 'app', 'partner', 'system'] as const;

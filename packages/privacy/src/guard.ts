@@ -26,19 +26,19 @@ const hasSealed = (event: RecordedEvent): boolean => {
 };
 
 /**
- * Keys derived from a customer key, by the key's own bytes: a key is always fetched from the key
- * store first, so a destroyed one is never found here; this only spares the derivation.
+ * Keys derived from a customer key, remembered with the key's own bytes and used only while the
+ * key store still returns those bytes: a key is always fetched from the key store first, so a
+ * destroyed one is never found here; this only spares the derivation.
  */
 class DerivedKeys {
-  private readonly byKey = new Map<string, SealingKeys>();
+  private readonly byId = new Map<string, { readonly customerKey: Buffer; readonly keys: SealingKeys }>();
 
-  of(customerKey: Buffer): SealingKeys {
-    const id = customerKey.toString('base64');
-    let keys = this.byKey.get(id);
-    if (!keys) {
-      if (this.byKey.size >= 50_000) this.byKey.clear();
-      this.byKey.set(id, (keys = deriveSealingKeys(customerKey)));
-    }
+  of(keyId: string, customerKey: Buffer): SealingKeys {
+    const known = this.byId.get(keyId);
+    if (known && known.customerKey.equals(customerKey)) return known.keys;
+    if (this.byId.size >= 50_000) this.byId.clear();
+    const keys = deriveSealingKeys(customerKey);
+    this.byId.set(keyId, { customerKey, keys });
     return keys;
   }
 }
@@ -65,7 +65,7 @@ export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
         if (!sealing) {
           const state = await keys.getOrCreate(keyId);
           if (state === 'destroyed') throw new CustomerErasedError(keyId, event.eventId, paths);
-          sealing = derived.of(state);
+          sealing = derived.of(keyId, state);
         }
         const keysForEvent = sealing;
         sealed.push(mapPersonalFields(event, (value, path) => sealValue(keysForEvent, event.eventId, path, value)));
@@ -85,7 +85,7 @@ export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
       const sealingFor = (keyId: string, eventId: string): SealingKeys | 'destroyed' => {
         const state: KeyState | undefined = states.get(keyId);
         if (state === undefined) throw new KeyMissingError(keyId, eventId);
-        return state === 'destroyed' ? state : derived.of(state);
+        return state === 'destroyed' ? state : derived.of(keyId, state);
       };
       return events.map((event, i) => {
         if (!sealedAt[i]) return event;

@@ -48,6 +48,14 @@ export interface ProjectionDefinition<S = unknown> {
    * customer's consent for the purpose holds, by valid time (ConsentGranted / ConsentWithdrawn).
    */
   readonly purpose?: ConsentPurpose;
+  /**
+   * The consumed types whose personal values (the fields the catalogue marks personal: identifiers,
+   * names, addresses, notes) the handlers read. Events of these types reach the handlers with
+   * those values as recorded; in every other event each reads as `[withheld]`. Leave it out and
+   * nothing personal reaches the projection, nor its states; the store decrypts only what some
+   * projection declared.
+   */
+  readonly personalData?: readonly EventType[];
   /** Named read functions over a state. `state` (the state itself) is always there. */
   readonly queries?: { readonly [name: string]: Query<S> };
 }
@@ -64,6 +72,7 @@ export const defineProjection = <S>(definition: ProjectionDefinition<S>): Projec
   for (const type of definition.consumes) if (typeof handlers[type] !== 'function') problems.push(`handlers.${type}: missing for a consumed type`);
   for (const type of Object.keys(handlers)) if (!(definition.consumes as readonly string[]).includes(type)) problems.push(`handlers.${type}: not in consumes`);
   for (const type of definition.consumes) if (!EVENT_TYPES.includes(type)) problems.push(`consumes: ${type} is not an event type`);
+  for (const type of definition.personalData ?? []) if (!definition.consumes.includes(type)) problems.push(`personalData: ${type} is not in consumes`);
   if (problems.length > 0) throw new InvalidProjectionError(definition.name, problems);
   return definition;
 };
@@ -76,6 +85,9 @@ export const defineProjection = <S>(definition: ProjectionDefinition<S>): Projec
 export const typesRead = (definition: Pick<ProjectionDefinition, 'consumes' | 'purpose'>): string[] => [
   ...new Set([...definition.consumes, 'CustomersMerged', 'CustomerErased', ...(definition.purpose ? CONSENT_EVENT_TYPES : [])]),
 ];
+
+/** The types whose personal values a projection's reads must open (see ProjectionDefinition.personalData). */
+export const personalDataRead = (definition: Pick<ProjectionDefinition, 'personalData'>): readonly string[] => definition.personalData ?? [];
 
 /** `name@version`: how a projection's version is named in tables, logs and messages. */
 export const projectionKey = (definition: Pick<ProjectionDefinition, 'name' | 'version'>): string => `${definition.name}@${definition.version}`;

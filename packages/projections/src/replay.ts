@@ -1,6 +1,6 @@
 import { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
-import { projectionKey, typesRead, type ProjectionDefinition } from './definition.ts';
+import { personalDataRead, projectionKey, typesRead, type ProjectionDefinition } from './definition.ts';
 import { consentDecisions, consentHeld } from './consent.ts';
 import { foldAll, handlerFor } from './fold.ts';
 import { getSqliteReadModelStore } from './readModel/sqliteReadModelStore.ts';
@@ -69,7 +69,7 @@ export const replayAll = async <S>(
   let folded = 0;
   const types = typesRead(definition);
   const upTo = options.upTo ?? (await store.head()).position;
-  for await (const event of store.readAll({ types, fromPosition: worker.position + 1 })) {
+  for await (const event of store.readAll({ types, fromPosition: worker.position + 1, openPersonalData: personalDataRead(definition) })) {
     if (event.globalPosition > upTo) break;
     options.onEvent?.(event);
     const step = event.type === 'CustomersMerged' && keep(event) ? mergeStep(merges, event) : undefined;

@@ -41,6 +41,8 @@ export const customerView = defineProjection<CustomerViewState>({
   version: 2,
   description: 'The single customer view, one per canonical customer, merged customers folded in.',
   consumes: EVENT_TYPES,
+  // The identifiers and the profile; nothing else personal (notes, free text) is kept.
+  personalData: ['IdentifierLinked', 'ProfileUpdated'],
   initialState: initialCustomerView,
   handlers: customerViewHandlers,
   queries: { view: viewAt },

@@ -1,9 +1,9 @@
-import type { LogFilter, ReadAllOptions, RecordedEvent, StoredRecord } from './types.ts';
+import type { LogFilter, ReadAllOptions, ReadScope, RecordedEvent, StoredRecord } from './types.ts';
 
 /** What a backend provides for reads; paging, catch-up and hand-over to live are built once on it. */
 export interface PageSource {
-  /** Events matching the filter with position > after, in order, at most `limit`. */
-  readPage(after: number, limit: number, filter: LogFilter): Promise<readonly RecordedEvent[]>;
+  /** Events matching the scope's filter with position > after, in order, at most `limit`. */
+  readPage(after: number, limit: number, scope: ReadScope): Promise<readonly RecordedEvent[]>;
   readRecordPage(after: number, limit: number): Promise<readonly StoredRecord[]>;
   headPosition(): Promise<number>;
   /** Resolves once the head is past `after`, or when the signal aborts. */

@@ -17,12 +17,21 @@ export interface PersonalDataGuard {
   open(events: readonly RecordedEvent[]): Promise<RecordedEvent[]>;
 }
 
-/** A page source whose events come out opened. */
+/** A page source whose events come out opened: all of them, or those of the types the read asks for. */
 export const openingSource = (source: PageSource, guard: PersonalDataGuard | undefined): PageSource =>
   guard
     ? {
         ...source,
-        readPage: async (after, limit, filter) => guard.open(await source.readPage(after, limit, filter)),
+        async readPage(after, limit, scope) {
+          const page = await source.readPage(after, limit, scope);
+          const only = scope.openPersonalData;
+          if (!only) return guard.open(page);
+          const wanted = (event: RecordedEvent) => only.includes(event.type);
+          const opened = await guard.open(page.filter(wanted));
+          if (opened.length === 0) return page;
+          let next = 0;
+          return page.map((event) => (wanted(event) ? opened[next++]! : event));
+        },
       }
     : source;
 

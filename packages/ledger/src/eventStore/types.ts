@@ -74,7 +74,17 @@ export interface LogFilter {
   readonly streamPrefix?: string;
 }
 
-export interface ReadAllOptions extends LogFilter {
+/** What a log read asks for: a filter, and which events' personal values it needs opened. */
+export interface ReadScope extends LogFilter {
+  /**
+   * Only events of these types come out with their personal values opened (decrypted); in every
+   * other event they stay sealed. Default: every type. A reader that needs few personal values (a
+   * projection declares which it reads) spares the store decrypting the rest.
+   */
+  readonly openPersonalData?: readonly string[];
+}
+
+export interface ReadAllOptions extends ReadScope {
   /** Inclusive; positions start at 1. */
   readonly fromPosition?: number;
   readonly maxCount?: number;
@@ -82,7 +92,7 @@ export interface ReadAllOptions extends LogFilter {
   readonly pageSize?: number;
 }
 
-export interface SubscribeOptions extends LogFilter {
+export interface SubscribeOptions extends ReadScope {
   /** Checkpoint: the last position already processed. Delivery starts after it. Default 0 (from the start). */
   readonly after?: number;
   readonly pageSize?: number;

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { uuidv7, WITHHELD_VALUE, type EventInput } from '@roc-ledger/events';
+import { MergeMap } from '@roc-ledger/identity';
+import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
+import { defineProjection, getSqliteReadModelStore, ProjectionRuntime, replayCustomer } from '@roc-ledger/projections';
+import { given } from '@roc-ledger/projections/testing';
+import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
+import { contract, tempDataDir } from '../support/tempLedger.ts';
+
+let at = Date.parse('2025-06-01T09:00:00Z');
+const event = (type: string, data: unknown): EventInput =>
+  contract.parse({ eventId: uuidv7(), type, schemaVersion: 1, customer: { kind: 'customerId', value: 'C1' }, channel: 'phone', source: 'test', occurredAt: new Date((at += 60_000)).toISOString(), data }) as EventInput;
+
+/** Keeps what its handlers see of a name (declared) and of an agent's note (not declared). */
+const seen = defineProjection<{ givenName: string | null; notes: string[] }>({
+  name: 'seen',
+  version: 1,
+  consumes: ['ProfileUpdated', 'SentimentRecorded'],
+  personalData: ['ProfileUpdated'],
+  initialState: { givenName: null, notes: [] },
+  handlers: {
+    ProfileUpdated: (state, e) => {
+      state.givenName = e.data.givenName ?? null;
+    },
+    SentimentRecorded: (state, e) => {
+      state.notes.push(e.data.note ?? '');
+    },
+  },
+});
+const history = [event('ProfileUpdated', { givenName: 'Personella' }), event('SentimentRecorded', { score: -1, agentId: 'a-1', note: 'Personella was upset' })];
+const expected = { givenName: 'Personella', notes: [WITHHELD_VALUE] };
+
+describe('personal data in projections', () => {
+  const temp = tempDataDir();
+  afterAll(() => temp.cleanup());
+
+  it('reaches handlers only in the types a projection declares: the same in the runtime over sealed data, in as-of replays and in `given`', async () => {
+    const store = getSqliteEventStore({ path: temp.dbPath, contract, personalData: createPersonalDataGuard(getFileKeyStore({ path: join(temp.dir, 'keys.db') })) });
+    await store.append('customer-C1', history);
+    const readModels = getSqliteReadModelStore(':memory:');
+    const runtime = new ProjectionRuntime({ store, readModels, definitions: [seen] });
+    await runtime.start();
+    await runtime.waitFor((await store.head()).position);
+    const stored = (await readModels.load('seen@1', 'C1'))!;
+    expect(JSON.parse(stored.state)).toEqual(expected);
+    expect(stored.state).not.toContain('upset');
+    expect((await replayCustomer(store, seen, new MergeMap(), 'C1', { asOf: new Date(at) }))!.state).toEqual(expected);
+    await given(seen, ...history).then('C1', expected);
+    await runtime.stop();
+    await readModels.close();
+    await store.close();
+  });
+
+  it('refuses a declaration of personal data for a type the projection does not consume', () => {
+    expect(() => defineProjection({ ...seen, personalData: ['IdentifierLinked'] })).toThrow('personalData: IdentifierLinked is not in consumes');
+  });
+});
