@@ -12,11 +12,19 @@ export interface SealingKeys {
   readonly iv: KeyObject;
 }
 
+const derive = (customerKey: Buffer, purpose: string): KeyObject => createSecretKey(Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), `roc-ledger/pd1/${purpose}`, 32)));
+
 // KeyObjects, not Buffers: node:crypto imports a Buffer key on every cipher it makes (6x slower).
-export const deriveSealingKeys = (customerKey: Buffer): SealingKeys => ({
-  encryption: createSecretKey(Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/encryption', 32))),
-  iv: createSecretKey(Buffer.from(hkdfSync('sha256', customerKey, Buffer.alloc(0), 'roc-ledger/pd1/iv', 32))),
-});
+// The IV key is derived on first use: only sealing needs it, and readers open far more customers than they seal for.
+export const deriveSealingKeys = (customerKey: Buffer): SealingKeys => {
+  let iv: KeyObject | undefined;
+  return {
+    encryption: derive(customerKey, 'encryption'),
+    get iv() {
+      return (iv ??= derive(customerKey, 'iv'));
+    },
+  };
+};
 
 export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(SEALED_PREFIX);
 

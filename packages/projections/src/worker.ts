@@ -128,7 +128,7 @@ export class ProjectionWorker<S = unknown> {
       await this.consentDecided(event, merges);
     } else if (handlerFor(this.definition, event.type)) {
       const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-      if (partition !== undefined && this.owns(partition) && (purpose === undefined || (await this.consentHeld(event, merges)))) applyEvent(this.definition, this.key, await this.working(partition), event);
+      if (partition !== undefined && this.owns(partition) && (purpose === undefined || (await this.consentHeld(event, merges)))) applyEvent(this.definition, this.key, this.pending.get(partition) ?? (await this.working(partition)), event);
     }
     this.position = event.globalPosition;
     this.lastRecordedAt = event.recordedAt;
@@ -194,7 +194,7 @@ export class ProjectionWorker<S = unknown> {
       decisions.sort((a, b) => a.at - b.at || a.position - b.position);
       if (handlerFor(this.definition, event.type)) {
         const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-        if (partition !== undefined && this.owns(partition) && consentHeld(decisions, Date.parse(event.occurredAt))) applyEvent(this.definition, this.key, await this.working(partition), event);
+        if (partition !== undefined && this.owns(partition) && consentHeld(decisions, Date.parse(event.occurredAt))) applyEvent(this.definition, this.key, this.pending.get(partition) ?? (await this.working(partition)), event);
       }
     }
   }
