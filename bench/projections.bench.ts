@@ -140,7 +140,7 @@ const plain = await medianRun(runs, async () => {
   if (checksum === 0) throw new Error('nothing read');
   return { seconds: (performance.now() - started) / 1000, n };
 });
-emit({ case: 'projection-rebuild', impl: 'plain-file-ceiling', events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs, note: 'NDJSON read and JSON.parse only' });
+emit({ case: 'projection-rebuild', impl: `plain-file-ceiling${variant}`, events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs, note: 'NDJSON read and JSON.parse only' });
 
 const rebuild = (impl: string, nodeFlags: string[], note: string) => {
   const rebuilds: { events: number; seconds: number; rss: number }[] = [];
