@@ -58,9 +58,17 @@ export const Money = z.strictObject({
 });
 export type Money = z.infer<typeof Money>;
 
-/** Digits after the decimal point for a currency's minor unit (2 for EUR, 0 for JPY). */
-export const minorUnitDigits = (currency: string): number =>
-  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+const digitsByCurrency = new Map<string, number>();
+
+/** Digits after the decimal point for a currency's minor unit (2 for EUR, 0 for JPY); remembered, as building an Intl formatter costs microseconds on every money amount upcast. */
+export const minorUnitDigits = (currency: string): number => {
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
+};
 
 /** An event is a late arrival when the ledger learned it more than this after it happened. */
 export const LATE_ARRIVAL_MS = 86_400_000;
