@@ -42,8 +42,8 @@ for (const [file, args] of selected) {
   process.stderr.write(`bench: ${file} ${args.join(' ')}\n`);
   const run = spawnSync(process.execPath, [join(import.meta.dirname, file), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   if (run.status !== 0) throw new Error(`${file} failed with exit code ${run.status}`);
-  // Only result lines: a peer may print its own logging to standard output.
-  for (const line of run.stdout.split('\n').filter((l) => l.startsWith('{"case"'))) {
+  // Only result lines: a peer (the Kafka broker) may print its own logging to standard output, even on the same line.
+  for (const line of run.stdout.split('\n').filter((l) => l.includes('{"case"')).map((l) => l.slice(l.indexOf('{"case"')))) {
     process.stdout.write(`${line}\n`);
     fresh.push(JSON.parse(line));
   }

@@ -209,14 +209,17 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   does not seal (\`BENCH_UNSEALED=1\`), after the sealed ones: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99
   ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms. Every first personal event of a new customer creates its key with
   a durable commit in the key store (one fsync, in WAL mode), on the event loop like every node:sqlite call.
-- *HTTP ingestion now runs beside everything else \`serve\` does.* \`http-single-64c\` was re-measured with the whole
-  service in one process: sealing, the projections folding live, the access log, and the equity series, recomputed
-  (BG/NBD and Gamma-Gamma fits included) at most every 2 s. A CPU profile of that run puts the projections' state serialisation and
-  commits, the model fits and the key store's writes ahead of ingestion itself. \`http-batch-500\` no longer
-  completes: most 500-event batches are answered 503, because the event loop is held for over a second and
-  @fastify/under-pressure sheds the load; its rows, and the Kafka rows, are from commits before the service
-  ran projections and the equity series. Running those off the ingesting process (the separate services of the
-  scale-out) is what the ingestion targets need.
+- *HTTP ingestion runs beside everything else \`serve\` does*: sealing, the projections folding live (each
+  time they catch up they commit every state changed, serialised with sorted keys), the access log, and the
+  equity series. The HTTP rows are the whole service in one process, with the load generator on the same two
+  cores. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to the
+  figure in the table, p99 from 664 ms) puts the live projections' commits at about a fifth of the service's
+  thread, state serialisation most of it; the group commit's write and fsync, sealing and the key store's
+  writes, the contract's parsing and fastify's own work share the rest, none above a tenth. \`http-batch-500\` completes
+  again (it was answered 503 while the projections held the event loop for over a second). The Kafka row is
+  KafkaIngest into the store alone (no sealing, no projections). Running the projections off
+  the ingesting process (\`serve --role projector\`, the scale-out's separate services) is what the HTTP targets need
+  on two cores.
 - \`append-batch-100-personal-data\` measures what sealing costs an append of 100 events.
 - Peak RSS in the append and read-all cases includes the benchmark's own input (the generated events held in
   memory); \`read-all-peak-rss\` is the figure for reading.
