@@ -123,7 +123,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **http-single-64c / http-batch-500**: \`roc-ledger serve\` in its own process, loaded by autocannon with 64
   connections and one event per request, or 8 connections and 500 events per request. Every request carries
   new event ids (demo events, serialised once, with a fresh UUIDv7 spliced in), and every event is durable
-  before its response. The ceiling is a bare fastify route that parses the same bodies.
+  before its response. The ceiling is a bare fastify route that parses the same bodies. \`roc-ledger-api-role\` is
+  \`serve --role api\` on the same data, its read models in PostgreSQL: the scale-out's API instance, whose
+  projector instance runs elsewhere (here, none runs).
 - **kafka-to-ledger**: a topic of 4 partitions on a real broker (Kafka 3.9, KRaft), pre-filled with 1,000,000
   web events. The ceiling is kafkajs consuming it with JSON decoding and offset commits, without appending;
   roc-ledger is KafkaIngest into the durable SQLite store, including joining the group.
@@ -217,9 +219,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   thread, state serialisation most of it; the group commit's write and fsync, sealing and the key store's
   writes, the contract's parsing and fastify's own work share the rest, none above a tenth. \`http-batch-500\` completes
   again (it was answered 503 while the projections held the event loop for over a second). The Kafka row is
-  KafkaIngest into the store alone (no sealing, no projections). Running the projections off
-  the ingesting process (\`serve --role projector\`, the scale-out's separate services) is what the HTTP targets need
-  on two cores.
+  KafkaIngest into the store alone (no sealing, no projections). Without them in the process
+  (\`roc-ledger-api-role\`) the API instance takes ${fmt(find(results, 'http-single-64c', 'roc-ledger-api-role')?.events_per_s)} single events/s, p99 ${fmt(find(results, 'http-single-64c', 'roc-ledger-api-role')?.p99_ms, 0)} ms, and
+  ${fmt(find(results, 'http-batch-500', 'roc-ledger-api-role')?.events_per_s)} events/s in batches. What is left on its thread: the group commit's fsync and the key store's (node:sqlite
+  waits for them on the event loop, ~15 % of the thread in a CPU profile), sealing, identity resolution, the contract's
+  parsing, fastify and pino; with the load generator on the same two cores.
 - \`append-batch-100-personal-data\` measures what sealing costs an append of 100 events.
 - Peak RSS in the append and read-all cases includes the benchmark's own input (the generated events held in
   memory); \`read-all-peak-rss\` is the figure for reading.

@@ -12,8 +12,8 @@ export interface ServerProcess {
 }
 
 /** Starts a process and waits for the line that carries its URL. */
-export const startProcess = async (args: string[], urlPattern: RegExp): Promise<ServerProcess> => {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+export const startProcess = async (args: string[], urlPattern: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> => {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   const exited = once(child, 'exit');
   let url = '';
   for await (const line of createInterface({ input: child.stderr! })) {
@@ -36,8 +36,8 @@ export const startProcess = async (args: string[], urlPattern: RegExp): Promise<
 };
 
 /** `roc-ledger serve` on a data directory, with a key allowed every channel. */
-export const startLedgerServer = async (dataDir: string, extra: string[] = []): Promise<ServerProcess & { key: string }> => {
-  const key = spawnSync(process.execPath, [bin, '--data-dir', dataDir, 'keys', 'create', '--id', 'bench', '--scope', 'admin'], { encoding: 'utf8' }).stdout.trim();
-  const server = await startProcess([bin, '--data-dir', dataDir, 'serve', '--port', '0', ...extra], /listening on (http:\/\/\S+)/);
+export const startLedgerServer = async (dataDir: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess & { key: string }> => {
+  const key = spawnSync(process.execPath, [bin, '--data-dir', dataDir, 'keys', 'create', '--id', 'bench', '--scope', 'admin'], { encoding: 'utf8', env }).stdout.trim();
+  const server = await startProcess([bin, '--data-dir', dataDir, 'serve', '--port', '0', ...extra], /listening on (http:\/\/\S+)/, env);
   return { ...server, key };
 };
