@@ -44,7 +44,7 @@ describe('sealed personal data', () => {
     const forged = JSON.stringify(second);
     tamper(temp.dbPath, 'UPDATE events SET body = ?, hash = ? WHERE global_position = 2', forged, chainHash(records[0]!.hash, forged));
     expect((await verifyLog(store.readStoredRecords())).ok).toBe(true); // the chain alone, recomputed, no longer tells
-    await expect(store.readStream('customer-C1')).rejects.toMatchObject({ code: PrivacyErrorCode.sealBroken });
+    await expect(store.readStream('customer-C1')).rejects.toMatchObject({ code: PrivacyErrorCode.sealBroken, message: expect.stringContaining(`sealed value at data.givenName of event ${second.eventId}`) });
     tamper(temp.dbPath, 'UPDATE events SET body = ?, hash = ? WHERE global_position = 2', records[1]!.body, records[1]!.hash);
   });
 

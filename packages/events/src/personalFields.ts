@@ -66,7 +66,10 @@ const planFor = (type: string, schemaVersion: number): Plan | undefined => {
   return byVersion.get(schemaVersion);
 };
 
-/** Called with each personal value and its dotted path; returns the value to put in its place. */
+/**
+ * Called with each personal value and its dotted path; returns the value to put in its place. A
+ * mapper declared without the path parameter is given '' (paths are only built for those that take one).
+ */
 export type PersonalValueMapper = (value: unknown, path: string) => unknown;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -77,25 +80,28 @@ const matches = (when: ReadonlyMap<string, readonly unknown[]>, value: Record<st
   return true;
 };
 
+/** A path one step further down; null while no path is wanted (building every path costs a string per step). */
+const child = (path: string | null, key: string): string | null => (path === null ? null : path ? `${path}.${key}` : key);
+
 /** Copies only what changes: the result shares every untouched branch with the input. */
-const mapValue = (value: unknown, plan: Plan, path: string, fn: PersonalValueMapper): unknown => {
+const mapValue = (value: unknown, plan: Plan, path: string | null, fn: PersonalValueMapper): unknown => {
   if (value === undefined) return value;
   switch (plan.kind) {
     case 'leaf':
-      return fn(value, path);
+      return fn(value, path ?? '');
     case 'object': {
       if (!isRecord(value)) return value;
       let copy: Record<string, unknown> | undefined;
       for (const [key, inner] of plan.fields) {
         if (!(key in value)) continue;
-        const mapped = mapValue(value[key], inner, path ? `${path}.${key}` : key, fn);
+        const mapped = mapValue(value[key], inner, child(path, key), fn);
         if (mapped !== value[key]) (copy ??= { ...value })[key] = mapped;
       }
       return copy ?? value;
     }
     case 'array': {
       if (!Array.isArray(value)) return value;
-      const mapped = value.map((item, i) => mapValue(item, plan.items, `${path}[${i}]`, fn));
+      const mapped = value.map((item, i) => mapValue(item, plan.items, path === null ? null : `${path}[${i}]`, fn));
       return mapped.some((m, i) => m !== value[i]) ? mapped : value;
     }
     case 'oneOf': {
@@ -112,7 +118,7 @@ const mapValue = (value: unknown, plan: Plan, path: string, fn: PersonalValueMap
  */
 export const mapPersonalFields = <E extends { type: string; schemaVersion: number }>(event: E, fn: PersonalValueMapper): E => {
   const plan = planFor(event.type, event.schemaVersion);
-  return plan ? (mapValue(event, plan, '', fn) as E) : event;
+  return plan ? (mapValue(event, plan, fn.length >= 2 ? '' : null, fn) as E) : event;
 };
 
 /** The event with every personal value replaced by WITHHELD_VALUE (the same object when it has none). */

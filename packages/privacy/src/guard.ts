@@ -16,6 +16,16 @@ const personalPaths = (event: AnyVersionEventInput): string[] => {
   return paths;
 };
 
+/** The path of a personal value in an event (the first that holds it). */
+const pathOf = (event: RecordedEvent, wanted: unknown): string => {
+  let found = '';
+  mapPersonalFields(event, (value, path) => {
+    if (value === wanted && !found) found = path;
+    return value;
+  });
+  return found;
+};
+
 const hasSealed = (event: RecordedEvent): boolean => {
   let found = false;
   mapPersonalFields(event, (value) => {
@@ -90,13 +100,17 @@ export const createPersonalDataGuard = (keys: KeyStore): PersonalDataGuard => {
       return events.map((event, i) => {
         if (!sealedAt[i]) return event;
         const sealing = sealingFor(customerKeyIdOf(event.streamId), event.eventId);
-        return mapPersonalFields(event, (value, path) => {
-          if (!isSealed(value)) return value;
+        // No path is built for each value read: only a value that fails to open is looked for again, by path.
+        let broken: string | undefined;
+        const openedEvent = mapPersonalFields(event, (value) => {
+          if (broken !== undefined || !isSealed(value)) return value;
           if (sealing === 'destroyed') return ERASED_VALUE;
           const opened = openValue(sealing, event.eventId, value);
-          if (opened === undefined) throw new SealBrokenError(event.eventId, path);
+          if (opened === undefined) broken = value;
           return opened;
         });
+        if (broken !== undefined) throw new SealBrokenError(event.eventId, pathOf(event, broken));
+        return openedEvent;
       });
     },
   };

@@ -4,6 +4,7 @@ import type { MergeMap } from '@roc-ledger/identity';
 import { CUSTOMER_STREAM_PREFIX, type RecordedEvent } from '@roc-ledger/ledger';
 import type { Handler, ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
+import { stateJson } from './stateJson.ts';
 
 /** The partition every event of a 'global' projection folds into. */
 export const GLOBAL_PARTITION = '*';
@@ -41,16 +42,36 @@ export interface Working<S> {
 /** A working state that takes over `base`: the caller must not use `base` elsewhere afterwards. */
 export const startWorking = <S>(base: S, maxOccurredMs = 0, maxRecordedMs = 0): Working<S> => ({ value: base, maxOccurredMs, maxRecordedMs });
 
-/** A working state from the definition's initial state (copied: the definition's own is never changed). */
-export const initialWorking = <S>(definition: ProjectionDefinition<S>): Working<S> => startWorking(structuredClone(definition.initialState));
+/** Each definition's initial state in its stored form (keys sorted): what every new partition starts from. */
+const initialJson = new WeakMap<ProjectionDefinition<any>, string>();
+
+/**
+ * A working state from the definition's initial state: parsed from its stored form, so a new
+ * partition starts exactly as one reloaded from the store would, keys in sorted order (which
+ * stateJson then writes natively), and never sharing anything with the definition's own.
+ */
+export const initialWorking = <S>(definition: ProjectionDefinition<S>): Working<S> => {
+  let json = initialJson.get(definition);
+  if (json === undefined) initialJson.set(definition, (json = stateJson(definition.initialState)));
+  return startWorking(JSON.parse(json) as S);
+};
 
 /**
  * The event as the projection's handlers see it: with its personal values withheld unless the
  * projection declared it reads this type's. Every fold goes through here (backfill, live, merges,
  * as-of replays, `given`), so all of them see the same.
  */
-export const eventFor = (definition: Pick<ProjectionDefinition, 'personalData'>, event: RecordedEvent): RecordedEvent =>
-  definition.personalData?.includes(event.type as EventType) ? event : withholdPersonalFields(event);
+export const eventFor = (definition: Pick<ProjectionDefinition, 'personalData'>, event: RecordedEvent): RecordedEvent => {
+  if (definition.personalData?.includes(event.type as EventType)) return event;
+  // Several projections fold each event in turn: the event withheld once serves them all.
+  if (event !== lastRead) {
+    lastRead = event;
+    lastWithheld = withholdPersonalFields(event);
+  }
+  return lastWithheld!;
+};
+let lastRead: RecordedEvent | undefined;
+let lastWithheld: RecordedEvent | undefined;
 
 /** Applies one event's handler; a throw becomes HandlerFailedError naming the projection and event. */
 export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: string, working: Working<S>, event: RecordedEvent): void => {

@@ -17,6 +17,40 @@ class NotJsonError extends Error {}
 /** Keys JSON writes as they are (no quote, backslash or control character to escape). */
 const PLAIN_KEY = /^[A-Za-z0-9_$.:@ -]*$/;
 
+/**
+ * Whether JSON.stringify writes the value's stored form as it is: plain objects whose keys come in
+ * sorted order, arrays, finite numbers, strings, booleans, null (and undefined, which both leave out
+ * of objects and write as null in arrays). Anything else takes the general writer, which sorts or refuses.
+ */
+const isCanonical = (value: unknown): boolean => {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isCanonical(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      let previous: string | undefined;
+      for (const key of Object.keys(value)) {
+        if (previous !== undefined && !(previous < key)) return false;
+        previous = key;
+        if (!isCanonical((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+};
+
 const write = (value: unknown): string => {
   switch (typeof value) {
     case 'string':
@@ -30,6 +64,9 @@ const write = (value: unknown): string => {
       return 'null';
     case 'object': {
       if (value === null) return 'null';
+      // A part already in canonical order (parsed from its stored form, or built in sorted key
+      // order) is written by V8's own JSON.stringify: the same bytes, about three times faster.
+      if (isCanonical(value)) return JSON.stringify(value);
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + write(value[i]);

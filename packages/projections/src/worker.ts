@@ -112,26 +112,47 @@ export class ProjectionWorker<S = unknown> {
     return this.readModels.registerShard(this.key, this.definition.name, this.definition.version, shard);
   }
 
-  /** Folds one event; `merge` when it is a CustomersMerged that joins two customers. Throws HandlerFailedError. */
-  async apply(event: RecordedEvent, merges: MergeMap, merge?: MergeStep): Promise<void> {
+  /**
+   * Folds one event; `merge` when it is a CustomersMerged that joins two customers. Throws
+   * HandlerFailedError. Synchronous (no promise) when nothing must be read first, as for nearly
+   * every event of a backfill: a promise per event per projection was a tenth of a rebuild's time.
+   */
+  apply(event: RecordedEvent, merges: MergeMap, merge?: MergeStep): void | Promise<void> {
     if (event.globalPosition <= this.position) return;
-    const purpose = this.definition.purpose;
-    if (this.options.keep && !this.options.keep(event)) {
-      // Outside the cut: passed over, like an event of a type the projection does not read.
-    } else if (merge && this.consumesMerges) {
-      // Shards fold their own partitions only: the survivor's refolds, the absorbed's drops its state.
-      if (this.owns(merge.survivor)) await this.refold(merge, event);
-      else if (this.owns(merge.absorbed)) this.dropPartition(merge.absorbed);
-    } else if (event.type === 'CustomerErased' && this.consumesMerges) {
-      await this.erased(event, merges);
-    } else if (purpose !== undefined && isConsentDecision(event, purpose)) {
-      await this.consentDecided(event, merges);
-    } else if (handlerFor(this.definition, event.type)) {
-      const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-      if (partition !== undefined && this.owns(partition) && (purpose === undefined || (await this.consentHeld(event, merges)))) applyEvent(this.definition, this.key, this.pending.get(partition) ?? (await this.working(partition)), event);
-    }
+    const folding = this.foldOne(event, merges, merge);
+    if (folding) return folding.then(() => this.passed(event));
+    this.passed(event);
+  }
+
+  private passed(event: RecordedEvent): void {
     this.position = event.globalPosition;
     this.lastRecordedAt = event.recordedAt;
+  }
+
+  private foldOne(event: RecordedEvent, merges: MergeMap, merge?: MergeStep): void | Promise<void> {
+    const purpose = this.definition.purpose;
+    // Outside the cut: passed over, like an event of a type the projection does not read.
+    if (this.options.keep && !this.options.keep(event)) return;
+    if (merge && this.consumesMerges) {
+      // Shards fold their own partitions only: the survivor's refolds, the absorbed's drops its state.
+      if (this.owns(merge.survivor)) return this.refold(merge, event);
+      if (this.owns(merge.absorbed)) this.dropPartition(merge.absorbed);
+      return;
+    }
+    if (event.type === 'CustomerErased' && this.consumesMerges) return this.erased(event, merges);
+    if (purpose !== undefined && isConsentDecision(event, purpose)) return this.consentDecided(event, merges);
+    if (!handlerFor(this.definition, event.type)) return;
+    const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
+    if (partition === undefined || !this.owns(partition)) return;
+    if (purpose !== undefined) return this.consentHeld(event, merges).then((held) => (held ? this.applyTo(partition, event) : undefined));
+    return this.applyTo(partition, event);
+  }
+
+  /** Applies the event to its partition's working state, reading the state from the store first only when it must. */
+  private applyTo(partition: string, event: RecordedEvent): void | Promise<void> {
+    const working = this.pending.get(partition) ?? this.workingAtHand(partition);
+    if (!working) return this.working(partition).then((loaded) => applyEvent(this.definition, this.key, loaded, event));
+    applyEvent(this.definition, this.key, working, event);
   }
 
   /**
@@ -194,7 +215,7 @@ export class ProjectionWorker<S = unknown> {
       decisions.sort((a, b) => a.at - b.at || a.position - b.position);
       if (handlerFor(this.definition, event.type)) {
         const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
-        if (partition !== undefined && this.owns(partition) && consentHeld(decisions, Date.parse(event.occurredAt))) applyEvent(this.definition, this.key, this.pending.get(partition) ?? (await this.working(partition)), event);
+        if (partition !== undefined && this.owns(partition) && consentHeld(decisions, Date.parse(event.occurredAt))) await this.applyTo(partition, event);
       }
     }
   }
@@ -259,16 +280,27 @@ export class ProjectionWorker<S = unknown> {
     this.lastRecordedAt = this.committedRecordedAt;
   }
 
+  /** The partition's working state if it needs no read: pending, cached, or new while the store holds none of this projection's. */
+  private workingAtHand(partition: string): Working<S> | undefined {
+    const pending = this.pending.get(partition);
+    if (pending) return pending;
+    // The cached state is the worker's own: folded into in place.
+    const cached = this.cache.get(partition);
+    if (!cached && !this.storeEmpty) return undefined;
+    const working = cached ? startWorking(cached.state, cached.maxOccurredMs, cached.maxRecordedMs) : initialWorking(this.definition);
+    this.pending.set(partition, working);
+    return working;
+  }
+
   private async working(partition: string): Promise<Working<S>> {
-    let working = this.pending.get(partition);
-    if (working) return working;
-    // The cached state is the worker's own, as is one parsed from the store: folded into in place.
-    let base = this.cache.get(partition);
-    if (!base && !this.storeEmpty) {
-      const stored = await this.readModels.load(this.key, partition);
-      if (stored) base = { state: JSON.parse(stored.state) as S, maxOccurredMs: stored.maxOccurredMs, maxRecordedMs: stored.maxRecordedMs };
-    }
-    working = base ? startWorking(base.state, base.maxOccurredMs, base.maxRecordedMs) : initialWorking(this.definition);
+    const atHand = this.workingAtHand(partition);
+    if (atHand) return atHand;
+    // One parsed from the store is the worker's own too.
+    const stored = await this.readModels.load(this.key, partition);
+    // Another event may have made it pending while the store was read.
+    const meanwhile = this.pending.get(partition);
+    if (meanwhile) return meanwhile;
+    const working = stored ? startWorking(JSON.parse(stored.state) as S, stored.maxOccurredMs, stored.maxRecordedMs) : initialWorking(this.definition);
     this.pending.set(partition, working);
     return working;
   }

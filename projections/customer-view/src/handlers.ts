@@ -32,7 +32,7 @@ const close = (ledger: Draft<PromiseLedger>, id: string, at: string): void => {
 };
 
 const logOffer = (view: View, offerId: string, outcome: 'presented' | 'accepted' | 'declined', at: string): void => {
-  view.offerLog.push({ offerId, outcome, at });
+  view.offerLog.push({ at, offerId, outcome });
   // Every 16 entries, drop those older than the window before the customer's latest event: they
   // can count in no window a query at or after it asks about (queries filter by time anyway).
   if (view.offerLog.length % 16 === 0) {
@@ -54,7 +54,7 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
     const { kind, value } = event.data.identifier;
     const known = view.identifiers.find((i) => i.kind === kind && i.value === value);
     if (known) known.verified ||= event.data.verified;
-    else view.identifiers.push({ kind, value, verified: event.data.verified, linkedAt: event.occurredAt });
+    else view.identifiers.push({ kind, linkedAt: event.occurredAt, value, verified: event.data.verified });
   },
   CustomersMerged: (view, event) => {
     touch(view, event);
@@ -67,17 +67,17 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   ConsentGranted: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { granted: true, at: event.occurredAt };
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { at: event.occurredAt, granted: true };
   },
   ConsentWithdrawn: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { granted: false, at: event.occurredAt };
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { at: event.occurredAt, granted: false };
   },
   ContactPreferenceSet: (view, event) => {
     touch(view, event);
     const { medium, optedIn, maxPerMonth } = event.data;
     if (!isNewer(event.occurredAt, view.contactPreferences[medium]?.at)) return;
-    view.contactPreferences[medium] = { optedIn, ...(maxPerMonth === undefined ? {} : { maxPerMonth }), at: event.occurredAt };
+    view.contactPreferences[medium] = { at: event.occurredAt, ...(maxPerMonth === undefined ? {} : { maxPerMonth }), optedIn };
   },
   InteractionRecorded: (view, event) => touch(view, event),
   CostToServeRecorded: (view, event) => touch(view, event),
@@ -94,7 +94,7 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   EnquiryOpened: (view, event) => {
     touch(view, event);
-    view.enquiries.open[event.data.enquiryId] = { topic: event.data.topic, openedAt: event.occurredAt, dueBy: event.data.dueBy };
+    view.enquiries.open[event.data.enquiryId] = { dueBy: event.data.dueBy, openedAt: event.occurredAt, topic: event.data.topic };
   },
   EnquiryFulfilled: (view, event) => {
     touch(view, event);
@@ -102,7 +102,7 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   ComplaintOpened: (view, event) => {
     touch(view, event);
-    view.complaints.open[event.data.complaintId] = { topic: event.data.category, openedAt: event.occurredAt, dueBy: event.data.dueBy };
+    view.complaints.open[event.data.complaintId] = { dueBy: event.data.dueBy, openedAt: event.occurredAt, topic: event.data.category };
   },
   ComplaintResolved: (view, event) => {
     touch(view, event);
@@ -122,7 +122,7 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   SentimentRecorded: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.sentiment?.at)) view.sentiment = { score: event.data.score, agentId: event.data.agentId, at: event.occurredAt };
+    if (isNewer(event.occurredAt, view.sentiment?.at)) view.sentiment = { agentId: event.data.agentId, at: event.occurredAt, score: event.data.score };
   },
   IdeaSubmitted: (view, event) => {
     touch(view, event);
@@ -135,12 +135,12 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   CustomerDefected: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.defected?.at)) view.defected = { reason: event.data.reason, at: event.occurredAt };
+    if (isNewer(event.occurredAt, view.defected?.at)) view.defected = { at: event.occurredAt, reason: event.data.reason };
   },
   CustomerErased: (view, event) => {
     touch(view, event);
     // The log no longer opens this customer's personal fields; the view keeps only the facts.
-    view.erased = { basis: event.data.basis, at: event.occurredAt };
+    view.erased = { at: event.occurredAt, basis: event.data.basis };
     view.profile = {};
     for (const identifier of view.identifiers) identifier.value = ERASED_VALUE;
   },

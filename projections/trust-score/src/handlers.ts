@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 const ms = (iso: string) => Date.parse(iso);
 
 const add = (trust: Trust, event: RecordedEvent, rule: string, effect: number): void => {
-  if (effect !== 0) trust.contributions.push({ eventId: event.eventId, type: event.type, at: event.occurredAt, rule, effect });
+  if (effect !== 0) trust.contributions.push({ at: event.occurredAt, effect, eventId: event.eventId, rule, type: event.type });
 };
 
 /** The firm reached out: silence is measured from the latest such contact (valid time). */
@@ -39,11 +39,11 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
     }
   },
   EnquiryOpened: (trust, event) => {
-    trust.openPromises[`enquiry:${event.data.enquiryId}`] = { kind: 'enquiry', dueBy: event.data.dueBy, eventId: event.eventId, type: event.type, at: event.occurredAt };
+    trust.openPromises[`enquiry:${event.data.enquiryId}`] = { at: event.occurredAt, dueBy: event.data.dueBy, eventId: event.eventId, kind: 'enquiry', type: event.type };
   },
   EnquiryFulfilled: (trust, event) => settle(trust, rules, event, `enquiry:${event.data.enquiryId}`),
   ComplaintOpened: (trust, event) => {
-    trust.openPromises[`complaint:${event.data.complaintId}`] = { kind: 'complaint', dueBy: event.data.dueBy, eventId: event.eventId, type: event.type, at: event.occurredAt };
+    trust.openPromises[`complaint:${event.data.complaintId}`] = { at: event.occurredAt, dueBy: event.data.dueBy, eventId: event.eventId, kind: 'complaint', type: event.type };
     add(trust, event, `complaint-${event.data.severity}`, rules.complaintOpened[event.data.severity]);
   },
   ComplaintResolved: (trust, event) => settle(trust, rules, event, `complaint:${event.data.complaintId}`),
@@ -57,7 +57,7 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
     trust.recentOffers = times;
     const inWindow = times.filter((t) => t > from && t <= at).length;
     if (inWindow > rules.offers.maxInWindow) add(trust, event, 'bombardment', rules.offers.bombardment);
-    if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { expiresAt: event.data.expiresAt, eventId: event.eventId, at: event.occurredAt };
+    if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { at: event.occurredAt, eventId: event.eventId, expiresAt: event.data.expiresAt };
   },
   OfferAccepted: (trust, event) => {
     delete trust.unansweredOffers[event.data.offerId];

@@ -31,7 +31,8 @@ export const followLog = (options: FollowOptions): Follower => {
       current = options.subscribe(after);
       try {
         for await (const event of current) {
-          await options.handle(event);
+          const handling = options.handle(event);
+          if (handling) await handling; // a handler done synchronously costs no turn
           after = event.globalPosition;
           attempt = 1;
         }
