@@ -91,11 +91,13 @@ if (breakdownAt !== -1) {
 const rebuildAt = process.argv.indexOf('--rebuild');
 if (rebuildAt !== -1) {
   // Child: one rebuild from nothing to the head, in a process of its own so that its peak RSS is its own.
-  const [dbPath, readModelsPath] = process.argv.slice(rebuildAt + 1);
-  const store = openStore(dbPath!);
-  const readModels = getSqliteReadModelStore(readModelsPath!);
+  const [dbPath, readModelsPath] = process.argv.slice(rebuildAt + 1) as [string, string];
+  const store = openStore(dbPath);
+  const readModels = getSqliteReadModelStore(readModelsPath);
   const started = performance.now();
-  const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
+  // As `serve` rebuilds: each projection on a thread of its own (--one-thread: all in this runtime's runner).
+  const backfill = process.argv.includes('--one-thread') ? {} : { backfill: { module: import.meta.resolve('./lib/backfillContext.ts'), data: { dbPath, readModelsPath, unsealed } } };
+  const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore], ...backfill });
   await runtime.start();
   const head = await store.head();
   await runtime.waitFor(head.position);
@@ -142,11 +144,11 @@ const plain = await medianRun(runs, async () => {
 });
 emit({ case: 'projection-rebuild', impl: `plain-file-ceiling${variant}`, events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs, note: 'NDJSON read and JSON.parse only' });
 
-const rebuild = (impl: string, nodeFlags: string[], note: string) => {
+const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: string[] = []) => {
   const rebuilds: { events: number; seconds: number; rss: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const readModelsPath = temp.file(`readmodels-${i}.db`);
-    const child = spawnSync(process.execPath, [...nodeFlags, import.meta.filename, '--rebuild', dbPath, readModelsPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnSync(process.execPath, [...nodeFlags, import.meta.filename, '--rebuild', dbPath, readModelsPath, ...childFlags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`rebuild child failed: ${child.status}`);
     rebuilds.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
     rmSync(readModelsPath, { force: true });
@@ -163,8 +165,8 @@ const rebuild = (impl: string, nodeFlags: string[], note: string) => {
     note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
   });
 };
-rebuild(`roc-ledger${variant}`, [], 'customer-view + trust-score from nothing to the head, SQLite read models');
-rebuild(`roc-ledger-heap-700mb${variant}`, ['--max-old-space-size=700'], 'the same with NODE_OPTIONS=--max-old-space-size=700');
+rebuild(`roc-ledger${variant}`, [], 'customer-view + trust-score from nothing to the head, SQLite read models, each projection backfilled on a thread of its own as serve does');
+rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folded on the runtime\'s own thread', ['--one-thread']);
 
 // Where the time goes: each part alone, on the first 300,000 events (both projections).
 {

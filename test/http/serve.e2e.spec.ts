@@ -59,5 +59,5 @@ describe('roc-ledger serve', () => {
     }
     for (const id of acknowledged) expect(stored.has(id), id).toBe(true);
     expect(cli(temp.dir, ['verify']).status).toBe(0);
-  });
+  }, 120_000); // 22 CLI processes, each about 1.6 s to start on a 2-core machine
 });

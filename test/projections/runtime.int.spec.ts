@@ -13,6 +13,7 @@ import {
   type ReadModelStore,
 } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
+import { fragile as fragileAt } from '../support/backfillContext.ts';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
 import { postgresReadModels } from '../support/postgres.ts';
 import { contract } from '../support/tempLedger.ts';
@@ -56,7 +57,7 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       for (const h of hashes.slice(1)) expect(h).toEqual(hashes[0]);
       const replayed = await replayAll(store, customerView);
       expect(await stateHash(replayed.readModels, 'customer-view@2')).toEqual(hashes[0]![0]);
-    });
+    }, 120_000); // committing after every event is thousands of PostgreSQL commits
 
     it('folds a merged customer into its survivor, exactly as if one customer all along', async () => {
       const { runtime, readModels } = await build([customerView]);
@@ -114,22 +115,8 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
 
     it('stops a projection whose handler throws at that event, with its state as of the event before, while the others carry on', async () => {
       const target = (await collectTypes(store, 'SentimentRecorded'))[7]!;
-      const failing = defineProjection<{ n: number }>({
-        name: 'fragile',
-        version: 1,
-        consumes: ['SentimentRecorded', 'PurchaseMade'],
-        initialState: { n: 0 },
-        handlers: {
-          PurchaseMade: (draft) => {
-            draft.n += 1;
-          },
-          SentimentRecorded: (draft, event) => {
-            // Changes the state before it throws: the change must not survive the failure.
-            draft.n += 1;
-            if (event.eventId === target.eventId) throw new Error('cannot read this note');
-          },
-        },
-      });
+      // It changes the state before it throws: the change must not survive the failure.
+      const failing = fragileAt(target.eventId);
       const failures: unknown[] = [];
       const readModels = await openReadModels();
       const runtime = new ProjectionRuntime({ store, readModels, definitions: [failing, customerView], commitEvery: 50, onFailure: (key, error) => failures.push({ key, ...error.toJSON() }) });

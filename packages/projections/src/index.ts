@@ -15,3 +15,4 @@ export { ProjectionRuntime, type ProjectionStatusReport, type QueryAnswer, type 
 export { stateHash } from './stateHash.ts';
 export { stateJson } from './stateJson.ts';
 export { ProjectionWorker } from './worker.ts';
+export type { BackfillContext, BackfillThreads } from './backfill/protocol.ts';

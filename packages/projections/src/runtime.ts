@@ -10,6 +10,8 @@ import { mergeRecordOf, ProjectionRunner, type RunnerOptions } from './runner.ts
 import { ShardCoordinator } from './sharding/coordinator.ts';
 import type { Lease, ShardFence } from './sharding/shards.ts';
 import { ProjectionWorker } from './worker.ts';
+import { backfillOnThreads, type BackfillRun } from './backfill/threads.ts';
+import type { BackfillThreads } from './backfill/protocol.ts';
 
 export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
   readonly store: EventStore;
@@ -23,6 +25,11 @@ export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
    * shards it holds leases on, sharing them with the other projector instances (PostgreSQL).
    */
   readonly folds?: 'all' | 'none' | ShardingOptions;
+  /**
+   * Projections far behind the head at start are backfilled on worker threads, one each, in
+   * parallel (folds 'all' only); without this they backfill in this runtime's own runner.
+   */
+  readonly backfill?: BackfillThreads;
 }
 
 export interface ShardingOptions {
@@ -71,6 +78,8 @@ export class ProjectionRuntime {
   /** Merges followed for queries when this process does not fold every projection itself. */
   private merges: { map: MergeMap; follower: Follower } | undefined;
   private stopped = false;
+  /** The backfill on threads, while it runs; then the runtime's own runner takes its projections over. */
+  private backfilling: (BackfillRun & { handedOver: Promise<void> }) | undefined;
 
   constructor(options: RuntimeOptions) {
     this.options = options;
@@ -102,7 +111,13 @@ export class ProjectionRuntime {
     }
     const folds = this.folds;
     if (folds === 'all') {
-      for (const definitions of groups.values()) await this.startRunner(definitions);
+      const head = (await this.options.store.head()).position;
+      const onThreads: ProjectionDefinition<any>[] = [];
+      for (const [position, definitions] of groups) {
+        if (this.options.backfill && head - position >= (this.options.backfill.minEvents ?? 100_000)) onThreads.push(...definitions);
+        else await this.startRunner(definitions);
+      }
+      if (onThreads.length > 0) await this.backfillOnThreads(onThreads, head);
       return;
     }
     await this.followMerges();
@@ -118,6 +133,32 @@ export class ProjectionRuntime {
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     await this.coordinator.start();
+  }
+
+  /**
+   * Folds these projections up to the head on threads of their own, then hands them to one
+   * runner here, which folds what arrived meanwhile from the checkpoints the threads committed.
+   */
+  private async backfillOnThreads(definitions: ProjectionDefinition<any>[], head: number): Promise<void> {
+    // Queries meanwhile resolve customers through the merges recorded so far.
+    if (!this.merges) await this.followMerges();
+    const run = backfillOnThreads({
+      ...this.options.backfill!,
+      keys: definitions.map(projectionKey),
+      until: head,
+      ...(this.options.commitEvery ? { commitEvery: this.options.commitEvery } : {}),
+      ...(this.options.commitEveryMs ? { commitEveryMs: this.options.commitEveryMs } : {}),
+      ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
+      ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    this.options.log?.('projections backfilling on their own threads', { projections: definitions.map(projectionKey), head });
+    const handedOver = run.done
+      .then(async () => {
+        if (!this.stopped) await this.startRunner(definitions);
+      })
+      .catch((error) => this.options.log?.('handing the backfilled projections over failed', { error: String(error) }));
+    this.backfilling = { ...run, handedOver };
   }
 
   /** The shards this instance folds now (sharded projectors only). */
@@ -142,6 +183,7 @@ export class ProjectionRuntime {
    */
   async waitFor(position: number, signal?: AbortSignal): Promise<void> {
     if (this.folds === 'all') {
+      await this.backfilling?.handedOver;
       await Promise.all(this.runners.map((runner) => runner.waitFor(position)));
       return;
     }
@@ -168,6 +210,8 @@ export class ProjectionRuntime {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.backfilling?.stop();
+    await this.backfilling?.handedOver;
     await this.coordinator?.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
     await this.merges?.follower.close();
@@ -209,7 +253,7 @@ export class ProjectionRuntime {
   async status(): Promise<ProjectionStatusReport[]> {
     const head = await this.options.store.head();
     const headMs = head.recordedAt ? Date.parse(head.recordedAt) : 0;
-    const running = new Set(this.runners.flatMap((r) => r.workers.filter((w) => !w.failure && !w.retired).map((w) => w.key)));
+    const running = new Set([...this.runners.flatMap((r) => r.workers.filter((w) => !w.failure && !w.retired).map((w) => w.key)), ...(this.backfilling?.keys ?? [])]);
     const readModels = this.options.readModels;
     const reports: ProjectionStatusReport[] = [];
     for (const row of await readModels.rows()) {

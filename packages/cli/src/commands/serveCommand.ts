@@ -10,6 +10,7 @@ import { accessLogFile } from '../accessLog.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { signingKeyFile } from './proofCommands.ts';
 import { openReadModels, registeredDefinitions, servicePidFile } from '../projections.ts';
+import { backfillThreads } from '../backfillContext.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 import { startKafkaIngest } from './kafkaIngest.ts';
 import { serveIngest, serveProjector, sharedReadModels, stopRequested, timedLedger, type ServiceRole } from './serveRoles.ts';
@@ -66,6 +67,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     readModels,
     definitions,
     folds: api ? 'none' : 'all',
+    // A projection far behind (a first start, a new version) backfills on a thread of its own.
+    backfill: backfillThreads(ledger.dataDir),
     log: (message, fields) => app.log.info(fields ?? {}, message),
     onProgress: (p) => {
       if (p.caughtUp || Date.now() - lastProgressLog < 5000) return;

@@ -2,6 +2,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { ShardingUnsupportedError } from '../errors.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ReadModelStore } from './types.ts';
 
+const BUSY_TIMEOUT_MS = 10_000;
+/** How long a commit waits for another connection's write transaction before it fails. */
+const WRITE_LOCK_WAIT_MS = 120_000;
+const isBusy = (error: unknown): boolean => /database is locked|SQLITE_BUSY/i.test((error as Error).message);
+
 /**
  * Read models in SQLite (node:sqlite), WAL. synchronous=NORMAL: a commit survives a crash of the
  * process (kill -9) and stays atomic on power loss, where at worst the last commits roll back to
@@ -11,7 +16,7 @@ import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, Rea
 export const getSqliteReadModelStore = (path: string): ReadModelStore => {
   const db = new DatabaseSync(path);
   db.exec(`
-    PRAGMA busy_timeout = 10000;
+    PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA cache_size = -65536;
@@ -65,8 +70,25 @@ export const getSqliteReadModelStore = (path: string): ReadModelStore => {
     modules: db.prepare('SELECT name, path FROM projection_modules ORDER BY name'),
     addModule: db.prepare('INSERT INTO projection_modules (name, path, added_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET path = excluded.path, added_at = excluded.added_at'),
   };
-  const inTransaction = (work: () => void): void => {
-    db.exec('BEGIN IMMEDIATE');
+  /**
+   * A write transaction. Another connection's write lock (a backfill thread committing a whole
+   * projection) is waited out with async polls: SQLite's own busy wait would block this event
+   * loop, and the HTTP requests on it, for as long as that commit takes.
+   */
+  const inTransaction = async (work: () => void): Promise<void> => {
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (;;) {
+      db.exec('PRAGMA busy_timeout = 0');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     try {
       work();
       db.exec('COMMIT');
@@ -93,7 +115,7 @@ export const getSqliteReadModelStore = (path: string): ReadModelStore => {
     isEmpty: async (key) => statements.any.get(key) === undefined,
     commit: async (key, batch: CommitBatch) => {
       if (batch.shard) throw new ShardingUnsupportedError('SQLite read models');
-      inTransaction(() => {
+      await inTransaction(() => {
         for (const partition of batch.deletes) statements.delete.run(key, partition);
         for (const p of batch.upserts) statements.upsert.run(key, p.partition, p.state, p.maxOccurredMs, p.maxRecordedMs);
         statements.checkpoint.run(batch.position, batch.recordedAt, batch.status ?? null, now(), key);

@@ -1,0 +1,43 @@
+import type { EventStore } from '@roc-ledger/ledger';
+import type { ProjectionDefinition } from '../definition.ts';
+import type { ReadModelStore } from '../readModel/types.ts';
+import type { Progress } from '../runner.ts';
+
+/**
+ * How a runtime's projections can be backfilled on threads of their own: a module that opens, in
+ * a worker thread, the same event store, read models and definitions the runtime was given.
+ */
+export interface BackfillThreads {
+  /** URL (file:) of a module exporting `openBackfillContext(data): Promise<BackfillContext>`. */
+  readonly module: string;
+  /** Passed to openBackfillContext; structured-cloneable (paths, settings). */
+  readonly data?: unknown;
+  /** Projections at least this many events behind the head backfill on threads (default 100,000); closer ones fold in the runtime's own runner. */
+  readonly minEvents?: number;
+}
+
+export interface BackfillContext {
+  readonly store: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly definitions: readonly ProjectionDefinition<any>[];
+  close(): Promise<void>;
+}
+
+export interface ThreadData {
+  readonly module: string;
+  readonly data: unknown;
+  /** name@version of the projection this thread backfills. */
+  readonly key: string;
+  /** Fold and commit up to at least this position, then stop. */
+  readonly until: number;
+  readonly commitEvery?: number;
+  readonly commitEveryMs?: number;
+  readonly pageSize?: number;
+}
+
+export type FromThread =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; position: number }
+  | { type: 'failed'; message: string };
+
+export type ToThread = { type: 'stop' };

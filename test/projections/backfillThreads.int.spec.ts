@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '@roc-ledger/events';
+import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
+import { getSqliteReadModelStore, ProjectionRuntime, stateHash, type RuntimeOptions } from '@roc-ledger/projections';
+import { openSealedStore, testDefinitions, type TestBackfillData } from '../support/backfillContext.ts';
+import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import { tempDataDir } from '../support/tempLedger.ts';
+
+const temp = tempDataDir();
+const clock: SimClock = { now: new Date(0) };
+let store: EventStore;
+let closeKeys: () => Promise<void>;
+let files = 0;
+const readModelsFile = () => join(temp.dir, `readmodels-${++files}.db`);
+
+beforeAll(async () => {
+  const opened = openSealedStore(temp.dbPath, () => clock.now);
+  store = opened.store;
+  closeKeys = () => opened.keys.close();
+  await loadDemo(store, clock, { customers: 80, years: 2, seed: 'backfill-threads', merges: 5 });
+}, 120_000);
+afterAll(async () => {
+  await store.close();
+  await closeKeys();
+  temp.cleanup();
+});
+
+const KEYS = ['customer-view@2', 'trust-score@1'];
+
+/** A runtime over the test ledger; with `threads`, projections backfill on threads of their own. */
+const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[] } & Partial<RuntimeOptions> = {}) => {
+  const { threads, failAt, logs, ...rest } = options;
+  const data: TestBackfillData = { dbPath: temp.dbPath, readModelsPath, ...(failAt ? { failAt } : {}) };
+  const readModels = getSqliteReadModelStore(readModelsPath);
+  const runtime = new ProjectionRuntime({
+    store,
+    readModels,
+    definitions: testDefinitions(data),
+    ...(threads ? { backfill: { module: import.meta.resolve('../support/backfillContext.ts'), data, minEvents: 1 } } : {}),
+    log: (message, fields) => logs?.push(`${message} ${JSON.stringify(fields ?? {})}`),
+    ...rest,
+  });
+  return { runtime, readModels };
+};
+
+const hashes = async (readModels: ReturnType<typeof getSqliteReadModelStore>) => Promise.all(KEYS.map((key) => stateHash(readModels, key)));
+
+/** The states an in-process rebuild gives at the current head. */
+const reference = async () => {
+  const { runtime, readModels } = runtimeOn(readModelsFile());
+  await runtime.start();
+  await runtime.waitFor((await store.head()).position);
+  const result = await hashes(readModels);
+  await runtime.stop();
+  await readModels.close();
+  return result;
+};
+
+describe('backfill on threads', () => {
+  it('folds each projection on a thread of its own to the same bytes as the runtime folds them itself, then follows the log here', async () => {
+    const expected = await reference();
+    const logs: string[] = [];
+    const { runtime, readModels } = runtimeOn(readModelsFile(), { threads: true, logs });
+    await runtime.start();
+    await runtime.waitFor((await store.head()).position);
+    expect(logs.filter((l) => l.startsWith('projection backfilled on its own thread')).map((l) => JSON.parse(l.slice(l.indexOf('{'))).key).sort()).toEqual(KEYS);
+    expect(await hashes(readModels)).toEqual(expected);
+    expect(expected[0]!.partitions).toBeGreaterThan(50);
+    const status = await runtime.status();
+    for (const key of KEYS) expect(status.find((s) => s.key === key)).toMatchObject({ status: 'live', lagEvents: 0, running: true });
+    await runtime.stop();
+    await readModels.close();
+  }, 120_000);
+
+  it('folds the events appended during the backfill too, on the thread or after the hand-over', async () => {
+    const logs: string[] = [];
+    const { runtime, readModels } = runtimeOn(readModelsFile(), { threads: true, logs });
+    await runtime.start();
+    const streamId = 'customer-C0000003';
+    const appended = await store.append(streamId, Array.from({ length: 12 }, (_, i) => ({
+      eventId: uuidv7(), type: 'InteractionRecorded', schemaVersion: 1, customer: { kind: 'customerId', value: 'C0000003' }, channel: 'phone', source: 'test',
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), data: { kind: 'call', initiatedBy: 'customer' },
+    })));
+    const head = appended.events.at(-1)!.globalPosition;
+    await runtime.waitFor(head);
+    expect(logs.some((l) => l.startsWith('projection backfilled on its own thread'))).toBe(true);
+    expect(await hashes(readModels)).toEqual(await reference());
+    const view = await runtime.query('customer-view', 'C0000003');
+    expect((view!.result as { channels: Record<string, { events: number }> }).channels.phone!.events).toBeGreaterThanOrEqual(12);
+    await runtime.stop();
+    await readModels.close();
+  }, 120_000);
+
+  it('stops a failing projection at its event, reported by the runtime, while the others carry on', async () => {
+    let target: RecordedEvent | undefined;
+    let seen = 0;
+    for await (const event of store.readAll({ types: ['SentimentRecorded'] })) if (++seen === 20) target = event;
+    const failures: { key: string; eventId: string; position: number }[] = [];
+    const { runtime, readModels } = runtimeOn(readModelsFile(), {
+      threads: true,
+      failAt: target!.eventId,
+      onFailure: (key, error) => failures.push({ key, eventId: error.eventId, position: error.position }),
+    });
+    await runtime.start();
+    await runtime.waitFor((await store.head()).position);
+    expect(failures).toEqual([{ key: 'fragile@1', eventId: target!.eventId, position: target!.globalPosition }]);
+    const status = await runtime.status();
+    expect(status.find((s) => s.key === 'fragile@1')).toMatchObject({ status: 'failed', position: target!.globalPosition - 1, running: false });
+    for (const key of KEYS) expect(status.find((s) => s.key === key)).toMatchObject({ status: 'live', lagEvents: 0 });
+    await runtime.stop();
+    await readModels.close();
+  }, 120_000);
+
+  it('commits what the threads folded when the runtime stops mid-backfill, and the next start resumes from there', async () => {
+    const path = readModelsFile();
+    let stopping: Promise<void> | undefined;
+    let stopAt!: (position: number) => void;
+    const stoppedAt = new Promise<number>((resolve) => (stopAt = resolve));
+    const first = runtimeOn(path, {
+      threads: true,
+      // Small pages and frequent commits: the threads are still early in the log when the stop reaches them.
+      commitEvery: 20,
+      pageSize: 10,
+      // Stopped at the threads' first report.
+      onProgress: (p) => {
+        if (stopping) return;
+        stopping = first.runtime.stop();
+        stopAt(p.position);
+      },
+    });
+    await first.runtime.start();
+    const position = await stoppedAt;
+    await stopping;
+    const rows = await first.readModels.rows();
+    const head = (await store.head()).position;
+    for (const key of KEYS) {
+      const row = rows.find((r) => r.key === key)!;
+      // Committed along the way and at the stop: at least what the report had seen of the slowest thread, not yet the head.
+      expect(row.position).toBeGreaterThanOrEqual(position);
+      expect(row.position).toBeLessThan(head);
+    }
+    await first.readModels.close();
+    const second = runtimeOn(path);
+    await second.runtime.start();
+    await second.runtime.waitFor(head);
+    expect(await hashes(second.readModels)).toEqual(await reference());
+    await second.runtime.stop();
+    await second.readModels.close();
+  }, 120_000);
+});
