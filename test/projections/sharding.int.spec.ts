@@ -67,6 +67,8 @@ describe('projector instances sharing shards on PostgreSQL', () => {
     await until(() => a.heldShards.length === 2 && b.heldShards.length === 2);
     expect([...a.heldShards, ...b.heldShards].sort()).toEqual([0, 1, 2, 3]);
     await a.waitFor(head);
+    // Each version takes over once its last shard has caught up, whichever instance sees that first, a moment after its commit.
+    await until(async () => (await Promise.all(keys.map((key) => readModels.row(key)))).every((row) => row!.active));
     for (const key of keys) {
       const row = (await readModels.row(key))!;
       expect(row).toMatchObject({ position: head, status: 'live', active: true });
