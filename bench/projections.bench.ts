@@ -187,30 +187,35 @@ rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folde
   await runtime.start();
   await runtime.waitFor((await store.head()).position);
   const ingestor = await Ingestor.open({ store, contract });
-  const live = generateDemo({ customers: 2000, years: 1, seed: 'bench-live', start: '2025-01-01' });
-  const lags: number[] = [];
-  const perTick = 20; // every 10 ms
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let tick = 0; tick < 1000; tick++) {
-    const due = started + tick * 10;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    for (let i = 0; i < perTick; i++) {
-      const next = live.next();
-      if (next.done) break;
-      const sent = performance.now();
-      pending.push(
-        ingestor.ingest(contract.parse(next.value.event)).then(async (result) => {
-          await runtime.waitFor(result.globalPosition);
-          lags.push(performance.now() - sent);
-        }),
-      );
+  // `runs` rounds of 10 s each, new customers every round; the round with the median p99 is reported.
+  const offer = async (round: number) => {
+    const live = generateDemo({ customers: 2000, years: 1, seed: `bench-live-${round}`, start: '2025-01-01' });
+    const lags: number[] = [];
+    const perTick = 20; // every 10 ms
+    const started = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let tick = 0; tick < 1000; tick++) {
+      const due = started + tick * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (let i = 0; i < perTick; i++) {
+        const next = live.next();
+        if (next.done) break;
+        const sent = performance.now();
+        pending.push(
+          ingestor.ingest(contract.parse(next.value.event)).then(async (result) => {
+            await runtime.waitFor(result.globalPosition);
+            lags.push(performance.now() - sent);
+          }),
+        );
+      }
     }
-  }
-  await Promise.all(pending);
-  const seconds = (performance.now() - started) / 1000;
-  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: percentile(lags, 99), runs: 1, note: 'append (with identity resolution) to both views committed; 2,000 events/s offered' });
+    await Promise.all(pending);
+    return { lags, seconds: (performance.now() - started) / 1000, p99: percentile(lags, 99) };
+  };
+  const { lags, seconds, all } = await medianRun(runs, offer, (r) => r.p99);
+  const p99s = all.map((r) => r.p99);
+  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: percentile(lags, 99), runs, note: `append (with identity resolution) to both views committed; 2,000 events/s offered for 10 s per round; the round with the median p99 (p99 of each round: ${p99s.map((p) => p.toFixed(1)).join(', ')} ms)` });
 
   // As-of queries: one customer's trust score as of a date inside its history, replayed from the log.
   const ids: string[] = [];

@@ -3,15 +3,15 @@
 import { dirname, join } from 'node:path';
 import { customerView } from '@roc-ledger/customer-view';
 import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
-import { getSqliteReadModelStore, type BackfillContext } from '@roc-ledger/projections';
+import { BACKFILL_CACHE_SIZE_KB, getSqliteReadModelStore, type BackfillContext } from '@roc-ledger/projections';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { trustScore } from '@roc-ledger/trust-score';
 import { contract } from '../../test/support/tempLedger.ts';
 
 export const openBackfillContext = async ({ dbPath, readModelsPath, unsealed }: { dbPath: string; readModelsPath: string; unsealed: boolean }): Promise<BackfillContext> => {
   const keys = unsealed ? undefined : getFileKeyStore({ path: join(dirname(dbPath), 'keys.db') });
-  const store = getSqliteEventStore({ path: dbPath, contract, ...(keys ? { personalData: createPersonalDataGuard(keys) } : {}) });
-  const readModels = getSqliteReadModelStore(readModelsPath);
+  const store = getSqliteEventStore({ path: dbPath, contract, ...(keys ? { personalData: createPersonalDataGuard(keys) } : {}), cacheSizeKb: BACKFILL_CACHE_SIZE_KB.events });
+  const readModels = getSqliteReadModelStore(readModelsPath, { cacheSizeKb: BACKFILL_CACHE_SIZE_KB.readModels });
   return {
     store,
     readModels,

@@ -74,12 +74,12 @@ export const emit = (result: Omit<BenchResult, 'node' | 'commit' | 'peak_rss_mb'
   console.log(JSON.stringify(full));
 };
 
-/** Runs `measure` `runs` times and returns the run with the median duration. */
-export const medianRun = async <T extends { seconds: number }>(runs: number, measure: (run: number) => Promise<T>): Promise<T & { runs: number }> => {
+/** Runs `measure` `runs` times and returns the run with the median duration (or the median of `by`), and every run's. */
+export const medianRun = async <T extends { seconds: number }>(runs: number, measure: (run: number) => Promise<T>, by: (result: T) => number = (r) => r.seconds): Promise<T & { runs: number; all: T[] }> => {
   const results: T[] = [];
   for (let i = 0; i < runs; i++) results.push(await measure(i));
-  const byTime = [...results].sort((a, b) => a.seconds - b.seconds);
-  return { ...byTime[(byTime.length - 1) >> 1]!, runs };
+  const sorted = [...results].sort((a, b) => by(a) - by(b));
+  return { ...sorted[(sorted.length - 1) >> 1]!, runs, all: results };
 };
 
 export const argValue = (name: string, fallback: number): number => {

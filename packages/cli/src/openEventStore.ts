@@ -23,7 +23,7 @@ export const eventStoreKind = (env: NodeJS.ProcessEnv = process.env): EventStore
  */
 export const openEventStore = (
   dataDir: string,
-  options: { contract: Contract; personalData: PersonalDataGuard; clock?: () => Date },
+  options: { contract: Contract; personalData: PersonalDataGuard; clock?: () => Date; sqliteCacheSizeKb?: number },
   env: NodeJS.ProcessEnv = process.env,
 ): EventStore => {
   const { contract, personalData, clock } = options;
@@ -32,5 +32,5 @@ export const openEventStore = (
     const namespace = env.ROC_LEDGER_EVENT_STORE_NAMESPACE;
     return getEventStoreDbEventStore({ client: connectEventStoreDb(env.ROC_LEDGER_EVENT_STORE_URL!), ...(namespace ? { namespace } : {}), ...common });
   }
-  return getSqliteEventStore({ path: join(dataDir, 'events.db'), ...common });
+  return getSqliteEventStore({ path: join(dataDir, 'events.db'), ...common, ...(options.sqliteCacheSizeKb ? { cacheSizeKb: options.sqliteCacheSizeKb } : {}) });
 };

@@ -19,12 +19,12 @@ export interface OpenLedger {
 export const keyStorePath = (dataDir: string, env: NodeJS.ProcessEnv = process.env): string => env.ROC_LEDGER_KEY_STORE ?? join(dataDir, 'keys.db');
 
 /** Opens the event store (embedded, or EventStoreDB: see openEventStore), personal data sealed with the key store's keys. */
-export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date): OpenLedger => {
+export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, options: { sqliteCacheSizeKb?: number } = {}): OpenLedger => {
   const dataDir = resolveDataDir(dataDirFlag);
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
   const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
-  const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}) });
+  const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}), ...options });
   const store: EventStore = {
     ...events,
     async close() {

@@ -17,10 +17,10 @@ export const projectionFrom = async (nameOrPath: string): Promise<ProjectionDefi
  * The read models: on PostgreSQL when ROC_LEDGER_READ_MODELS_URL is a postgres:// URL (tables in the
  * schema ROC_LEDGER_READ_MODELS_SCHEMA, default roc_ledger), else readmodels.db beside events.db.
  */
-export const openReadModels = async (dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<ReadModelStore> => {
+export const openReadModels = async (dataDir: string, env: NodeJS.ProcessEnv = process.env, options: { sqliteCacheSizeKb?: number } = {}): Promise<ReadModelStore> => {
   const url = env.ROC_LEDGER_READ_MODELS_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return getPostgresReadModelStore({ connectionString: url, schema: env.ROC_LEDGER_READ_MODELS_SCHEMA ?? 'roc_ledger' });
-  return getSqliteReadModelStore(join(dataDir, 'readmodels.db'));
+  return getSqliteReadModelStore(join(dataDir, 'readmodels.db'), options.sqliteCacheSizeKb ? { cacheSizeKb: options.sqliteCacheSizeKb } : {});
 };
 
 /** The built-in projections and the analysts' modules registered with the service; modules that no longer load are reported, not fatal. */

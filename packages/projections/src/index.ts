@@ -5,7 +5,7 @@ export { compareInstants } from './instants.ts';
 export { GLOBAL_PARTITION, customerIdOf, foldEvents } from './fold.ts';
 export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';
 export { loadProjectionModule } from './loadModule.ts';
-export { getSqliteReadModelStore } from './readModel/sqliteReadModelStore.ts';
+export { getSqliteReadModelStore, type SqliteReadModelStoreOptions } from './readModel/sqliteReadModelStore.ts';
 export { isSharded, type CommitBatch, type PartitionRecord, type ProjectionRow, type ProjectionStatus, type ReadModelStore, type ShardedReadModelStore } from './readModel/types.ts';
 export { ShardCoordinator, type CoordinatorOptions } from './sharding/coordinator.ts';
 export { ownedBy, shardOf, ShardCountMismatchError, ShardFencedError, type Lease, type ShardAssignment, type ShardFence, type ShardLeases, type ShardRow } from './sharding/shards.ts';
@@ -15,4 +15,4 @@ export { ProjectionRuntime, type ProjectionStatusReport, type QueryAnswer, type 
 export { stateHash } from './stateHash.ts';
 export { stateJson } from './stateJson.ts';
 export { ProjectionWorker } from './worker.ts';
-export type { BackfillContext, BackfillThreads } from './backfill/protocol.ts';
+export { BACKFILL_CACHE_SIZE_KB, type BackfillContext, type BackfillThreads } from './backfill/protocol.ts';

@@ -7,19 +7,24 @@ const BUSY_TIMEOUT_MS = 10_000;
 const WRITE_LOCK_WAIT_MS = 120_000;
 const isBusy = (error: unknown): boolean => /database is locked|SQLITE_BUSY/i.test((error as Error).message);
 
+export interface SqliteReadModelStoreOptions {
+  /** SQLite's page cache for this connection, in KiB (default 65,536: 64 MiB). */
+  readonly cacheSizeKb?: number;
+}
+
 /**
  * Read models in SQLite (node:sqlite), WAL. synchronous=NORMAL: a commit survives a crash of the
  * process (kill -9) and stays atomic on power loss, where at worst the last commits roll back to
  * an earlier checkpoint, which the projection then replays. States can always be rebuilt from the
  * log, so they do not pay the event store's fsync per commit.
  */
-export const getSqliteReadModelStore = (path: string): ReadModelStore => {
+export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ReadModelStore => {
   const db = new DatabaseSync(path);
   db.exec(`
     PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
-    PRAGMA cache_size = -65536;
+    PRAGMA cache_size = -${Math.max(1, Math.round(options.cacheSizeKb ?? 65_536))};
     -- Replaced and deleted states are overwritten on disk: an erased customer's old state leaves no trace.
     PRAGMA secure_delete = ON;
     CREATE TABLE IF NOT EXISTS projection_states (

@@ -34,6 +34,11 @@ export interface SqliteEventStoreOptions extends StoreOptions {
   readonly path: string;
   /** How often live subscriptions look for appends made by other processes. */
   readonly pollIntervalMs?: number;
+  /**
+   * SQLite's page cache for this connection, in KiB (default 65,536). A connection that only
+   * reads the log in order (a backfill thread) needs little: the OS page cache serves the file.
+   */
+  readonly cacheSizeKb?: number;
 }
 
 /** Read statements return [body, hash] arrays: cheaper than row objects on the hot path. */
@@ -50,7 +55,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(options.path);
-    openPragmas(db);
+    openPragmas(db, options.cacheSizeKb);
     createSchema(db);
     checkMeta(db, { schemaVersion: SCHEMA_VERSION, reportingCurrency: options.contract.reportingCurrency });
   } catch (cause) {

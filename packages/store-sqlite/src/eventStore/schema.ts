@@ -7,14 +7,16 @@ export const SCHEMA_VERSION = '1';
  * WAL with synchronous=FULL: every commit fsyncs the WAL before it returns, so an
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
-export const openPragmas = (db: DatabaseSync): void => {
+export const DEFAULT_CACHE_SIZE_KB = 65_536;
+
+export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_KB): void => {
   // busy_timeout first: switching to WAL needs a lock that another opener may hold.
   db.exec(`
     PRAGMA busy_timeout = 10000;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA temp_store = MEMORY;
-    PRAGMA cache_size = -65536;
+    PRAGMA cache_size = -${Math.max(1, Math.round(cacheSizeKb))};
   `);
 };
 
