@@ -2,7 +2,7 @@
 // beside the plain-file JSON-decode ceiling of the same events; live lag from append to updated
 // view with 2,000 events/s arriving; as-of queries for one customer.
 // Usage: node bench/projections.bench.ts [--customers 20000] [--years 3] [--runs 3]
-//        (child mode, used by itself: --rebuild <events.db> <readmodels.db>)
+//        (child modes, used by itself: --rebuild, --breakdown, --live)
 import { spawnSync } from 'node:child_process';
 import { createReadStream, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -107,6 +107,69 @@ if (rebuildAt !== -1) {
   process.exit(0);
 }
 
+const liveAt = process.argv.indexOf('--live');
+if (liveAt !== -1) {
+  // Child: the runtime caught up over the whole ledger, then live traffic, in a process of its own as
+  // `serve` would be (not one that has held the bench's million events in memory).
+  const [dbPath, readModelsPath] = process.argv.slice(liveAt + 1) as [string, string];
+  const liveRuns = argValue('runs', 3);
+  const liveYears = argValue('years', 3);
+  const store = openStore(dbPath, () => new Date());
+  const readModels = getSqliteReadModelStore(readModelsPath);
+  const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
+  await runtime.start();
+  await runtime.waitFor((await store.head()).position);
+  const ingestor = await Ingestor.open({ store, contract });
+  // `runs` rounds of 10 s each, new customers every round; the round with the median p99 is reported.
+  const offer = async (round: number) => {
+    const live = generateDemo({ customers: 2000, years: 1, seed: `bench-live-${round}`, start: '2025-01-01' });
+    const lags: number[] = [];
+    const perTick = 20; // every 10 ms
+    const started = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let tick = 0; tick < 1000; tick++) {
+      const due = started + tick * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (let i = 0; i < perTick; i++) {
+        const next = live.next();
+        if (next.done) break;
+        const sent = performance.now();
+        pending.push(
+          ingestor.ingest(contract.parse(next.value.event)).then(async (result) => {
+            await runtime.waitFor(result.globalPosition);
+            lags.push(performance.now() - sent);
+          }),
+        );
+      }
+    }
+    await Promise.all(pending);
+    return { lags, seconds: (performance.now() - started) / 1000, p99: percentile(lags, 99) };
+  };
+  const { lags, seconds, all } = await medianRun(liveRuns, offer, (r) => r.p99);
+  const p99s = all.map((r) => r.p99);
+  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: percentile(lags, 99), runs: liveRuns, note: `append (with identity resolution) to both views committed; 2,000 events/s offered for 10 s per round; the round with the median p99 (p99 of each round: ${p99s.map((p) => p.toFixed(1)).join(', ')} ms)` });
+
+  // As-of queries: one customer's trust score as of a date inside its history, replayed from the log.
+  const ids: string[] = [];
+  for await (const record of readModels.partitions('trust-score@1')) if (ids.length < 2000) ids.push(record.partition);
+  const times: number[] = [];
+  const sources = { stored: 0, replayed: 0 };
+  for (let i = 0; i < 500; i++) {
+    // A date inside the simulated history (it starts on 2023-01-01), so that the cut is replayed.
+    const asOf = new Date(Date.UTC(2023, 0, 1) + ((i * 7919) % Math.floor(liveYears * 365)) * 86_400_000);
+    const t = performance.now();
+    const answer = await runtime.query('trust-score', ids[(i * 37) % ids.length]!, { query: 'score', asOf });
+    times.push(performance.now() - t);
+    if (answer) sources[answer.source]++;
+  }
+  emit({ case: 'projection-as-of-query', impl: `roc-ledger${variant}`, events: times.length, seconds: times.reduce((a, b) => a + b, 0) / 1000, events_per_s: times.length / (times.reduce((a, b) => a + b, 0) / 1000), p50_ms: percentile(times, 50), p99_ms: percentile(times, 99), runs: 1, note: `trust score of one customer as of a date inside its history: ${sources.replayed} replayed, ${sources.stored} from the stored state, ${500 - sources.replayed - sources.stored} before the customer existed` });
+  await runtime.stop();
+  await readModels.close();
+  await store.close();
+  process.exit(0);
+}
+
 const customers = argValue('customers', 20_000);
 const years = argValue('years', 3);
 const runs = argValue('runs', 3);
@@ -179,60 +242,9 @@ rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folde
   row('handlers-on-plain-objects-only', parts.plain, 'the same handlers on plain objects the fold owns (how the runtime folds), events in memory');
 }
 
-// Live: the runtime caught up, then 2,000 events/s ingested (identity resolution included) for 10 s.
+// Live: 2,000 events/s ingested (identity resolution included) for 10 s per round, and as-of queries.
 {
-  const store = openStore(dbPath, () => new Date());
-  const readModels = getSqliteReadModelStore(temp.file('readmodels-live.db'));
-  const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
-  await runtime.start();
-  await runtime.waitFor((await store.head()).position);
-  const ingestor = await Ingestor.open({ store, contract });
-  // `runs` rounds of 10 s each, new customers every round; the round with the median p99 is reported.
-  const offer = async (round: number) => {
-    const live = generateDemo({ customers: 2000, years: 1, seed: `bench-live-${round}`, start: '2025-01-01' });
-    const lags: number[] = [];
-    const perTick = 20; // every 10 ms
-    const started = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let tick = 0; tick < 1000; tick++) {
-      const due = started + tick * 10;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      for (let i = 0; i < perTick; i++) {
-        const next = live.next();
-        if (next.done) break;
-        const sent = performance.now();
-        pending.push(
-          ingestor.ingest(contract.parse(next.value.event)).then(async (result) => {
-            await runtime.waitFor(result.globalPosition);
-            lags.push(performance.now() - sent);
-          }),
-        );
-      }
-    }
-    await Promise.all(pending);
-    return { lags, seconds: (performance.now() - started) / 1000, p99: percentile(lags, 99) };
-  };
-  const { lags, seconds, all } = await medianRun(runs, offer, (r) => r.p99);
-  const p99s = all.map((r) => r.p99);
-  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: percentile(lags, 99), runs, note: `append (with identity resolution) to both views committed; 2,000 events/s offered for 10 s per round; the round with the median p99 (p99 of each round: ${p99s.map((p) => p.toFixed(1)).join(', ')} ms)` });
-
-  // As-of queries: one customer's trust score as of a date inside its history, replayed from the log.
-  const ids: string[] = [];
-  for await (const record of readModels.partitions('trust-score@1')) if (ids.length < 2000) ids.push(record.partition);
-  const times: number[] = [];
-  const sources = { stored: 0, replayed: 0 };
-  for (let i = 0; i < 500; i++) {
-    // A date inside the simulated history (it starts on 2023-01-01), so that the cut is replayed.
-    const asOf = new Date(Date.UTC(2023, 0, 1) + ((i * 7919) % Math.floor(years * 365)) * 86_400_000);
-    const t = performance.now();
-    const answer = await runtime.query('trust-score', ids[(i * 37) % ids.length]!, { query: 'score', asOf });
-    times.push(performance.now() - t);
-    if (answer) sources[answer.source]++;
-  }
-  emit({ case: 'projection-as-of-query', impl: `roc-ledger${variant}`, events: times.length, seconds: times.reduce((a, b) => a + b, 0) / 1000, events_per_s: times.length / (times.reduce((a, b) => a + b, 0) / 1000), p50_ms: percentile(times, 50), p99_ms: percentile(times, 99), runs: 1, note: `trust score of one customer as of a date inside its history: ${sources.replayed} replayed, ${sources.stored} from the stored state, ${500 - sources.replayed - sources.stored} before the customer existed` });
-  await runtime.stop();
-  await readModels.close();
-  await store.close();
+  const child = spawnSync(process.execPath, [import.meta.filename, '--live', dbPath, temp.file('readmodels-live.db'), '--runs', String(runs), '--years', String(years)], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status !== 0) throw new Error(`live child failed: ${child.status}`);
 }
 temp.remove();

@@ -131,7 +131,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   roc-ledger is KafkaIngest into the durable SQLite store, including joining the group.
 - **projection-rebuild**: the demo history (20,000 customers over 3 years, about a million events, ingested as it
   would have arrived, personal fields sealed as \`serve\` stores them) folded from nothing to the head by the runtime into customer-view and trust-score, SQLite
-  read models, in a child process of its own (its peak RSS is its own). The ceiling is the same stored events as
+  read models, in a child process of its own (its peak RSS is its own), each projection backfilled on a worker thread
+  of its own as \`serve\` does (\`roc-ledger-one-thread\`: both folded on the runtime's own thread). The ceiling is the same stored events as
   NDJSON, read and \`JSON.parse\`d only. The *breakdown* rows take each part alone on the first 300,000 events:
   reading and decoding the consumed types (personal values opened in the types a projection declared, as the
   runtime reads); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
@@ -142,8 +143,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   start until every projection is live at the head, the hand-over of two shards to the second included. Each
   process reads, decodes and unseals the whole log and folds its shards' customers; PostgreSQL runs on the same
   two cores. Peak RSS: the largest projector process's.
-- **projection-live-lag**: the runtime caught up, then 2,000 events/s ingested for 10 s (identity resolution
-  included); for each event, the time from sending it to both views having committed it.
+- **projection-live-lag**: the runtime caught up over the rebuild's million events, then 2,000 events/s ingested for
+  10 s (identity resolution included), in as many rounds as runs, new customers in each; for each event, the time
+  from sending it to both views having committed it. The round with the median p99 is reported.
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
 - **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
@@ -192,21 +194,29 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   commit of a 500-event group writes megabytes. A CPU profile of the ingestion path shows that commit
   cost, then the JavaScript of the path itself (encoding, validation, promise chains, garbage
   collection), each a few microseconds per event. The ceilings (a bare fastify route; kafkajs consuming without appending)
-  are measured in the same run. Appending a batch's events of one customer in one call, keeping the head
-  and stream revisions in memory for the length of a group commit, and moving validation off the
-  thread that writes are the next steps. The
-  single-event HTTP case runs the load generator on the same two cores as the server.
+  are measured in the same run. Two changes were tried and measured no faster here, so they are not in: keeping
+  the head in memory for the length of a group commit (the Kafka path), and appending on a worker thread of its
+  own (on two cores that thread competes with the event loop for the same cores; in a profile the group commit's
+  COMMIT is about a quarter of the ingestion thread, and turning off the WAL's automatic checkpoints gained ~4 %).
+  The single-event HTTP case runs the load generator on the same two cores as the server.
 - *The projection rebuild is below its rate targets, within its memory target.* It ran at 16,802 events/s in 1,234 MB
   (commit 788a926, on the AMD machine) while the runtime folded into immer drafts, committed every 250,000 events and
-  opened every personal value. Three changes took it to the figure above, the states staying byte-identical over the
+  opened every personal value. Five changes took it to the figure above, the states staying byte-identical over the
   same million events: the runtime folds into plain states it owns (the breakdown rows: the handlers on immer
-  drafts alone at ${fmt(find(results, 'projection-rebuild', 'handlers-on-immer-drafts-only')?.events_per_s)} events/s, on plain states at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)}); a backfill commits every
-  1,000,000 events or 30 s instead of every 250,000 (each commit serialises every state changed since the last with
-  sorted keys, ~150 MB of JSON for these 20,000 customers, the trust score's kept contributions most of it);
-  and personal values are decrypted only in the types a projection declares (customer-view: identifiers and
-  profile; trust-score: none). What is left, from a CPU profile of the rebuild: the handlers ~25 %, reading and
-  decoding ~20 % (\`read-decode-only\`: ${fmt(find(results, 'projection-rebuild', 'read-decode-only')?.events_per_s)} events/s alone), the final commit ~17 %, garbage collection ~8 %,
-  opening the declared personal values ~10 %. All of it runs on one thread; the ceiling is \`JSON.parse\` alone.
+  drafts alone at ${fmt(find(results, 'projection-rebuild', 'handlers-on-immer-drafts-only')?.events_per_s)} events/s, on plain states at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)}), synchronously when nothing must be read first; a backfill
+  commits every 1,000,000 events or 30 s instead of every 250,000 (each commit serialises every state changed since the
+  last with sorted keys, ~150 MB of JSON for these 20,000 customers, the trust score's kept contributions most of it);
+  personal values are decrypted only in the types a projection declares (customer-view: identifiers and profile;
+  trust-score: none); each projection far behind the head backfills on a worker thread of its own
+  (\`roc-ledger-one-thread\`, both on the runtime's thread: ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} events/s in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB); and the threads open SQLite with
+  small page caches (64 MiB on each of a thread's two connections had put the threaded rebuild at ~1,060 MB). Each
+  thread reads and decodes the log on its own, and the two share two cores with the runtime's thread and SQLite's
+  writes. The rate goal asks every thread to read and decode 150,000 events/s, where reading and decoding alone
+  (\`read-decode-only\`: ${fmt(find(results, 'projection-rebuild', 'read-decode-only')?.events_per_s)} events/s; SQLite's page reads, the stored JSON parsed, the declared personal values opened)
+  is below that before any handler runs; folding faster cannot reach it. Decoding the log once for all projections, or
+  storing fewer bytes per event, would be the next steps. A CPU profile of the one-thread rebuild, taken before the
+  last three changes, put the handlers at ~25 %, reading and decoding ~20 %, the final commit ~17 %, garbage
+  collection ~8 %, opening the declared personal values ~10 %.
 - *What sealing personal data costs the projections*: the \`-unsealed\` rows run the same cases on a store that
   does not seal (\`BENCH_UNSEALED=1\`), after the sealed ones: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99
   ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms. Every first personal event of a new customer creates its key with
