@@ -224,8 +224,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - *HTTP ingestion runs beside everything else \`serve\` does*: sealing, the projections folding live (each
   time they catch up they commit every state changed, serialised with sorted keys), the access log, and the
   equity series. The HTTP rows are the whole service in one process, with the load generator on the same two
-  cores. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to the
-  figure in the table, p99 from 664 ms) puts the live projections' commits at about a fifth of the service's
+  cores. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to 3,125
+  events/s on a 2-core Intel Xeon, where the bare fastify route answered ~39,000 requests/s, p99 from 664 ms to 70 ms) puts the live projections' commits at about a fifth of the service's
   thread, state serialisation most of it; the group commit's write and fsync, sealing and the key store's
   writes, the contract's parsing and fastify's own work share the rest, none above a tenth. \`http-batch-500\` completes
   again (it was answered 503 while the projections held the event loop for over a second). The Kafka row is
@@ -234,6 +234,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   ${fmt(find(results, 'http-batch-500', 'roc-ledger-api-role')?.events_per_s)} events/s in batches. What is left on its thread: the group commit's fsync and the key store's (node:sqlite
   waits for them on the event loop, ~15 % of the thread in a CPU profile), sealing, identity resolution, the contract's
   parsing, fastify and pino; with the load generator on the same two cores.
+- *The as-of query's p99 varies from run to run on this machine; its p50 does not.* One customer's trust score as of
+  a date, replayed from its streams: p50 0.8-1.3 ms in every run; p99 3.3 and 4.0 ms in two runs of the live child
+  alone on the bench's ledger and 5.1 ms in one whole run of projections.bench.ts (commit 7fd9fe8), 57.6 and
+  ${fmt(find(results, 'projection-as-of-query', 'roc-ledger')?.p99_ms, 1)} ms in two other whole runs (commits 2ad85d0 and the table's). The 500 queries run one after another, so a
+  p99 of that size is five or more slow queries, not one pause, and a query writes nothing. The cause is not found
+  yet.
 - \`append-batch-100-personal-data\` measures what sealing costs an append of 100 events.
 - Peak RSS in the append and read-all cases includes the benchmark's own input (the generated events held in
   memory); \`read-all-peak-rss\` is the figure for reading.

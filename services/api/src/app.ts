@@ -2,7 +2,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyUnderPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { anyVersionEventSchema, type Contract } from '@roc-ledger/events';
@@ -94,7 +94,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // One line per request, when it is answered (below), instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // During shutdown our own hook answers, with a problem document.
     return503OnClosing: false,
   });
