@@ -24,7 +24,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
-    PRAGMA cache_size = -${Math.max(1, Math.round(options.cacheSizeKb ?? 65_536))};
+    PRAGMA cache_size = -${options.cacheSizeKb ?? 65_536};
     -- Replaced and deleted states are overwritten on disk: an erased customer's old state leaves no trace.
     PRAGMA secure_delete = ON;
     CREATE TABLE IF NOT EXISTS projection_states (

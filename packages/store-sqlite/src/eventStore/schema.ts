@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = '1';
  * WAL with synchronous=FULL: every commit fsyncs the WAL before it returns, so an
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
-export const DEFAULT_CACHE_SIZE_KB = 65_536;
+const DEFAULT_CACHE_SIZE_KB = 65_536;
 
 export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_KB): void => {
   // busy_timeout first: switching to WAL needs a lock that another opener may hold.
@@ -16,7 +16,7 @@ export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_K
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA temp_store = MEMORY;
-    PRAGMA cache_size = -${Math.max(1, Math.round(cacheSizeKb))};
+    PRAGMA cache_size = -${cacheSizeKb};
   `);
 };
 
