@@ -1,4 +1,5 @@
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqliteFile } from '@roc-ledger/store-sqlite';
 import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
@@ -81,16 +82,14 @@ export class EquityTracker {
   constructor(options: EquityTrackerOptions) {
     this.options = options;
     this.unit = options.period ?? 'month';
-    this.db = new DatabaseSync(options.path);
-    this.db.exec(`
-      PRAGMA busy_timeout = 10000;
+    this.db = openSqliteFile(options.path, { busyTimeoutMs: 10_000, setup: (db) => db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS equity_points (unit TEXT NOT NULL, period TEXT NOT NULL, start TEXT NOT NULL, point TEXT NOT NULL, PRIMARY KEY (unit, period)) STRICT;
       CREATE TABLE IF NOT EXISTS equity_restatements (seq INTEGER PRIMARY KEY, unit TEXT NOT NULL, period TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL) STRICT;
       CREATE TABLE IF NOT EXISTS equity_checkpoints (unit TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
       CREATE TABLE IF NOT EXISTS equity_known_at (unit TEXT NOT NULL, known_at TEXT NOT NULL, version INTEGER NOT NULL, points TEXT NOT NULL, PRIMARY KEY (unit, known_at)) STRICT;
-    `);
+    `) });
     const row = this.db.prepare('SELECT position FROM equity_checkpoints WHERE unit = ?').get(this.unit) as { position: number } | undefined;
     this.checkpoint = row?.position ?? 0;
   }

@@ -1,11 +1,10 @@
-import { DatabaseSync } from 'node:sqlite';
+import { isSqliteBusy, openSqliteFile } from '@roc-ledger/store-sqlite';
 import { ShardingUnsupportedError } from '../errors.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ReadModelStore } from './types.ts';
 
 const BUSY_TIMEOUT_MS = 10_000;
 /** How long a commit waits for another connection's write transaction before it fails. */
 const WRITE_LOCK_WAIT_MS = 120_000;
-const isBusy = (error: unknown): boolean => /database is locked|SQLITE_BUSY/i.test((error as Error).message);
 
 export interface SqliteReadModelStoreOptions {
   /** SQLite's page cache for this connection, in KiB (default 65,536: 64 MiB). */
@@ -19,9 +18,7 @@ export interface SqliteReadModelStoreOptions {
  * log, so they do not pay the event store's fsync per commit.
  */
 export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ReadModelStore => {
-  const db = new DatabaseSync(path);
-  db.exec(`
-    PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
+  const db = openSqliteFile(path, { busyTimeoutMs: BUSY_TIMEOUT_MS, setup: (opened) => opened.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA cache_size = -${options.cacheSizeKb ?? 65_536};
@@ -52,7 +49,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
       path     TEXT NOT NULL,
       added_at TEXT NOT NULL
     ) STRICT;
-  `);
+  `) });
   const now = () => new Date().toISOString();
   const statements = {
     rows: db.prepare('SELECT * FROM projections ORDER BY name, version'),
@@ -88,7 +85,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
         db.exec('BEGIN IMMEDIATE');
         break;
       } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
       } finally {
         db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       }

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import {
   AppendNotifier,
   appendInTransaction,
@@ -26,7 +24,8 @@ import {
   type StoreOptions,
 } from '@roc-ledger/ledger';
 import { GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
-import { checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
+import { openSqliteFile } from '../file/openSqliteFile.ts';
+import { BUSY_TIMEOUT_MS, checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
 import { prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 
 export interface SqliteEventStoreOptions extends StoreOptions {
@@ -51,13 +50,16 @@ const isDuplicateEventId = (error: unknown): boolean =>
 /** The embedded default event store: one SQLite file, durable on acknowledgement. */
 export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => {
   const clock = options.clock ?? systemClock;
-  mkdirSync(dirname(options.path), { recursive: true });
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(options.path);
-    openPragmas(db, options.cacheSizeKb);
-    createSchema(db);
-    checkMeta(db, { schemaVersion: SCHEMA_VERSION, reportingCurrency: options.contract.reportingCurrency });
+    db = openSqliteFile(options.path, {
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      setup: (opened) => {
+        openPragmas(opened, options.cacheSizeKb);
+        createSchema(opened);
+        checkMeta(opened, { schemaVersion: SCHEMA_VERSION, reportingCurrency: options.contract.reportingCurrency });
+      },
+    });
   } catch (cause) {
     if (cause instanceof Error && 'code' in cause && String(cause.code).startsWith('LEDGER_ERR')) throw cause;
     throw new StoreUnavailableError(`cannot open the event store at ${options.path}: ${(cause as Error).message}`, cause);
@@ -145,7 +147,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     },
     async close() {
       if (closed) return;
-      committer.flush();
+      committer.flushAll();
       closed = true;
       notifier.notify();
       db.close();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
@@ -27,7 +30,7 @@ describe('group commit', () => {
     expect(rows()).toEqual(['a', 'b']);
   });
 
-  it('fails the whole group, acknowledging nothing, when a write could not undo itself', async () => {
+  it('fails its whole transaction, acknowledging nothing of it, when a write could not undo itself; the writes queued after it run in the next', async () => {
     const outcomes = await Promise.allSettled([
       committer.submit(insert('a')),
       committer.submit(() => {
@@ -36,9 +39,35 @@ describe('group commit', () => {
       }),
       committer.submit(insert('b')),
     ]);
-    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'LEDGER_ERR_STORE_UNAVAILABLE', retriable: true });
-    expect(rows()).toEqual([]);
+    expect(rows()).toEqual(['b']);
+  });
+
+  it('commits a group that outlasts its time budget in parts, letting timers run between them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roc-ledger-group-'));
+    const file = new DatabaseSync(join(dir, 'g.db'));
+    file.exec('PRAGMA journal_mode = WAL; CREATE TABLE t (v TEXT UNIQUE)');
+    const reader = new DatabaseSync(join(dir, 'g.db'));
+    const budgeted = new GroupCommitter(file, 10);
+    let committedWhenTimerRan: number | undefined;
+    const slowInsert = (v: string) => () => {
+      if (v === 'w0') setTimeout(() => (committedWhenTimerRan = (reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n), 0);
+      const until = performance.now() + 6;
+      while (performance.now() < until);
+      file.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+    };
+    try {
+      await Promise.all(Array.from({ length: 6 }, (_, i) => budgeted.submit(slowInsert(`w${i}`))));
+      // The timer came due while the first transaction ran: it ran after that one committed, before the last.
+      expect(committedWhenTimerRan).toBeGreaterThan(0);
+      expect(committedWhenTimerRan).toBeLessThan(6);
+      expect((reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(6);
+    } finally {
+      reader.close();
+      file.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the group when COMMIT fails, and the store goes on afterwards', async () => {

@@ -13,48 +13,68 @@ interface Pending<T> {
  */
 export class TransactionPoisonedError extends Error {}
 
+/** How long one transaction's writes may run before it commits and lets the event loop in. */
+export const GROUP_BUDGET_MS = 25;
+
 /**
  * Runs every write queued in the same turn of the event loop in one transaction, then commits
- * once: one fsync acknowledges them all. A write must leave nothing behind when it throws (the
+ * once: one fsync acknowledges them all. A group that outlasts its time budget (a consumer's
+ * batch of thousands) commits what it has run and leaves the rest to the next turn, so that
+ * timers and requests are not held up for the whole queue. A write must leave nothing behind when it throws (the
  * append rules throw before writing, and an insert undoes its own rows), so it fails alone. No
  * savepoints: inside a large transaction each one makes SQLite copy every page it then touches.
- * A write that cannot undo itself, or a failed COMMIT, fails the whole group.
+ * A write that cannot undo itself, or a failed COMMIT, fails every write of its transaction; the
+ * writes queued after it run in the next.
  */
 export class GroupCommitter {
   private queue: Pending<unknown>[] = [];
   private scheduled = false;
   private readonly db: DatabaseSync;
+  private readonly budgetMs: number;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, budgetMs = GROUP_BUDGET_MS) {
     this.db = db;
+    this.budgetMs = budgetMs;
   }
 
   submit<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve, reject } as Pending<unknown>);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  /** Commits whatever is queued now. Also called by close(). */
-  flush(): void {
-    this.scheduled = false;
-    const group = this.queue;
-    this.queue = [];
-    if (group.length === 0) return;
+  /** Commits whatever is queued now, in as many transactions as the budget makes it. Called by close(). */
+  flushAll(): void {
+    while (this.queue.length > 0) this.flush();
+  }
 
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  /** Commits the writes queued first, as many as run within the budget. */
+  private flush(): void {
+    if (this.queue.length === 0) return;
+    const group = this.queue;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (cause) {
+      this.queue = [];
       for (const item of group) item.reject(new StoreUnavailableError('could not start a write transaction', cause));
       return;
     }
     let poisoned: unknown;
+    const started = performance.now();
     for (const item of group) {
+      if (outcomes.length > 0 && performance.now() - started >= this.budgetMs) break;
       try {
         outcomes.push({ ok: true, value: item.work() });
       } catch (error) {
@@ -65,6 +85,10 @@ export class GroupCommitter {
         outcomes.push({ ok: false, error });
       }
     }
+    // What did not run waits for the next group; a poisoned group ends at the write that poisoned it.
+    const ran = poisoned ? outcomes.length + 1 : outcomes.length;
+    this.queue = group.slice(ran);
+    group.length = ran;
     try {
       if (poisoned) throw poisoned;
       this.db.exec('COMMIT');

@@ -8,11 +8,10 @@ export const SCHEMA_VERSION = '1';
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
 const DEFAULT_CACHE_SIZE_KB = 65_536;
+export const BUSY_TIMEOUT_MS = 10_000;
 
 export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_KB): void => {
-  // busy_timeout first: switching to WAL needs a lock that another opener may hold.
   db.exec(`
-    PRAGMA busy_timeout = 10000;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA temp_store = MEMORY;
@@ -44,10 +43,10 @@ export const createSchema = (db: DatabaseSync): void => {
 export const checkMeta = (db: DatabaseSync, settings: Record<string, string>): void => {
   const read = db.prepare('SELECT value FROM ledger_meta WHERE key = ?');
   // Several processes may open a new ledger at once: the first write wins, the rest compare.
+  // An existing ledger is only read, so that opening one never waits for its writer.
   const write = db.prepare('INSERT OR IGNORE INTO ledger_meta (key, value) VALUES (?, ?)');
   for (const [key, value] of Object.entries(settings)) {
-    write.run(key, value);
-    const row = read.get(key) as { value: string };
+    const row = (read.get(key) as { value: string } | undefined) ?? (write.run(key, value), read.get(key) as { value: string });
     if (key === 'schemaVersion' && row.value !== value) {
       throw new StoreCorruptError(`store schema version ${row.value} is not the supported ${value}`);
     } else if (row.value !== value) {

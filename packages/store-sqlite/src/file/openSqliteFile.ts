@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export const isSqliteBusy = (error: unknown): boolean => /database is locked|SQLITE_BUSY/i.test((error as Error).message);
+
+export interface SqliteFileOptions {
+  /** SQLite's own wait for another connection's lock (PRAGMA busy_timeout), and the longest the setup is retried. */
+  readonly busyTimeoutMs: number;
+  /** Pragmas and CREATE ... IF NOT EXISTS, run on every open. */
+  readonly setup: (db: DatabaseSync) => void;
+}
+
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/**
+ * Opens (and creates, with its folder) a SQLite file and runs its setup, retrying the setup while
+ * the file is locked. SQLite answers SQLITE_BUSY at once, without its busy handler, when connections
+ * in several processes switch a new file to WAL together or upgrade a read lock another holds: the
+ * first opens of a new ledger by a service and a CLI command (or a test) at the same moment.
+ */
+export const openSqliteFile = (path: string, options: SqliteFileOptions): DatabaseSync => {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path, { timeout: options.busyTimeoutMs });
+  const deadline = Date.now() + options.busyTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      options.setup(db);
+      return db;
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      if (!isSqliteBusy(error) || Date.now() >= deadline) {
+        db.close();
+        throw error;
+      }
+      pause(Math.min(100, 5 * attempt));
+    }
+  }
+};
