@@ -199,6 +199,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   own (on two cores that thread competes with the event loop for the same cores; in a profile the group commit's
   COMMIT is about a quarter of the ingestion thread, and turning off the WAL's automatic checkpoints gained ~4 %).
   The single-event HTTP case runs the load generator on the same two cores as the server.
+  Since commit b62fe82 a group commit runs at most 25 ms of appends per transaction before it commits and lets
+  the event loop in, and Kafka ingest starts a partition's batch 256 messages at a time: a consumer catching up had
+  queued thousands of appends into one transaction and held the event loop for up to 1.9 s (HTTP answers 503 meanwhile);
+  now the longest stall seen in that test is under 0.2 s. \`http-batch-500\` with and without the budget, alternated in
+  one session (3 runs each): 7,931, 8,061, 7,978 events/s with it, 8,416, 6,755, 10,268 without; within this machine's noise.
 - *The projection rebuild is below its rate targets, within its memory target.* It ran at 16,802 events/s in 1,234 MB
   (commit 788a926, on the AMD machine) while the runtime folded into immer drafts, committed every 250,000 events and
   opened every personal value. Five changes took it to the figure above, the states staying byte-identical over the
@@ -234,12 +239,16 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   ${fmt(find(results, 'http-batch-500', 'roc-ledger-api-role')?.events_per_s)} events/s in batches. What is left on its thread: the group commit's fsync and the key store's (node:sqlite
   waits for them on the event loop, ~15 % of the thread in a CPU profile), sealing, identity resolution, the contract's
   parsing, fastify and pino; with the load generator on the same two cores.
-- *The as-of query's p99 varies from run to run on this machine; its p50 does not.* One customer's trust score as of
-  a date, replayed from its streams: p50 0.8-1.3 ms in every run; p99 3.3 and 4.0 ms in two runs of the live child
-  alone on the bench's ledger and 5.1 ms in one whole run of projections.bench.ts (commit 7fd9fe8), 57.6 and
-  ${fmt(find(results, 'projection-as-of-query', 'roc-ledger')?.p99_ms, 1)} ms in two other whole runs (commits 2ad85d0 and the table's). The 500 queries run one after another, so a
-  p99 of that size is five or more slow queries, not one pause, and a query writes nothing. The cause is not found
-  yet.
+- *The as-of query's p99 has varied from run to run on this machine; its p50 has not.* One customer's trust score as
+  of a date, replayed from its streams: p50 0.8-1.6 ms in every run; p99 3.3 and 4.0 ms in two runs of the live child
+  alone on the bench's ledger, 5.1 ms in a whole run of projections.bench.ts (commit 7fd9fe8), 57.6 ms (2ad85d0),
+  241 ms (5bca4b6), and ${fmt(find(results, 'projection-as-of-query', 'roc-ledger')?.p99_ms, 1)} ms in the table's run. The 500 queries run one after another, so a p99 over 50 ms is
+  five or more slow queries, not one pause, and a query writes nothing. The cause is not found; the row's note now
+  counts the queries over 50 ms and the garbage-collection pauses while they ran, so that a slow run says whether
+  collection was it.
+- *This run's machine was slower than the last one's*: the ceilings measured beside each case show it (the bare
+  fastify route 16,540 requests/s against 28,946 at commit 5bca4b6, the kafkajs consumer 156,490 events/s against
+  208,753, reading and decoding the log 75,833 events/s against 133,542), so compare rows within one run.
 - \`append-batch-100-personal-data\` measures what sealing costs an append of 100 events.
 - Peak RSS in the append and read-all cases includes the benchmark's own input (the generated events held in
   memory); \`read-all-peak-rss\` is the figure for reading.
