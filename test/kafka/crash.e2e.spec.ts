@@ -94,7 +94,10 @@ describe('Kafka ingest survives kill -9 mid-topic', () => {
     // The broker may show the message on the topic a moment before the producer's acknowledgement
     // (and the service's count) arrives: both must come to one.
     let seen: Health | undefined;
-    await until(async () => (seen = await health())?.kafka.deadLetterTopic === 1 && seen.kafka.deadLettered === 1, 'the dead letter on the topic and in the count');
+    await until(async () => {
+      seen = await health();
+      return seen?.kafka.deadLetterTopic === 1 && seen.kafka.deadLettered === 1;
+    }, 'the dead letter on the topic and in the count');
     expect(seen!.kafka).toMatchObject({ deadLetterTopic: 1, deadLettered: 1 });
     second.kill('SIGTERM');
     expect((await secondExit)[0]).toBe(0);
