@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqliteFile } from '@roc-ledger/store-sqlite';
 import { canonicalJson, chainHash, GENESIS_HASH } from '@roc-ledger/ledger';
 import { AccessLogUnavailableError } from './errors.ts';
 import { inWriteTransaction, whenUnlocked } from './sqliteBusy.ts';
@@ -91,9 +90,8 @@ export const openAccessLog = (path: string, clock: () => Date = () => new Date()
   let db: DatabaseSync | undefined;
   const open = (): DatabaseSync => {
     if (db) return db;
-    mkdirSync(dirname(path), { recursive: true });
-    const opened = new DatabaseSync(path, { timeout: 0 });
-    opened.exec(`
+    // No busy wait inside SQLite (it would block the event loop): a locked file is retried by `run`.
+    const opened = openSqliteFile(path, { busyTimeoutMs: 0, setup: (file) => file.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
       CREATE TABLE IF NOT EXISTS access_log (
@@ -110,7 +108,7 @@ export const openAccessLog = (path: string, clock: () => Date = () => new Date()
       CREATE INDEX IF NOT EXISTS access_log_customer ON access_log (customer, position);
       CREATE TRIGGER IF NOT EXISTS access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
       CREATE TRIGGER IF NOT EXISTS access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    `);
+    `) });
     return (db = opened);
   };
   const run = <T>(what: string, work: (db: DatabaseSync) => T): Promise<T> =>

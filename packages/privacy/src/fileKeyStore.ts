@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { openSqliteFile } from '@roc-ledger/store-sqlite';
 import { KeyStoreUnavailableError } from './errors.ts';
 import type { KeyState, KeyStore } from './keyStore.ts';
 import { inWriteTransaction, whenUnlocked } from './sqliteBusy.ts';
@@ -23,10 +21,8 @@ const KEY_BYTES = 32;
  * pages as they were, is checkpointed and truncated before `destroy` returns.
  */
 const openKeyFile = (path: string) => {
-  mkdirSync(dirname(path), { recursive: true });
   // No busy wait inside SQLite: it would block the event loop. A locked file is retried by the caller.
-  const db = new DatabaseSync(path, { timeout: 0 });
-  db.exec(`
+  const db = openSqliteFile(path, { busyTimeoutMs: 0, setup: (opened) => opened.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA secure_delete = ON;
@@ -36,7 +32,7 @@ const openKeyFile = (path: string) => {
       created_at TEXT NOT NULL,
       destroyed_at TEXT
     ) STRICT;
-  `);
+  `) });
   const select = db.prepare('SELECT key FROM customer_keys WHERE key_id = ?');
   const selectMany = db.prepare('SELECT key_id, key FROM customer_keys WHERE key_id IN (SELECT value FROM json_each(?))');
   selectMany.setReturnArrays(true);

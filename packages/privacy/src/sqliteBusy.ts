@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { isSqliteBusy } from '@roc-ledger/store-sqlite';
 
 /**
  * Runs synchronous SQLite work, waiting out a lock held by another process with async polls
@@ -11,8 +12,7 @@ export const whenUnlocked = async <R, T>(open: () => R, work: (opened: R) => T, 
     try {
       return work(open());
     } catch (cause) {
-      const busy = /database is locked|SQLITE_BUSY/i.test((cause as Error).message);
-      if (!busy || Date.now() >= deadline) throw fail(cause);
+      if (!isSqliteBusy(cause) || Date.now() >= deadline) throw fail(cause);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
