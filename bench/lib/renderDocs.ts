@@ -204,6 +204,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   queued thousands of appends into one transaction and held the event loop for up to 1.9 s (HTTP answers 503 meanwhile);
   now the longest stall seen in that test is under 0.2 s. \`http-batch-500\` with and without the budget, alternated in
   one session (3 runs each): 7,931, 8,061, 7,978 events/s with it, 8,416, 6,755, 10,268 without; within this machine's noise.
+  Kafka into the ledger over a 150,000-event topic, alternated the same way (2 runs each): 14,840 and 15,059 events/s
+  with the budget, 14,033 and 14,549 without; 256-message slices 11,979 and 16,197, whole batches 12,504 and 15,771.
   Since commit fa57420 (after the table's runs) the live projections commit at most every 20 ms once caught up, not at
   every catch-up; \`http-single-64c\` alternated with and without in one session: 2,061, 1,595, 1,733 events/s against
   1,839, 1,625, 1,672 (+4 % in the median, within the noise).
