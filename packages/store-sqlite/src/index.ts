@@ -1,2 +1,2 @@
 export { getSqliteEventStore, type SqliteEventStoreOptions } from './eventStore/getSqliteEventStore.ts';
-export { isSqliteBusy, openSqliteFile, type SqliteFileOptions } from './file/openSqliteFile.ts';
+export { BUSY_TIMEOUT_MS, isSqliteBusy, openSqliteFile, type SqliteFileOptions } from './file/openSqliteFile.ts';

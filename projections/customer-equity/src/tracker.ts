@@ -82,7 +82,7 @@ export class EquityTracker {
   constructor(options: EquityTrackerOptions) {
     this.options = options;
     this.unit = options.period ?? 'month';
-    this.db = openSqliteFile(options.path, { busyTimeoutMs: 10_000, setup: (db) => db.exec(`
+    this.db = openSqliteFile(options.path, { setup: (db) => db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS equity_points (unit TEXT NOT NULL, period TEXT NOT NULL, start TEXT NOT NULL, point TEXT NOT NULL, PRIMARY KEY (unit, period)) STRICT;

@@ -1,8 +1,7 @@
-import { isSqliteBusy, openSqliteFile } from '@roc-ledger/store-sqlite';
+import { BUSY_TIMEOUT_MS, isSqliteBusy, openSqliteFile } from '@roc-ledger/store-sqlite';
 import { ShardingUnsupportedError } from '../errors.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ReadModelStore } from './types.ts';
 
-const BUSY_TIMEOUT_MS = 10_000;
 /** How long a commit waits for another connection's write transaction before it fails. */
 const WRITE_LOCK_WAIT_MS = 120_000;
 
@@ -18,7 +17,7 @@ export interface SqliteReadModelStoreOptions {
  * log, so they do not pay the event store's fsync per commit.
  */
 export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ReadModelStore => {
-  const db = openSqliteFile(path, { busyTimeoutMs: BUSY_TIMEOUT_MS, setup: (opened) => opened.exec(`
+  const db = openSqliteFile(path, { setup: (opened) => opened.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA cache_size = -${options.cacheSizeKb ?? 65_536};

@@ -25,7 +25,7 @@ import {
 } from '@roc-ledger/ledger';
 import { GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { openSqliteFile } from '../file/openSqliteFile.ts';
-import { BUSY_TIMEOUT_MS, checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
+import { checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
 import { prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 
 export interface SqliteEventStoreOptions extends StoreOptions {
@@ -53,7 +53,6 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
   let db: DatabaseSync;
   try {
     db = openSqliteFile(options.path, {
-      busyTimeoutMs: BUSY_TIMEOUT_MS,
       setup: (opened) => {
         openPragmas(opened, options.cacheSizeKb);
         createSchema(opened);

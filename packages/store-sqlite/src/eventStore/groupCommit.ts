@@ -61,19 +61,19 @@ export class GroupCommitter {
 
   /** Commits the writes queued first, as many as run within the budget. */
   private flush(): void {
-    if (this.queue.length === 0) return;
-    const group = this.queue;
+    const queued = this.queue;
+    if (queued.length === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (cause) {
       this.queue = [];
-      for (const item of group) item.reject(new StoreUnavailableError('could not start a write transaction', cause));
+      for (const item of queued) item.reject(new StoreUnavailableError('could not start a write transaction', cause));
       return;
     }
     let poisoned: unknown;
     const started = performance.now();
-    for (const item of group) {
+    for (const item of queued) {
       if (outcomes.length > 0 && performance.now() - started >= this.budgetMs) break;
       try {
         outcomes.push({ ok: true, value: item.work() });
@@ -86,9 +86,7 @@ export class GroupCommitter {
       }
     }
     // What did not run waits for the next group; a poisoned group ends at the write that poisoned it.
-    const ran = poisoned ? outcomes.length + 1 : outcomes.length;
-    this.queue = group.slice(ran);
-    group.length = ran;
+    const group = queued.splice(0, poisoned ? outcomes.length + 1 : outcomes.length);
     try {
       if (poisoned) throw poisoned;
       this.db.exec('COMMIT');

@@ -8,7 +8,6 @@ export const SCHEMA_VERSION = '1';
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
 const DEFAULT_CACHE_SIZE_KB = 65_536;
-export const BUSY_TIMEOUT_MS = 10_000;
 
 export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_KB): void => {
   db.exec(`

@@ -2,11 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+/** How long a connection waits for another's lock before SQLite answers SQLITE_BUSY, unless told otherwise. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
 export const isSqliteBusy = (error: unknown): boolean => /database is locked|SQLITE_BUSY/i.test((error as Error).message);
 
 export interface SqliteFileOptions {
-  /** SQLite's own wait for another connection's lock (PRAGMA busy_timeout), and the longest the setup is retried. */
-  readonly busyTimeoutMs: number;
+  /**
+   * SQLite's own wait for another connection's lock (PRAGMA busy_timeout), and the longest the setup
+   * is retried (default BUSY_TIMEOUT_MS). 0: no wait, for callers that retry asynchronously.
+   */
+  readonly busyTimeoutMs?: number;
   /** Pragmas and CREATE ... IF NOT EXISTS, run on every open. */
   readonly setup: (db: DatabaseSync) => void;
 }
@@ -23,8 +29,9 @@ const pause = (ms: number): void => {
  */
 export const openSqliteFile = (path: string, options: SqliteFileOptions): DatabaseSync => {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path, { timeout: options.busyTimeoutMs });
-  const deadline = Date.now() + options.busyTimeoutMs;
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
+  const deadline = Date.now() + busyTimeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
       options.setup(db);
