@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { openSqliteFile } from '@roc-ledger/store-sqlite';
 import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
+import { checkBusyShare, DEFAULT_MAX_BUSY_SHARE, nextUpdateDelay, type Pacing } from './pacing.ts';
 import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
@@ -49,10 +50,17 @@ export interface EquityTrackerOptions extends Omit<EquityOptions, 'period' | 'se
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
   /**
    * Least time between two recomputations (default 2,000 ms): events arriving meanwhile are taken
-   * together; a lone event after a quiet spell is taken at once. Each recomputation refits the models of every period it touches, on the service's
-   * thread, so live traffic must not trigger one per event.
+   * together; a lone event after a quiet spell is taken at once. Each recomputation rereads the
+   * money events and refits the models of every period it touches (on a worker thread), so live
+   * traffic must not trigger one per event.
    */
   readonly minIntervalMs?: number;
+  /**
+   * The share of time recomputations may take (default 0.1): after one that took D ms the next
+   * waits at least D × (1 − share) / share, so that on a large ledger under load the series
+   * falls behind a little rather than taking the CPU that ingestion and queries need.
+   */
+  readonly maxBusyShare?: number;
 }
 
 /**
@@ -72,7 +80,10 @@ export class EquityTracker {
   private checkpoint = 0;
   private caughtUpTo = 0;
   private scheduled = false;
-  private lastUpdate = 0;
+  /** The last recomputation: when it started and how long it took. */
+  private lastUpdate: { startedAt: number; durationMs: number } | undefined;
+  private readonly pacing: Pacing;
+  private recomputed = false;
   private stopped = false;
   private readonly waiters: { position: number; resolve: () => void }[] = [];
   private markCurrent!: () => void;
@@ -82,6 +93,7 @@ export class EquityTracker {
   constructor(options: EquityTrackerOptions) {
     this.options = options;
     this.unit = options.period ?? 'month';
+    this.pacing = { minIntervalMs: options.minIntervalMs ?? 2_000, maxBusyShare: checkBusyShare(options.maxBusyShare ?? DEFAULT_MAX_BUSY_SHARE) };
     this.db = openSqliteFile(options.path, { setup: (db) => db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
@@ -100,7 +112,7 @@ export class EquityTracker {
 
   /** The valuation options alone (plain data, so that a worker thread can be given them). */
   get equityOptions(): EquityOptions {
-    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, ...valuation } = this.options;
+    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, maxBusyShare: _share, ...valuation } = this.options;
     return { ...valuation, period: this.unit, segments: SEGMENTS };
   }
 
@@ -129,19 +141,24 @@ export class EquityTracker {
     if (this.db.isOpen) this.db.close();
   }
 
-  /** One recomputation at a time, at most one every minIntervalMs; a failed one keeps its events for the next. */
+  /** One recomputation at a time, paced by minIntervalMs and maxBusyShare; a failed one keeps its events for the next. */
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = Math.max(0, this.lastUpdate + (this.options.minIntervalMs ?? 2_000) - Date.now());
     setTimeout(() => {
       this.updating = this.updating.then(async () => {
         this.scheduled = false;
         if (this.stopped) return;
+        // The timer was set before the recomputation running then had ended: its pause starts now.
+        if (nextUpdateDelay(this.pacing, this.lastUpdate, Date.now()) > 0) return this.schedule();
         const events = this.pending;
         const position = this.caughtUpTo;
         this.pending = [];
-        this.lastUpdate = Date.now();
+        const startedAt = Date.now();
+        // The first brings the series up to the log at start (from nothing on a new read model, a
+        // long computation on a large ledger): it sets no pause, the ones after it do.
+        const paced = this.recomputed;
+        this.recomputed = true;
         try {
           await this.update(events, position);
         } catch (error) {
@@ -149,9 +166,11 @@ export class EquityTracker {
           // Queries waiting for the first series answer with what is stored rather than hang.
           this.markCurrent();
           this.options.log?.('equity update failed; retried with the next events', { error: String(error) });
+        } finally {
+          this.lastUpdate = paced ? { startedAt, durationMs: Date.now() - startedAt } : undefined;
         }
       });
-    }, wait).unref();
+    }, nextUpdateDelay(this.pacing, this.lastUpdate, Date.now())).unref();
   }
 
   /** Resolves once the series reflects the log up to this position. */
