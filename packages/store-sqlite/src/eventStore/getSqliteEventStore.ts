@@ -23,10 +23,11 @@ import {
   type RecordedEvent,
   type StoreOptions,
 } from '@roc-ledger/ledger';
-import { GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
+import { GROUP_BUDGET_MS, GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { openSqliteFile } from '../file/openSqliteFile.ts';
 import { checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
 import { prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
+import { WriterView } from './writerView.ts';
 
 export interface SqliteEventStoreOptions extends StoreOptions {
   /** Database file; created with its folder if missing. */
@@ -64,21 +65,23 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     throw new StoreUnavailableError(`cannot open the event store at ${options.path}: ${(cause as Error).message}`, cause);
   }
   const sql = prepareStatements(db);
-  const committer = new GroupCommitter(db);
   let closed = false;
 
   const head = (): LogHead => {
     const row = sql.head.get() as { global_position: number; hash: string; recorded_at: string } | undefined;
     return row ? { position: row.global_position, hash: row.hash, recordedAt: row.recorded_at } : { position: 0, hash: GENESIS_HASH, recordedAt: null };
   };
+  const streamRevision = (streamId: string): number => (sql.streamRevision.get(streamId) as { revision: number | null }).revision ?? -1;
+  const view = new WriterView(head, streamRevision);
+  const committer = new GroupCommitter(db, GROUP_BUDGET_MS, { begun: () => view.begin(), ended: (committed) => (committed ? view.committed() : view.rolledBack()) });
   const ensureOpen = () => {
     if (closed) throw new StoreClosedError();
   };
   const notifier = new AppendNotifier(async () => head().position, options.pollIntervalMs);
 
   const tx: AppendTransaction = {
-    head,
-    streamRevision: (streamId) => ((sql.streamRevision.get(streamId) as { revision: number | null }).revision ?? -1),
+    head: () => view.headNow(),
+    streamRevision: (streamId) => view.revisionOf(streamId),
     findByEventId: (eventId) => {
       const row = sql.byEventId.get(eventId) as RecordRow | undefined;
       return row && toStoredRecord(row);
@@ -86,6 +89,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     insertAll: (records) => {
       try {
         for (const r of records) sql.insert.run(r.globalPosition, r.streamId, r.streamRevision, r.eventId, r.type, r.recordedAt, r.body, r.hash);
+        view.inserted(records);
         return 'inserted';
       } catch (error) {
         // Undo this append's rows (positions are its own, from the first on), so that it fails alone.
@@ -131,7 +135,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
 
     async readStream(streamId, readOptions) {
       ensureOpen();
-      const currentRevision = tx.streamRevision(streamId);
+      const currentRevision = streamRevision(streamId);
       const { from, to, backwards } = streamSlice(currentRevision, readOptions);
       const rows = backwards ? sql.streamBackwards.all(streamId, to, from) : sql.streamForwards.all(streamId, from, to);
       return { streamId, currentRevision, events: await openEvents(options.personalData, decodeRows(rows)) };

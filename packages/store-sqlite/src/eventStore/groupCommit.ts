@@ -13,6 +13,12 @@ interface Pending<T> {
  */
 export class TransactionPoisonedError extends Error {}
 
+/** Told when a group's transaction begins and how it ends (the store's view of the log follows them). */
+export interface TransactionHooks {
+  begun?(): void;
+  ended?(committed: boolean): void;
+}
+
 /** How long one transaction's writes may run before it commits and lets the event loop in. */
 export const GROUP_BUDGET_MS = 25;
 
@@ -31,10 +37,12 @@ export class GroupCommitter {
   private scheduled = false;
   private readonly db: DatabaseSync;
   private readonly budgetMs: number;
+  private readonly hooks: TransactionHooks;
 
-  constructor(db: DatabaseSync, budgetMs = GROUP_BUDGET_MS) {
+  constructor(db: DatabaseSync, budgetMs = GROUP_BUDGET_MS, hooks: TransactionHooks = {}) {
     this.db = db;
     this.budgetMs = budgetMs;
+    this.hooks = hooks;
   }
 
   submit<T>(work: () => T): Promise<T> {
@@ -66,7 +74,9 @@ export class GroupCommitter {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
+      this.hooks.begun?.();
     } catch (cause) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.queue = [];
       for (const item of queued) item.reject(new StoreUnavailableError('could not start a write transaction', cause));
       return;
@@ -90,12 +100,14 @@ export class GroupCommitter {
     try {
       if (poisoned) throw poisoned;
       this.db.exec('COMMIT');
+      this.hooks.ended?.(true);
     } catch (cause) {
       try {
         this.db.exec('ROLLBACK');
       } catch {
         // The transaction is already gone; nothing more to undo.
       }
+      this.hooks.ended?.(false);
       for (const item of group) item.reject(new StoreUnavailableError('commit failed; nothing of this append was stored', cause));
       return;
     }

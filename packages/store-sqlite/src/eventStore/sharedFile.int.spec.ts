@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContract, uuidv7, type EventInput } from '@roc-ledger/events';
-import { verifyLog } from '@roc-ledger/ledger';
+import { verifyLog, WrongExpectedRevisionError } from '@roc-ledger/ledger';
 import { getSqliteEventStore } from './getSqliteEventStore.ts';
 
 const contract = createContract({ reportingCurrency: 'EUR' });
@@ -29,6 +29,22 @@ describe('two stores on one file (two processes, as far as the file can tell)', 
     expect([...positions].sort((x, y) => x - y)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
     const verified = await verifyLog(a.readStoredRecords());
     expect(verified).toMatchObject({ ok: true, checked: 35 });
+    await a.close();
+    await b.close();
+  });
+  it("keep one stream's revisions right when the other store appended to it since (what each remembers of the log is dropped)", async () => {
+    const path = join(dir, 'same-stream.db');
+    const a = getSqliteEventStore({ path, contract });
+    const b = getSqliteEventStore({ path, contract });
+    expect((await a.append('customer-S', [event('S')])).events[0]!.streamRevision).toBe(0);
+    expect((await b.append('customer-S', [event('S')])).events[0]!.streamRevision).toBe(1);
+    // a last wrote revision 0; b's append since then moved the head, so a reads the stream again.
+    const third = await a.append('customer-S', [event('S')], { expectedRevision: 1 });
+    expect(third.events[0]).toMatchObject({ streamRevision: 2, globalPosition: 3 });
+    await b.append('customer-S', [event('S')]);
+    await expect(a.append('customer-S', [event('S')], { expectedRevision: 2 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await a.readStream('customer-S')).currentRevision).toBe(3);
+    expect(await verifyLog(a.readStoredRecords())).toMatchObject({ ok: true, checked: 4 });
     await a.close();
     await b.close();
   });
