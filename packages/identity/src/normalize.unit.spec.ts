@@ -29,6 +29,18 @@ describe('identifier normalisation', () => {
     expect(refusal('phone', 'call me').code).toBe(IdentityErrorCode.invalidPhone);
   });
 
+  it('answers a phone spelling seen before as the first time, refusals with the path asked about', () => {
+    const memo = createNormalizer();
+    for (let i = 0; i < 3; i++) expect(memo({ kind: 'phone', value: '030 1234567' }, 'a').value).toBe('+49301234567');
+    for (const path of ['first.path', 'second.path']) {
+      expect(() => memo({ kind: 'phone', value: '12' }, path)).toThrow(expect.objectContaining({ code: IdentityErrorCode.invalidPhone, path }));
+    }
+    // Another normalizer's country is its own, memo or not.
+    const french = createNormalizer({ ...DEFAULT_NORMALIZATION, defaultPhoneCountry: 'FR' });
+    expect(french({ kind: 'phone', value: '01 23 45 67 89' }, 'a').value).toBe('+33123456789');
+    expect(memo({ kind: 'phone', value: '01 23 45 67 89' }, 'a').value).not.toBe('+33123456789');
+  });
+
   it('spells loyalty cards one way and keeps web visitor ids as given', () => {
     expect(value('loyaltyCard', 'lc-0001 234')).toBe('LC0001234');
     expect(value('webVisitorId', 'wv-AbC')).toBe('wv-AbC');
