@@ -61,7 +61,7 @@ emit({ case: 'equity-series', impl: 'roc-ledger', events: purchases.length, seco
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     // A lone late upload after a quiet spell, as the tracker meets one (it takes events at most every 2 s,
-    // and rests 9 × as long as its last recomputation took: part of that rest may fall in the time measured).
+    // and rests 3 × as long as its last recomputation took: part of that rest may fall in the time measured).
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const customerId = (await store.readAll({ types: ['CustomerRegistered'], maxCount: 1 })[Symbol.asyncIterator]().next()).value!.streamId.slice('customer-'.length);
     clock.now = new Date(clock.now.getTime() + 60_000);

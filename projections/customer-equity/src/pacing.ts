@@ -1,5 +1,5 @@
-/** The share of time the series' recomputations may take by default: a tenth. */
-export const DEFAULT_MAX_BUSY_SHARE = 0.1;
+/** The share of time the series' recomputations may take by default: a quarter. */
+export const DEFAULT_MAX_BUSY_SHARE = 0.25;
 
 export interface Pacing {
   /** Least time from one recomputation's start to the next's, whatever they cost. */
@@ -10,10 +10,9 @@ export interface Pacing {
 
 /**
  * How long to wait before the next recomputation. One that took D ms is followed by at least
- * D × (1 − share) / share ms of rest: under steady ingestion on a large ledger each recomputation
- * rereads every money event and refits every period's models, which without a cap kept half of a
- * 2-core machine busy and took that time from ingestion (measured: serve took 25-30 % fewer
- * single-event requests per second).
+ * D × (1 − share) / share ms of rest: under steady ingestion each recomputation rereads every
+ * money event and refits every period's models, which without a cap kept half of a 2-core
+ * machine busy and took that time from ingestion (docs/roc.md has the figures).
  */
 export const nextUpdateDelay = (pacing: Pacing, last: { readonly startedAt: number; readonly durationMs: number } | undefined, now: number): number => {
   if (!last) return 0;

@@ -56,7 +56,7 @@ export interface EquityTrackerOptions extends Omit<EquityOptions, 'period' | 'se
    */
   readonly minIntervalMs?: number;
   /**
-   * The share of time recomputations may take (default 0.1): after one that took D ms the next
+   * The share of time recomputations may take (default 0.25): after one that took D ms the next
    * waits at least D × (1 − share) / share, so that on a large ledger under load the series
    * falls behind a little rather than taking the CPU that ingestion and queries need.
    */

@@ -82,7 +82,8 @@ export const startKafkaBroker = async (): Promise<RunningBroker> => {
   writeFileSync(join(dir, 'log4j.properties'), ['log4j.rootLogger=WARN, file', 'log4j.appender.file=org.apache.log4j.FileAppender', `log4j.appender.file.File=${join(dir, 'kafka.log')}`, 'log4j.appender.file.layout=org.apache.log4j.PatternLayout', 'log4j.appender.file.layout.ConversionPattern=%d %p %c %m%n'].join('\n'));
   const java = ['-Xms256m', '-Xmx768m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, '-cp', classpath];
   const clusterId = randomBytes(16).toString('base64url');
-  const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], { encoding: 'utf8' });
+  // `--cluster-id=<id>` in one argument: a base64url id starts with '-' one time in 64, which the tool's parser took for an option.
+  const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', properties], { encoding: 'utf8' });
   if (format.status !== 0) throw new Error(`formatting KRaft storage failed: ${format.stderr || format.stdout}`);
   const child = spawn('java', [...java, 'kafka.Kafka', properties], { stdio: 'ignore' });
   await waitForPort(port, child, 60_000);
