@@ -188,16 +188,25 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   a native build against Node 24's headers. node:sqlite is built into Node 24, so the embedded store needs
   nothing compiled.
 - *Ingestion over HTTP and Kafka is below its targets.* Every event takes the whole ingestion path: JSON
-  parsing, contract validation, identity normalisation and resolution, and one store append: a head and a
-  stream-revision query and the insert, inside a group commit. Events of many customers in one commit touch
+  parsing, contract validation, identity normalisation and resolution, and one store append: the insert,
+  inside a group commit (since commit 0bf47cd the writing connection keeps the head and the streams'
+  revisions in memory between its own transactions, as long as no other process wrote). Events of many customers in one commit touch
   as many leaf pages of the stream index, and each touched page is written to the WAL whole, so the
   commit of a 500-event group writes megabytes. A CPU profile of the ingestion path shows that commit
   cost, then the JavaScript of the path itself (encoding, validation, promise chains, garbage
   collection), each a few microseconds per event. The ceilings (a bare fastify route; kafkajs consuming without appending)
-  are measured in the same run. Two changes were tried and measured no faster here, so they are not in: keeping
-  the head in memory for the length of a group commit (the Kafka path), and appending on a worker thread of its
-  own (on two cores that thread competes with the event loop for the same cores; in a profile the group commit's
-  COMMIT is about a quarter of the ingestion thread, and turning off the WAL's automatic checkpoints gained ~4 %).
+  are measured in the same run, and so is the store alone (\`store-append-only\`: the same events appended one per
+  call, 256 at a time, customers already resolved: ${fmt(find(results, 'kafka-to-ledger', 'store-append-only')?.events_per_s)} events/s). The 30,000 events/s asked
+  leaves 33 µs per event for the whole path on one thread; the store alone took ${fmt(find(results, 'kafka-to-ledger', 'store-append-only') ? 1e6 / find(results, 'kafka-to-ledger', 'store-append-only')!.events_per_s : undefined, 1)} µs per event in the table's run. A
+  bare SQLite table of the same schema, 100 random-stream inserts per durable commit over 500,000 rows, took
+  33-41 µs per event on this machine (a scratch measurement, not in bench/), about half of it the stream index:
+  each event dirties a leaf page of its own and the WAL takes 1.6-1.75 pages per event; without that index, 0.3.
+  Appending on a worker thread of its own was tried and measured no faster here (on two cores that thread
+  competes with the event loop for the same cores). The in-memory head and revisions (0bf47cd), alternated with
+  their absence in 4 pairs on the Ingestor path without Kafka (100,000 web events, 256 at once): 13,205, 12,791,
+  11,160, 12,172 events/s against 12,334, 12,401, 9,889, 11,613, faster in each pair. A CPU profile of that path:
+  SQLite's COMMIT 24 % of the thread, the inserts 12 %, the contract's parsing 14 %, identity normalisation 6 %
+  (phone parsing most of it; since 15ea1f6 each spelling is parsed once).
   The single-event HTTP case runs the load generator on the same two cores as the server.
   Since commit b62fe82 a group commit runs at most 25 ms of appends per transaction before it commits and lets
   the event loop in, and Kafka ingest starts a partition's batch 256 messages at a time: a consumer catching up had
@@ -234,7 +243,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - *HTTP ingestion runs beside everything else \`serve\` does*: sealing, the projections folding live (each
   time they catch up they commit every state changed, serialised with sorted keys), the access log, and the
   equity series. The HTTP rows are the whole service in one process, with the load generator on the same two
-  cores. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to 3,125
+  cores. The equity series' recomputations (on a worker thread) had kept half a core busy under this load: since
+  commit c8308e2 they take at most a quarter of the time (docs/roc.md); alternated in one session (4 runs each),
+  1,224 single events/s uncapped, 1,346 with a quarter, 1,507 with a tenth. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to 3,125
   events/s on a 2-core Intel Xeon, where the bare fastify route answered ~39,000 requests/s, p99 from 664 ms to 70 ms) puts the live projections' commits at about a fifth of the service's
   thread, state serialisation most of it; the group commit's write and fsync, sealing and the key store's
   writes, the contract's parsing and fastify's own work share the rest, none above a tenth. \`http-batch-500\` completes
@@ -251,9 +262,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   five or more slow queries, not one pause, and a query writes nothing. The cause is not found; the row's note now
   counts the queries over 50 ms and the garbage-collection pauses while they ran, so that a slow run says whether
   collection was it.
-- *This run's machine was slower than the last one's*: the ceilings measured beside each case show it (the bare
-  fastify route 16,540 requests/s against 28,946 at commit 5bca4b6, the kafkajs consumer 156,490 events/s against
-  208,753, reading and decoding the log 75,833 events/s against 133,542), so compare rows within one run.
+- *The machine's speed varies from hour to hour*: the ceilings measured beside each case show it. At commit 7acf044 the
+  bare fastify route answered 16,540 single-event requests/s (28,946 at 5bca4b6), the kafkajs consumer 156,490 events/s
+  (208,753), reading and decoding the log 75,833 events/s (133,542); in the runs of 15ea1f6 and f6255fc the fastify
+  route answered 5,126 requests/s and the consumer 120,327 events/s, and the CDNOW fit took 0.083 s against 0.038 s and
+  the equity series 205 s against 98.8 s with their code unchanged. Compare rows within one run.
 - \`append-batch-100-personal-data\` measures what sealing costs an append of 100 events.
 - Peak RSS in the append and read-all cases includes the benchmark's own input (the generated events held in
   memory); \`read-all-peak-rss\` is the figure for reading.
