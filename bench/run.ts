@@ -21,6 +21,7 @@ const cases: [string, string[]][] = [
   ['read-all-rss.bench.ts', quick ? ['--events', '50000'] : []],
   ['eventstoredb-store.bench.ts', [...runs, ...(quick ? ['--events', '16000'] : [])]],
   ['sqlite-drivers.bench.ts', [...runs, ...(quick ? ['--events', '20000'] : [])]],
+  ['sqlite-floor.bench.ts', quick ? ['--rows', '50000', '--runs', '1'] : ['--runs', '3']],
   ['http-ingest.bench.ts', quick ? ['--seconds', '3', '--runs', '1'] : ['--seconds', '10', '--runs', '3']],
   ['kafka-ingest.bench.ts', quick ? ['--events', '50000'] : []],
   ['equity.bench.ts', quick ? ['--customers', '1000', '--runs', '1'] : ['--runs', '3']],

@@ -126,6 +126,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   before its response. The ceiling is a bare fastify route that parses the same bodies. \`roc-ledger-api-role\` is
   \`serve --role api\` on the same data, its read models in PostgreSQL: the scale-out's API instance, whose
   projector instance runs elsewhere (here, none runs).
+- **sqlite-append-floor**: node:sqlite alone on the store's schema and pragmas (WAL, synchronous=FULL): a table
+  pre-filled with 500,000 rows, then 20,000 more, 100 per durable commit, each of a random one of 20,000 streams
+  (median of 3); once with the store's stream index and once without it.
 - **kafka-to-ledger**: a topic of 4 partitions on a real broker (Kafka 3.9, KRaft), pre-filled with 1,000,000
   web events. The ceiling is kafkajs consuming it with JSON decoding and offset commits, without appending;
   roc-ledger is KafkaIngest into the durable SQLite store, including joining the group.
@@ -197,10 +200,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   collection), each a few microseconds per event. The ceilings (a bare fastify route; kafkajs consuming without appending)
   are measured in the same run, and so is the store alone (\`store-append-only\`: the same events appended one per
   call, 256 at a time, customers already resolved: ${fmt(find(results, 'kafka-to-ledger', 'store-append-only')?.events_per_s)} events/s). The 30,000 events/s asked
-  leaves 33 µs per event for the whole path on one thread; the store alone took ${fmt(find(results, 'kafka-to-ledger', 'store-append-only') ? 1e6 / find(results, 'kafka-to-ledger', 'store-append-only')!.events_per_s : undefined, 1)} µs per event in the table's run. A
-  bare SQLite table of the same schema, 100 random-stream inserts per durable commit over 500,000 rows, took
-  33-41 µs per event on this machine (a scratch measurement, not in bench/), about half of it the stream index:
-  each event dirties a leaf page of its own and the WAL takes 1.6-1.75 pages per event; without that index, 0.3.
+  leaves 33 µs per event for the whole path on one thread; the store alone took ${fmt(find(results, 'kafka-to-ledger', 'store-append-only') ? 1e6 / find(results, 'kafka-to-ledger', 'store-append-only')!.events_per_s : undefined, 1)} µs per event in the table's run.
+  Beneath it, SQLite itself (\`sqlite-append-floor\`: the store's schema and pragmas, 100 rows of random streams per
+  durable commit, nothing else): ${fmt(find(results, 'sqlite-append-floor', 'node:sqlite-store-schema')?.events_per_s)} events/s, and ${fmt(find(results, 'sqlite-append-floor', 'node:sqlite-without-stream-index')?.events_per_s)} without the stream index. Each event of
+  another customer dirties a leaf page of that index of its own, and the WAL takes a whole page for it (the rows'
+  notes count the WAL pages per event); a scratch run of the same at another hour took 33-41 µs per event.
   Appending on a worker thread of its own was tried and measured no faster here (on two cores that thread
   competes with the event loop for the same cores). The in-memory head and revisions (0bf47cd), alternated with
   their absence in 4 pairs on the Ingestor path without Kafka (100,000 web events, 256 at once): 13,205, 12,791,
