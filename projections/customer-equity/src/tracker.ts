@@ -155,10 +155,6 @@ export class EquityTracker {
         const position = this.caughtUpTo;
         this.pending = [];
         const startedAt = Date.now();
-        // The first brings the series up to the log at start (from nothing on a new read model, a
-        // long computation on a large ledger): it sets no pause, the ones after it do.
-        const paced = this.recomputed;
-        this.recomputed = true;
         try {
           await this.update(events, position);
         } catch (error) {
@@ -167,7 +163,10 @@ export class EquityTracker {
           this.markCurrent();
           this.options.log?.('equity update failed; retried with the next events', { error: String(error) });
         } finally {
-          this.lastUpdate = paced ? { startedAt, durationMs: Date.now() - startedAt } : undefined;
+          // The first brings the series up to the log at start (from nothing on a new read model, a
+          // long computation on a large ledger): it sets no pause, the ones after it do.
+          this.lastUpdate = this.recomputed ? { startedAt, durationMs: Date.now() - startedAt } : undefined;
+          this.recomputed = true;
         }
       });
     }, nextUpdateDelay(this.pacing, this.lastUpdate, Date.now())).unref();
