@@ -248,8 +248,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   time they catch up they commit every state changed, serialised with sorted keys), the access log, and the
   equity series. The HTTP rows are the whole service in one process, with the load generator on the same two
   cores. The equity series' recomputations (on a worker thread) had kept half a core busy under this load: since
-  commit c8308e2 they take at most a quarter of the time (docs/roc.md); alternated in one session (4 runs each),
-  1,224 single events/s uncapped, 1,346 with a quarter, 1,507 with a tenth. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to 3,125
+  commit c8308e2 they take at most a tenth of the time, since f6255fc a quarter (docs/roc.md); alternated in one
+  session (4 runs each), 1,224 single events/s uncapped, 1,346 with a quarter, 1,507 with a tenth. The table's HTTP
+  rows ran at 15ea1f6, with a tenth. A CPU profile of \`http-single-64c\` (after the projection changes above, which took it from 1,837 to 3,125
   events/s on a 2-core Intel Xeon, where the bare fastify route answered ~39,000 requests/s, p99 from 664 ms to 70 ms) puts the live projections' commits at about a fifth of the service's
   thread, state serialisation most of it; the group commit's write and fsync, sealing and the key store's
   writes, the contract's parsing and fastify's own work share the rest, none above a tenth. \`http-batch-500\` completes
