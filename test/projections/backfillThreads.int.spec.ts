@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const KEYS = ['customer-view@2', 'trust-score@1'];
 
-/** A runtime over the test ledger; with `threads`, projections backfill on threads of their own. */
+/** A runtime over the test ledger; with `threads`, projections backfill on threads (the per-customer ones in two shards). */
 const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[] } & Partial<RuntimeOptions> = {}) => {
   const { threads, failAt, logs, ...rest } = options;
   const data: TestBackfillData = { dbPath: temp.dbPath, readModelsPath, ...(failAt ? { failAt } : {}) };
@@ -37,12 +37,16 @@ const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?
     store,
     readModels,
     definitions: testDefinitions(data),
-    ...(threads ? { backfill: { module: import.meta.resolve('../support/backfillContext.ts'), data, minEvents: 1 } } : {}),
+    ...(threads ? { backfill: { module: import.meta.resolve('../support/backfillContext.ts'), data, minEvents: 1, threads: 2 } } : {}),
     log: (message, fields) => logs?.push(`${message} ${JSON.stringify(fields ?? {})}`),
     ...rest,
   });
   return { runtime, readModels };
 };
+
+/** What each backfill thread committed as it finished, from the runtime's log. */
+const threadsDone = (logs: string[]) =>
+  logs.filter((l) => l.startsWith('backfill thread done')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { thread: string; positions: Record<string, number> });
 
 const hashes = async (readModels: ReturnType<typeof getSqliteReadModelStore>) => Promise.all(KEYS.map((key) => stateHash(readModels, key)));
 
@@ -58,14 +62,20 @@ const reference = async () => {
 };
 
 describe('backfill on threads', () => {
-  it('folds each projection on a thread of its own to the same bytes as the runtime folds them itself, then follows the log here', async () => {
+  it('folds the projections on two threads, a shard of the customers each, to the same bytes as the runtime folds them itself, then follows the log here', async () => {
     const expected = await reference();
     const logs: string[] = [];
     const { runtime, readModels } = runtimeOn(readModelsFile(), { threads: true, logs });
+    const head = (await store.head()).position;
     await runtime.start();
-    await runtime.waitFor((await store.head()).position);
-    expect(logs.filter((l) => l.startsWith('projection backfilled on its own thread')).map((l) => JSON.parse(l.slice(l.indexOf('{'))).key).sort()).toEqual(KEYS);
+    await runtime.waitFor(head);
+    // Both threads folded both projections (merges among the customers included) and stopped exactly at the head.
+    const done = threadsDone(logs);
+    expect(done.map((d) => d.thread).sort()).toEqual([`${KEYS.join(', ')} shard 1/2`, `${KEYS.join(', ')} shard 2/2`]);
+    for (const { positions } of done) expect(positions).toEqual(Object.fromEntries(KEYS.map((key) => [key, head])));
     expect(await hashes(readModels)).toEqual(expected);
+    // Met at one position, the shards were folded into one checkpoint again.
+    for (const key of KEYS) expect(await readModels.shardRows(key)).toEqual([]);
     expect(expected[0]!.partitions).toBeGreaterThan(50);
     const status = await runtime.status();
     for (const key of KEYS) expect(status.find((s) => s.key === key)).toMatchObject({ status: 'live', lagEvents: 0, running: true });
@@ -84,7 +94,7 @@ describe('backfill on threads', () => {
     })));
     const head = appended.events.at(-1)!.globalPosition;
     await runtime.waitFor(head);
-    expect(logs.some((l) => l.startsWith('projection backfilled on its own thread'))).toBe(true);
+    expect(threadsDone(logs)).toHaveLength(2);
     expect(await hashes(readModels)).toEqual(await reference());
     const view = await runtime.query('customer-view', 'C0000003');
     expect((view!.result as { channels: Record<string, { events: number }> }).channels.phone!.events).toBeGreaterThanOrEqual(12);
@@ -139,13 +149,27 @@ describe('backfill on threads', () => {
       // Committed along the way and at the stop: at least what the report had seen of the slowest thread, not yet the head.
       expect(row.position).toBeGreaterThanOrEqual(position);
       expect(row.position).toBeLessThan(head);
+      // Each shard from its own checkpoint, the row at the lowest of them.
+      const shards = await first.readModels.shardRows(key);
+      expect(shards.map((s) => s.count)).toEqual([2, 2]);
+      expect(Math.min(...shards.map((s) => s.position))).toBe(row.position);
     }
     await first.readModels.close();
+    // Without threads the runtime folds the shards on from their own checkpoints itself.
     const second = runtimeOn(path);
     await second.runtime.start();
     await second.runtime.waitFor(head);
     expect(await hashes(second.readModels)).toEqual(await reference());
     await second.runtime.stop();
     await second.readModels.close();
+    // Caught up, the shards stand at one position: the next start folds each projection unsharded again.
+    const third = runtimeOn(path);
+    await third.runtime.start();
+    for (const key of KEYS) {
+      expect(await third.readModels.shardRows(key)).toEqual([]);
+      expect((await third.readModels.row(key))!.position).toBe(head);
+    }
+    await third.runtime.stop();
+    await third.readModels.close();
   }, 120_000);
 });

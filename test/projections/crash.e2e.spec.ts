@@ -34,8 +34,18 @@ const checkpoints = (path: string): number[] => {
   }
 };
 
-const startProjector = (readModelsPath: string) => {
-  const child = spawn(process.execPath, [projector, temp.dbPath, readModelsPath, '250'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** The shard checkpoints backfill threads laid out, as [key, shard, position]. */
+const shardCheckpoints = (path: string): [string, number, number][] => {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return (db.prepare('SELECT key, shard, position FROM projection_shards ORDER BY key, shard').all() as { key: string; shard: number; position: number }[]).map((r) => [r.key, r.shard, r.position]);
+  } finally {
+    db.close();
+  }
+};
+
+const startProjector = (readModelsPath: string, threads: boolean) => {
+  const child = spawn(process.execPath, [projector, temp.dbPath, readModelsPath, '250', ...(threads ? ['threads'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, done: () => output.includes('DONE') };
@@ -49,10 +59,13 @@ const until = async (condition: () => boolean, timeoutMs: number) => {
   }
 };
 
-describe('a projector killed during a rebuild', () => {
+describe.each([
+  ['folding in the runtime', false],
+  ['folding on two backfill threads, a shard each', true],
+])('a projector killed during a rebuild, %s,', (_label, threads) => {
   it('resumes from its checkpoint and ends in the state a clean rebuild gives', async () => {
-    const crashed = join(temp.dir, 'crashed.db');
-    const first = startProjector(crashed);
+    const crashed = join(temp.dir, `crashed-${threads ? 'threads' : 'runtime'}.db`);
+    const first = startProjector(crashed, threads);
     // Kill -9 once a commit has landed but before the rebuild is done.
     await until(() => checkpoints(crashed).some((p) => p > 0) || first.done(), 60_000);
     first.child.kill('SIGKILL');
@@ -60,8 +73,10 @@ describe('a projector killed during a rebuild', () => {
     const atKill = checkpoints(crashed);
     expect(first.done()).toBe(false);
     expect(Math.min(...atKill)).toBeLessThan(head);
+    // On threads, the kill caught each projection in two shards, each at its own checkpoint.
+    if (threads) expect(shardCheckpoints(crashed).map(([key, shard]) => `${key}#${shard}`)).toEqual(['customer-view@2#0', 'customer-view@2#1', 'trust-score@1#0', 'trust-score@1#1']);
 
-    const second = startProjector(crashed);
+    const second = startProjector(crashed, threads);
     await until(second.done, 60_000);
     second.child.kill('SIGKILL');
     await new Promise((resolve) => second.child.once('exit', resolve));

@@ -6,13 +6,15 @@ import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
 import { defineProjection, getSqliteReadModelStore, type BackfillContext, type ProjectionDefinition } from '@roc-ledger/projections';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { trustScore } from '@roc-ledger/trust-score';
-import { contract } from './tempLedger.ts';
+import { contract, openStore } from './tempLedger.ts';
 
 export interface TestBackfillData {
   readonly dbPath: string;
   readonly readModelsPath: string;
   /** Adds `fragile`, whose handler throws at this event. */
   readonly failAt?: string;
+  /** The ledger keeps personal values as they came (openStore), not sealed (openSealedStore). */
+  readonly unsealed?: boolean;
 }
 
 /** Counts purchases and sentiment notes per customer; throws at one event, after changing the state. */
@@ -43,7 +45,7 @@ export const openSealedStore = (dbPath: string, clock?: () => Date) => {
 };
 
 export const openBackfillContext = async (data: TestBackfillData): Promise<BackfillContext> => {
-  const { store, keys } = openSealedStore(data.dbPath);
+  const { store, keys } = data.unsealed ? { store: openStore(data.dbPath), keys: undefined } : openSealedStore(data.dbPath);
   const readModels = getSqliteReadModelStore(data.readModelsPath);
   return {
     store,
@@ -52,7 +54,7 @@ export const openBackfillContext = async (data: TestBackfillData): Promise<Backf
     async close() {
       await readModels.close();
       await store.close();
-      await keys.close();
+      await keys?.close();
     },
   };
 };

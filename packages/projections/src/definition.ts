@@ -91,3 +91,6 @@ export const personalDataRead = (definition: Pick<ProjectionDefinition, 'persona
 
 /** `name@version`: how a projection's version is named in tables, logs and messages. */
 export const projectionKey = (definition: Pick<ProjectionDefinition, 'name' | 'version'>): string => `${definition.name}@${definition.version}`;
+
+/** Whether a projection keeps one state per customer (the default), following merges. */
+export const byCustomer = (definition: Pick<ProjectionDefinition, 'partitionBy'>): boolean => (definition.partitionBy ?? 'customer') === 'customer';

@@ -6,7 +6,7 @@ export { GLOBAL_PARTITION, customerIdOf, foldEvents } from './fold.ts';
 export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';
 export { loadProjectionModule } from './loadModule.ts';
 export { getSqliteReadModelStore, type SqliteReadModelStoreOptions } from './readModel/sqliteReadModelStore.ts';
-export { isSharded, type CommitBatch, type PartitionRecord, type ProjectionRow, type ProjectionStatus, type ReadModelStore, type ShardedReadModelStore } from './readModel/types.ts';
+export { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type CommitBatch, type PartitionRecord, type ProjectionRow, type ProjectionStatus, type ReadModelStore, type ShardCheckpoints, type ShardedReadModelStore, type ThreadShardedReadModelStore } from './readModel/types.ts';
 export { ShardCoordinator, type CoordinatorOptions } from './sharding/coordinator.ts';
 export { ownedBy, shardOf, ShardCountMismatchError, ShardFencedError, type Lease, type ShardAssignment, type ShardFence, type ShardLeases, type ShardRow } from './sharding/shards.ts';
 export { replayAll, replayCustomer, withinCut, type Cut, type ReplayedPartition } from './replay.ts';

@@ -1,5 +1,5 @@
 import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
-import { followLog, type EventStore, type Follower, type RecordedEvent, type Subscription } from '@roc-ledger/ledger';
+import { followLog, type EventStore, type Follower, type RecordedEvent, type StreamSelection, type Subscription } from '@roc-ledger/ledger';
 import { personalDataRead, typesRead } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
 import { ShardFencedError } from './sharding/shards.ts';
@@ -34,6 +34,13 @@ export interface RunnerOptions {
   readonly liveCommitIntervalMs?: number;
   /** Events read per page from the store. */
   readonly pageSize?: number;
+  /** Only these streams' events are read, up to its position (a backfill thread folding one shard). */
+  readonly streams?: StreamSelection;
+  /**
+   * Fold nothing after this position: every projection of the runner comes to stand exactly there
+   * (backfill threads, each folding one shard, so that the shards meet at one checkpoint).
+   */
+  readonly until?: { readonly position: number; readonly recordedAt: string | null };
   readonly onProgress?: (progress: Progress) => void;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Called for each projection that stops on a handler error; the others carry on. */
@@ -109,6 +116,7 @@ export class ProjectionRunner {
       types: [...types],
       openPersonalData: [...personal],
       ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
+      ...(this.options.streams ? { streams: this.options.streams } : {}),
       onCaughtUp: (position) => this.commitWhenDue(position),
     });
   }
@@ -141,6 +149,8 @@ export class ProjectionRunner {
    * Synchronous when nothing must be waited for (a promise per event was measurable in a rebuild).
    */
   private handle(event: RecordedEvent): void | Promise<void> {
+    const until = this.options.until;
+    if (until && event.globalPosition > until.position) return this.reachedUntil(until);
     // A backfill reads the embedded store synchronously, so it could run on promises alone and never
     // let timers or I/O in (HTTP requests, lease renewals): every 50 ms it lets them.
     if (this.committing || performance.now() - this.lastYield > 50) return this.handleAfterPause(event);
@@ -159,6 +169,15 @@ export class ProjectionRunner {
     if (this.stopped) return;
     await this.fold(event);
     await this.folded(event);
+  }
+
+  /** Past the last position to fold: the projections stand at it, committed; later events pass by. */
+  private async reachedUntil(until: { position: number; recordedAt: string | null }): Promise<void> {
+    if (this.live().every((w) => w.committedPosition >= until.position)) return;
+    if (this.committing) await this.committing;
+    for (const worker of this.live()) worker.advanceTo(until.position, until.recordedAt);
+    await this.commitAll();
+    this.reportProgress(until.position, false);
   }
 
   private folded(event: RecordedEvent): void | Promise<void> {
@@ -215,6 +234,12 @@ export class ProjectionRunner {
       return this.fenced(worker, commitError);
     }
     worker.failure = error;
+    // The projection stops as a whole: its other shards folded here stop too, at what they committed.
+    for (const sibling of this.workers) {
+      if (sibling.key !== worker.key || sibling.failure) continue;
+      sibling.discardPending();
+      sibling.failure = error;
+    }
     await this.readModels.setStatus(worker.key, 'failed', error.toJSON(), worker.shard);
     this.options.onFailure?.(worker.key, error);
   }
@@ -247,10 +272,13 @@ export class ProjectionRunner {
     else this.liveCommit = setTimeout(() => (this.committing ? this.committing.then(commit) : commit()), Math.max(0, wait));
   }
 
-  private async caughtUp(position: number): Promise<void> {
+  private async caughtUp(scanned: number): Promise<void> {
     const head = await this.store.head();
-    this.head = Math.max(position, head.position);
-    for (const worker of this.live()) worker.advanceTo(position, position === head.position ? head.recordedAt : null);
+    this.head = Math.max(scanned, head.position);
+    const until = this.options.until;
+    const position = until ? Math.min(scanned, until.position) : scanned;
+    const recordedAt = position === head.position ? head.recordedAt : position === until?.position ? until.recordedAt : null;
+    for (const worker of this.live()) worker.advanceTo(position, recordedAt);
     await this.commitAll('live');
     this.reportProgress(position, true);
     for (const worker of this.live()) {

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { MergeMap } from '@roc-ledger/identity';
-import { followLog, type EventStore, type Follower } from '@roc-ledger/ledger';
-import { projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
+import { followLog, type EventStore, type Follower, type LogHead } from '@roc-ledger/ledger';
+import { byCustomer, projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
 import { ShardingUnsupportedError, UnknownProjectionError, UnknownQueryError } from './errors.ts';
 import { replayAll, replayCustomer, type Cut } from './replay.ts';
-import { isSharded, type ProjectionRow, type ReadModelStore, type ShardRow } from './readModel/types.ts';
+import { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type ProjectionRow, type ReadModelStore, type ShardRow } from './readModel/types.ts';
 import { mergeRecordOf, ProjectionRunner, type RunnerOptions } from './runner.ts';
 import { ShardCoordinator } from './sharding/coordinator.ts';
 import type { Lease, ShardFence } from './sharding/shards.ts';
 import { ProjectionWorker } from './worker.ts';
-import { backfillOnThreads, type BackfillRun } from './backfill/threads.ts';
+import { backfillOnThreads, type BackfillRun, type ThreadPlan } from './backfill/threads.ts';
+import { BACKFILL_OWNER } from './backfill/shardSelection.ts';
 import type { BackfillThreads } from './backfill/protocol.ts';
 
 export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
@@ -26,8 +27,8 @@ export interface RuntimeOptions extends Omit<RunnerOptions, 'onCaughtUp'> {
    */
   readonly folds?: 'all' | 'none' | ShardingOptions;
   /**
-   * Projections far behind the head at start are backfilled on worker threads, one each, in
-   * parallel (folds 'all' only); without this they backfill in this runtime's own runner.
+   * Projections far behind the head at start are backfilled on worker threads, in parallel
+   * (folds 'all' only); without this they backfill in this runtime's own runner.
    */
   readonly backfill?: BackfillThreads;
 }
@@ -111,11 +112,19 @@ export class ProjectionRuntime {
     }
     const folds = this.folds;
     if (folds === 'all') {
-      const head = (await this.options.store.head()).position;
+      const head = await this.options.store.head();
       const onThreads: ProjectionDefinition<any>[] = [];
       for (const [position, definitions] of groups) {
-        if (this.options.backfill && head - position >= (this.options.backfill.minEvents ?? 100_000)) onThreads.push(...definitions);
-        else await this.startRunner(definitions);
+        const due = this.options.backfill && head.position - position >= (this.options.backfill.minEvents ?? 100_000);
+        const together: ProjectionDefinition<any>[] = [];
+        for (const definition of definitions) {
+          // A backfill cut short (a stop, a crash) left shards standing apart: they fold on from their own checkpoints.
+          const apart = await this.shardsApart(definition);
+          if (due || (apart && this.options.backfill)) onThreads.push(definition);
+          else if (apart) await this.startRunner([definition], localShards(apart));
+          else together.push(definition);
+        }
+        if (together.length > 0) await this.startRunner(together);
       }
       if (onThreads.length > 0) await this.backfillOnThreads(onThreads, head);
       return;
@@ -136,29 +145,68 @@ export class ProjectionRuntime {
   }
 
   /**
-   * Folds these projections up to the head on threads of their own, then hands them to one
-   * runner here, which folds what arrived meanwhile from the checkpoints the threads committed.
+   * Folds these projections up to the head on threads, then hands them to runners here, which
+   * fold what arrived meanwhile from the checkpoints the threads committed. The per-customer
+   * projections fold together, each thread for its shard of the customers; the others on a
+   * thread each.
    */
-  private async backfillOnThreads(definitions: ProjectionDefinition<any>[], head: number): Promise<void> {
+  private async backfillOnThreads(definitions: ProjectionDefinition<any>[], head: LogHead): Promise<void> {
     // Queries meanwhile resolve customers through the merges recorded so far.
     if (!this.merges) await this.followMerges();
+    const readModels = this.options.readModels;
+    const threads = foldsShardsOnThreads(readModels) ? Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism())) : 1;
+    const byCount = new Map<number, string[]>();
+    const plan: ThreadPlan[] = [];
+    for (const definition of definitions) {
+      if (!byCustomer(definition)) {
+        plan.push({ keys: [projectionKey(definition)] });
+        continue;
+      }
+      const count = (await this.shardsApart(definition)) ?? threads;
+      byCount.set(count, [...(byCount.get(count) ?? []), projectionKey(definition)]);
+    }
+    for (const [count, keys] of byCount) {
+      if (count === 1) plan.push({ keys });
+      else for (let index = 0; index < count; index++) plan.push({ keys, shard: { index, count } });
+    }
     const run = backfillOnThreads({
       ...this.options.backfill!,
-      keys: definitions.map(projectionKey),
-      until: head,
+      plan,
+      until: { position: head.position, recordedAt: head.recordedAt },
       ...(this.options.commitEvery ? { commitEvery: this.options.commitEvery } : {}),
       ...(this.options.commitEveryMs ? { commitEveryMs: this.options.commitEveryMs } : {}),
       ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
       ...(this.options.log ? { log: this.options.log } : {}),
     });
-    this.options.log?.('projections backfilling on their own threads', { projections: definitions.map(projectionKey), head });
+    this.options.log?.('projections backfilling on threads', { projections: definitions.map(projectionKey), threads: plan.length, head: head.position });
     const handedOver = run.done
       .then(async () => {
-        if (!this.stopped) await this.startRunner(definitions);
+        if (this.stopped) return;
+        const unsharded: ProjectionDefinition<any>[] = [];
+        for (const definition of definitions) {
+          // Shards the threads left apart (one failed, or its thread died) fold on here, each from its own checkpoint.
+          const apart = await this.shardsApart(definition);
+          if (apart) await this.startRunner([definition], localShards(apart));
+          else unsharded.push(definition);
+        }
+        if (unsharded.length > 0) await this.startRunner(unsharded);
       })
       .catch((error) => this.options.log?.('handing the backfilled projections over failed', { error: String(error) }));
     this.backfilling = { ...run, handedOver };
+  }
+
+  /**
+   * The shard count of a projection whose shards (laid out by backfill threads) stand at different
+   * positions; undefined when it has none, or had and they stood at one position, so that it now
+   * folds unsharded from there.
+   */
+  private async shardsApart(definition: ProjectionDefinition<any>): Promise<number | undefined> {
+    const readModels = this.options.readModels;
+    if (!foldsShardsOnThreads(readModels)) return undefined;
+    const key = projectionKey(definition);
+    if (await readModels.unshard(key)) return undefined;
+    return (await readModels.shardRows(key))[0]?.count;
   }
 
   /** The shards this instance folds now (sharded projectors only). */
@@ -257,7 +305,7 @@ export class ProjectionRuntime {
     const readModels = this.options.readModels;
     const reports: ProjectionStatusReport[] = [];
     for (const row of await readModels.rows()) {
-      const shards = isSharded(readModels) ? await readModels.shardRows(row.key) : [];
+      const shards = keepsShardCheckpoints(readModels) ? await readModels.shardRows(row.key) : [];
       reports.push({
         ...row,
         lagEvents: Math.max(0, head.position - row.position),
@@ -295,16 +343,16 @@ export class ProjectionRuntime {
     const query = queries[queryName];
     if (!query) throw new UnknownQueryError(row.key, queryName, Object.keys(queries));
     const cut: Cut = { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.knownAt ? { knownAt: options.knownAt } : {}) };
-    const byCustomer = (definition.partitionBy ?? 'customer') === 'customer';
+    const perCustomer = byCustomer(definition);
     const merges = this.runnerOf(row.key)?.mergeMap ?? this.merges?.map;
-    const key = byCustomer && merges ? merges.canonical(partition) : partition;
+    const key = perCustomer && merges ? merges.canonical(partition) : partition;
 
     let state: unknown;
     let source: QueryAnswer['source'] = 'stored';
     const stored = await this.options.readModels.load(row.key, key);
     if (stored && (await this.storedAnswersFor(row, stored, cut))) {
       state = JSON.parse(stored.state);
-    } else if (byCustomer && merges) {
+    } else if (perCustomer && merges) {
       const replayed = await replayCustomer(this.options.store, definition, merges, partition, cut);
       if (!replayed) return undefined;
       state = replayed.state;
@@ -375,3 +423,6 @@ export class ProjectionRuntime {
     }
   }
 }
+
+/** Every shard of a projection whose shards backfill threads laid out, as this process folds them (no leases). */
+const localShards = (count: number): ShardFence[] => Array.from({ length: count }, (_, index) => ({ index, count, owner: BACKFILL_OWNER, epoch: 0 }));

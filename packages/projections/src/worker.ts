@@ -1,10 +1,10 @@
 import type { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
-import { projectionKey, type ProjectionDefinition } from './definition.ts';
+import { byCustomer, projectionKey, type ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError, ShardingUnsupportedError } from './errors.ts';
 import { consentDecisions, consentHeld, isConsentDecision, type ConsentDecision } from './consent.ts';
 import { applyEvent, customerIdOf, foldAll, handlerFor, initialWorking, partitionOf, startWorking, type Working } from './fold.ts';
-import { isSharded, type PartitionRecord, type ReadModelStore } from './readModel/types.ts';
+import { keepsShardCheckpoints, type PartitionRecord, type ReadModelStore } from './readModel/types.ts';
 import { ownedBy, type ShardFence } from './sharding/shards.ts';
 import { stateJson } from './stateJson.ts';
 
@@ -89,7 +89,7 @@ export class ProjectionWorker<S = unknown> {
   }
 
   get consumesMerges(): boolean {
-    return (this.definition.partitionBy ?? 'customer') === 'customer';
+    return byCustomer(this.definition);
   }
 
   get pendingCount(): number {
@@ -108,7 +108,7 @@ export class ProjectionWorker<S = unknown> {
   private async checkpoint(): Promise<{ position: number; recordedAt: string | null }> {
     const shard = this.options.shard;
     if (!shard) return this.readModels.register(this.key, this.definition.name, this.definition.version);
-    if (!isSharded(this.readModels)) throw new ShardingUnsupportedError('this read-model store');
+    if (!keepsShardCheckpoints(this.readModels)) throw new ShardingUnsupportedError('this read-model store');
     return this.readModels.registerShard(this.key, this.definition.name, this.definition.version, shard);
   }
 

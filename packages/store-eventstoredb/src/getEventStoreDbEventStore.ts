@@ -176,7 +176,7 @@ export const getEventStoreDbEventStore = (options: EventStoreDbStoreOptions): Ev
         for (let position = after; page.length < limit; ) {
           const records = await readLog(position, Math.max(limit, LOG_PAGE));
           for (const record of records) {
-            if (page.length < limit && matchesFilter(filter, record.type, record.streamId)) page.push(decodeRecord(record.body, record.hash));
+            if (page.length < limit && matchesFilter(filter, record)) page.push(decodeRecord(record.body, record.hash));
           }
           if (records.length < Math.max(limit, LOG_PAGE)) break;
           position = records[records.length - 1]!.globalPosition;

@@ -26,8 +26,10 @@ export const breather = (): (() => Promise<void>) => {
   };
 };
 
-export const matchesFilter = (filter: LogFilter, type: string, streamId: string): boolean =>
-  (!filter.types || filter.types.includes(type)) && (!filter.streamPrefix || streamId.startsWith(filter.streamPrefix));
+export const matchesFilter = (filter: LogFilter, record: Pick<StoredRecord, 'type' | 'streamId' | 'globalPosition'>): boolean =>
+  (!filter.types || filter.types.includes(record.type)) &&
+  (!filter.streamPrefix || record.streamId.startsWith(filter.streamPrefix)) &&
+  (!filter.streams || record.globalPosition > filter.streams.through || filter.streams.includes(record.streamId));
 
 export async function* readAllPaged(source: PageSource, options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;

@@ -72,6 +72,19 @@ export interface LogFilter {
   readonly types?: readonly string[];
   /** Only streams whose id starts with this prefix. */
   readonly streamPrefix?: string;
+  /** Only the streams a reader needs, decided before their events are decoded; see StreamSelection. */
+  readonly streams?: StreamSelection;
+}
+
+/**
+ * The streams a reader needs, up to a position: events of other streams at or before `through`
+ * are passed over undecoded (a backfill thread folding one shard of the customers reads only
+ * theirs). Every event after `through` comes out: the reader decided on what it knew up to there.
+ */
+export interface StreamSelection {
+  /** Called once per stored event up to `through`, synchronously, in log order. */
+  readonly includes: (streamId: string) => boolean;
+  readonly through: number;
 }
 
 /** What a log read asks for: a filter, and which events' personal values it needs opened. */

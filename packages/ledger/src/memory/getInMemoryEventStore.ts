@@ -33,7 +33,7 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
       const page = [];
       for (let i = after; i < log.length && page.length < limit; i++) {
         const record = log[i]!;
-        if (matchesFilter(filter, record.type, record.streamId)) page.push(decodeRecord(record.body, record.hash));
+        if (matchesFilter(filter, record)) page.push(decodeRecord(record.body, record.hash));
       }
       return page;
     },

@@ -233,6 +233,22 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         expect(await collect(store.readAll({ types: ['CustomerDefected'] }))).toEqual([]);
       });
 
+      it('passes over the streams a selection refuses up to its position, pages staying full, and delivers everything after it', async () => {
+        const streams = { includes: (id: string) => id === 'customer-b', through: 4 };
+        // Pages of one: a short page ends a read, so a page the selection emptied would lose what follows.
+        expect((await collect(store.readAll({ streams, pageSize: 1 }))).map((e) => e.globalPosition)).toEqual([3, 5]);
+        expect((await collect(store.readAll({ streams, types: ['PurchaseMade'] }))).map((e) => e.globalPosition)).toEqual([5]);
+        const live = store.subscribe({ streams: { includes: (id) => id === 'audit-x', through: 5 } });
+        const seen: number[] = [];
+        await store.append('customer-a', [interaction('a')]);
+        for await (const event of live) {
+          seen.push(event.globalPosition);
+          if (event.globalPosition === 6) break;
+        }
+        await live.close();
+        expect(seen).toEqual([4, 6]);
+      });
+
       it('lets timers and I/O in during a long scan, page by page, even when the backend answers at once', async () => {
         await store.append('customer-long', Array.from({ length: 400 }, () => interaction('long')));
         let ticks = 0;

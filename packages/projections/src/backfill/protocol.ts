@@ -14,6 +14,12 @@ export interface BackfillThreads {
   readonly data?: unknown;
   /** Projections at least this many events behind the head backfill on threads (default 100,000); closer ones fold in the runtime's own runner. */
   readonly minEvents?: number;
+  /**
+   * Threads the per-customer projections backfill on (default: the machine's available
+   * parallelism, at most 8): each folds every one of them for its shard of the customers. Other
+   * projections backfill on a thread each.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -32,13 +38,21 @@ export interface BackfillContext {
   close(): Promise<void>;
 }
 
+/** Where a backfill ends: the head when it started. */
+export interface BackfillEnd {
+  readonly position: number;
+  readonly recordedAt: string | null;
+}
+
 export interface ThreadData {
   readonly module: string;
   readonly data: unknown;
-  /** name@version of the projection this thread backfills. */
-  readonly key: string;
-  /** Fold and commit up to at least this position, then stop. */
-  readonly until: number;
+  /** name@version of the projections this thread backfills, folded together from one read of the log. */
+  readonly keys: readonly string[];
+  /** The shard of their partitions this thread folds; all of them without. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Fold and commit up to exactly this position, then stop. */
+  readonly until: BackfillEnd;
   readonly commitEvery?: number;
   readonly commitEveryMs?: number;
   readonly pageSize?: number;
@@ -46,7 +60,8 @@ export interface ThreadData {
 
 export type FromThread =
   | { type: 'progress'; progress: Progress }
-  | { type: 'done'; position: number }
-  | { type: 'failed'; message: string };
+  /** Each projection's committed checkpoint (its shard's, for a shard thread) when the thread stopped. */
+  | { type: 'done'; positions: Record<string, number> }
+  | { type: 'failed'; key: string; message: string };
 
 export type ToThread = { type: 'stop' };

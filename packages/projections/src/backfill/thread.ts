@@ -1,11 +1,12 @@
-// One projection's backfill on a thread of its own: the runtime's runner, as it would run in
-// the runtime's process, over a store and read models this thread opens itself. It folds and
-// commits up to the position it was given, then stops; the runtime's own runner carries on from
-// the checkpoint it committed.
+// A backfill on a thread of its own: the runtime's runner, as it would run in the runtime's
+// process, over a store and read models this thread opens itself, for the projections it was
+// given, or for its shard of their customers. It folds and commits up to exactly the position it
+// was given, then stops; the runtime carries on from the checkpoints it committed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { projectionKey } from '../definition.ts';
 import { ProjectionRunner } from '../runner.ts';
 import { ProjectionWorker } from '../worker.ts';
+import { byCustomer, projectionKey } from '../definition.ts';
+import { BACKFILL_OWNER, shardSelection } from './shardSelection.ts';
 import type { BackfillContext, FromThread, ThreadData, ToThread } from './protocol.ts';
 
 const data = workerData as ThreadData;
@@ -14,17 +15,25 @@ const post = (message: FromThread) => port.postMessage(message);
 
 const { openBackfillContext } = (await import(data.module)) as { openBackfillContext: (data: unknown) => Promise<BackfillContext> };
 const context = await openBackfillContext(data.data);
-const definition = context.definitions.find((d) => projectionKey(d) === data.key);
-if (!definition) throw new Error(`the backfill module does not define ${data.key}`);
+const definitions = data.keys.map((key) => {
+  const definition = context.definitions.find((d) => projectionKey(d) === key);
+  if (!definition) throw new Error(`the backfill module does not define ${key}`);
+  return definition;
+});
 
-const worker = new ProjectionWorker(definition, context.store, context.readModels);
-const runner = new ProjectionRunner(context.store, context.readModels, [worker], {
+const shard = data.shard && { ...data.shard, owner: BACKFILL_OWNER, epoch: 0 };
+const workers = definitions.map((definition) => new ProjectionWorker(definition, context.store, context.readModels, shard ? { shard } : {}));
+// Events of other customers' streams are not even decoded, where every projection here is per customer.
+const streams = shard && definitions.every(byCustomer) ? await shardSelection(context.store, shard) : undefined;
+const runner = new ProjectionRunner(context.store, context.readModels, workers, {
   ...(data.commitEvery ? { commitEvery: data.commitEvery } : {}),
   ...(data.commitEveryMs ? { commitEveryMs: data.commitEveryMs } : {}),
   ...(data.pageSize ? { pageSize: data.pageSize } : {}),
+  ...(streams ? { streams } : {}),
+  until: data.until,
   onProgress: (progress) => post({ type: 'progress', progress }),
   // The runtime's runner meets the same event again, from the checkpoint committed before it, and reports it.
-  onFailure: (_key, error) => post({ type: 'failed', message: error.message }),
+  onFailure: (key, error) => post({ type: 'failed', key, message: error.message }),
 });
 // Asked to stop (the runtime stops): what is folded is committed, and the runtime resumes from it next time.
 let stopAsked!: () => void;
@@ -34,9 +43,9 @@ port.on('message', (message: ToThread) => {
 });
 
 await runner.start();
-await Promise.race([runner.waitFor(data.until), stopped]);
+await Promise.race([runner.waitFor(data.until.position), stopped]);
 await runner.stop();
-post({ type: 'done', position: worker.committedPosition });
+post({ type: 'done', positions: Object.fromEntries(workers.map((w) => [w.key, w.committedPosition])) });
 await context.close();
 // Ends the thread even if something of the store it opened still holds its event loop (a poll timer).
 process.exit(0);

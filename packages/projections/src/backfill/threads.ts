@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Progress } from '../runner.ts';
-import type { BackfillThreads, FromThread, ThreadData, ToThread } from './protocol.ts';
+import type { BackfillEnd, BackfillThreads, FromThread, ThreadData, ToThread } from './protocol.ts';
 
 export interface BackfillRun {
   /** Settles once every thread has stopped, each having committed what it folded. */
@@ -11,9 +11,15 @@ export interface BackfillRun {
   stop(): Promise<void>;
 }
 
-export interface BackfillRunOptions extends BackfillThreads {
+/** What one thread backfills: these projections, for one shard of their partitions or for all. */
+export interface ThreadPlan {
   readonly keys: readonly string[];
-  readonly until: number;
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+export interface BackfillRunOptions extends BackfillThreads {
+  readonly plan: readonly ThreadPlan[];
+  readonly until: BackfillEnd;
   readonly commitEvery?: number;
   readonly commitEveryMs?: number;
   readonly pageSize?: number;
@@ -23,18 +29,22 @@ export interface BackfillRunOptions extends BackfillThreads {
 }
 
 /**
- * Backfills projections in parallel, one worker thread each, every thread reading the log on its
- * own: on a machine with cores to spare a rebuild of several projections takes about as long as
- * the slowest of them, and the runtime's event loop stays free for requests meanwhile.
+ * Backfills projections on worker threads, in parallel, every thread reading the log on its own:
+ * on a machine with cores to spare a rebuild takes about as long as its slowest thread, and the
+ * runtime's event loop stays free for requests meanwhile.
  */
 export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
-  const running = new Set(options.keys);
-  const latest = new Map<string, Progress>();
-  const threads = options.keys.map((key) => {
+  const threadsOf = new Map<string, number>();
+  for (const { keys } of options.plan) for (const key of keys) threadsOf.set(key, (threadsOf.get(key) ?? 0) + 1);
+  const running = new Set(threadsOf.keys());
+  const latest = new Map<number, Progress>();
+  const threads = options.plan.map((plan, index) => {
+    const label = plan.shard ? `${plan.keys.join(', ')} shard ${plan.shard.index + 1}/${plan.shard.count}` : plan.keys.join(', ');
     const workerData: ThreadData = {
       module: options.module,
       data: options.data,
-      key,
+      keys: plan.keys,
+      ...(plan.shard ? { shard: plan.shard } : {}),
       until: options.until,
       ...(options.commitEvery ? { commitEvery: options.commitEvery } : {}),
       ...(options.commitEveryMs ? { commitEveryMs: options.commitEveryMs } : {}),
@@ -43,19 +53,23 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
     const thread = new Worker(new URL('./thread.ts', import.meta.url), { workerData });
     thread.on('message', (message: FromThread) => {
       if (message.type === 'progress') {
-        latest.set(key, message.progress);
+        latest.set(index, message.progress);
         const slowest = [...latest.values()].reduce((a, b) => (b.position < a.position ? b : a));
         options.onProgress?.({ ...slowest, caughtUp: false });
-      } else if (message.type === 'failed') options.log?.('projection failed during its backfill; the runtime folds it again from its checkpoint', { key, error: message.message });
-      else options.log?.('projection backfilled on its own thread', { key, position: message.position });
+      } else if (message.type === 'failed') options.log?.('projection failed during its backfill; the runtime folds it again from its checkpoint', { key: message.key, thread: label, error: message.message });
+      else options.log?.('backfill thread done', { thread: label, positions: message.positions });
     });
     let failure: unknown;
     thread.on('error', (error) => (failure = error));
     const exited = new Promise<void>((resolve) =>
       thread.once('exit', (code) => {
-        running.delete(key);
+        for (const key of plan.keys) {
+          const left = threadsOf.get(key)! - 1;
+          threadsOf.set(key, left);
+          if (left === 0) running.delete(key);
+        }
         // Not lost: whatever it committed stays, and the runtime's runner folds the rest from there.
-        if (code !== 0 || failure) options.log?.('a backfill thread stopped; the runtime folds the rest itself', { key, code, error: failure === undefined ? undefined : String(failure) });
+        if (code !== 0 || failure) options.log?.('a backfill thread stopped; the runtime folds the rest itself', { thread: label, code, error: failure === undefined ? undefined : String(failure) });
         resolve();
       }),
     );

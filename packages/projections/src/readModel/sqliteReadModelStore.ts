@@ -1,6 +1,6 @@
 import { BUSY_TIMEOUT_MS, isSqliteBusy, openSqliteFile } from '@roc-ledger/store-sqlite';
-import { ShardingUnsupportedError } from '../errors.ts';
-import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ReadModelStore } from './types.ts';
+import { ShardCountMismatchError, ShardFencedError } from '../sharding/shards.ts';
+import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ThreadShardedReadModelStore } from './types.ts';
 
 /** How long a commit waits for another connection's write transaction before it fails. */
 const WRITE_LOCK_WAIT_MS = 120_000;
@@ -16,7 +16,7 @@ export interface SqliteReadModelStoreOptions {
  * an earlier checkpoint, which the projection then replays. States can always be rebuilt from the
  * log, so they do not pay the event store's fsync per commit.
  */
-export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ReadModelStore => {
+export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ThreadShardedReadModelStore => {
   const db = openSqliteFile(path, { setup: (opened) => opened.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
@@ -43,6 +43,16 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
       error       TEXT,
       updated_at  TEXT    NOT NULL
     ) STRICT;
+    -- Backfill threads folding one shard each: every shard's checkpoint (states under the projection's key).
+    CREATE TABLE IF NOT EXISTS projection_shards (
+      key         TEXT    NOT NULL,
+      shard       INTEGER NOT NULL,
+      shards      INTEGER NOT NULL,
+      position    INTEGER NOT NULL,
+      recorded_at TEXT,
+      status      TEXT    NOT NULL,
+      PRIMARY KEY (key, shard)
+    ) STRICT;
     CREATE TABLE IF NOT EXISTS projection_modules (
       name     TEXT PRIMARY KEY,
       path     TEXT NOT NULL,
@@ -67,6 +77,22 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     activate: db.prepare('UPDATE projections SET active = 1 WHERE key = ?'),
     dropStates: db.prepare('DELETE FROM projection_states WHERE projection = ?'),
     dropRow: db.prepare('DELETE FROM projections WHERE key = ?'),
+    shard: db.prepare('SELECT position, recorded_at FROM projection_shards WHERE key = ? AND shard = ? AND shards = ?'),
+    shardLayouts: db.prepare('SELECT shards, min(position) AS low, max(position) AS high FROM projection_shards WHERE key = ? GROUP BY shards'),
+    layShard: db.prepare(`INSERT OR IGNORE INTO projection_shards (key, shard, shards, position, recorded_at, status) SELECT key, ?, ?, position, recorded_at, 'building' FROM projections WHERE key = ?`),
+    shardRows: db.prepare('SELECT shard, shards, position, recorded_at, status FROM projection_shards WHERE key = ? ORDER BY shard'),
+    shardCheckpoint: db.prepare('UPDATE projection_shards SET position = ?, recorded_at = ?, status = coalesce(?, status) WHERE key = ? AND shard = ?'),
+    shardStatus: db.prepare('UPDATE projection_shards SET status = ? WHERE key = ? AND shard = ?'),
+    error: db.prepare('UPDATE projections SET error = ? WHERE key = ?'),
+    dropShards: db.prepare('DELETE FROM projection_shards WHERE key = ?'),
+    // The projection's row sums up its shards: the lowest checkpoint (every state holds at least that much), failed if one failed, live once all are.
+    sumUpShards: db.prepare(`
+      UPDATE projections SET
+        position = (SELECT min(position) FROM projection_shards WHERE key = ?1),
+        recorded_at = (SELECT recorded_at FROM projection_shards WHERE key = ?1 ORDER BY position LIMIT 1),
+        status = (SELECT CASE WHEN max(status = 'failed') THEN 'failed' WHEN min(status = 'live') THEN 'live' ELSE 'building' END FROM projection_shards WHERE key = ?1),
+        updated_at = ?2
+      WHERE key = ?1 AND EXISTS (SELECT 1 FROM projection_shards WHERE key = ?1)`),
     partitionsAfter: db.prepare('SELECT partition, state, max_occurred_ms, max_recorded_ms FROM projection_states WHERE projection = ? AND partition > ? ORDER BY partition LIMIT ?'),
     modules: db.prepare('SELECT name, path FROM projection_modules ORDER BY name'),
     addModule: db.prepare('INSERT INTO projection_modules (name, path, added_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET path = excluded.path, added_at = excluded.added_at'),
@@ -115,12 +141,52 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     },
     isEmpty: async (key) => statements.any.get(key) === undefined,
     commit: async (key, batch: CommitBatch) => {
-      if (batch.shard) throw new ShardingUnsupportedError('SQLite read models');
+      const { shard } = batch;
       await inTransaction(() => {
         for (const partition of batch.deletes) statements.delete.run(key, partition);
         for (const p of batch.upserts) statements.upsert.run(key, p.partition, p.state, p.maxOccurredMs, p.maxRecordedMs);
-        statements.checkpoint.run(batch.position, batch.recordedAt, batch.status ?? null, now(), key);
+        if (!shard) {
+          statements.checkpoint.run(batch.position, batch.recordedAt, batch.status ?? null, now(), key);
+          return;
+        }
+        const moved = statements.shardCheckpoint.run(batch.position, batch.recordedAt, batch.status ?? null, key, shard.index);
+        // Rolled back: the projection folds unsharded again, or was dropped.
+        if (moved.changes === 0) throw new ShardFencedError(key, shard, 'the shard is no longer laid out');
+        statements.sumUpShards.run(key, now());
       });
+    },
+    registerShard: async (key, name, version, shard) => {
+      const mine = () => statements.shard.get(key, shard.index, shard.count) as { position: number; recorded_at: string | null } | undefined;
+      let found = mine();
+      if (!found) {
+        await inTransaction(() => {
+          statements.register.run(key, name, version, now());
+          const other = (statements.shardLayouts.all(key) as unknown as { shards: number; low: number; high: number }[]).find((l) => l.shards !== shard.count);
+          if (other) {
+            // States fold from each shard's own checkpoint: shards may be laid out anew only where all stand at one position.
+            if (other.low !== other.high) {
+              throw new ShardCountMismatchError(`${key} is folded in ${other.shards} shards standing at positions ${other.low} to ${other.high}; they can be split ${shard.count} ways only once all stand at one position`);
+            }
+            statements.dropShards.run(key);
+          }
+          for (let index = 0; index < shard.count; index++) statements.layShard.run(index, shard.count, key);
+        });
+        found = mine()!;
+      }
+      return { position: found.position, recordedAt: found.recorded_at };
+    },
+    shardRows: async (key) =>
+      (statements.shardRows.all(key) as unknown as RawShard[]).map((raw) => ({ index: raw.shard, count: raw.shards, position: raw.position, recordedAt: raw.recorded_at, status: raw.status, owner: null })),
+    unshard: async (key) => {
+      let unsharded = false;
+      await inTransaction(() => {
+        const layouts = statements.shardLayouts.all(key) as unknown as { low: number; high: number }[];
+        if (layouts.length > 1 || (layouts[0] && layouts[0].low !== layouts[0].high)) return;
+        // The projection's row sums them up already: at that position, with the shards' status.
+        statements.dropShards.run(key);
+        unsharded = true;
+      });
+      return unsharded;
     },
     scrub: async () => {
       // Old page images live on in the write-ahead log until it is checkpointed and truncated;
@@ -132,8 +198,17 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
       }
       return false;
     },
-    setStatus: async (key, status: ProjectionStatus, error = null) => {
-      statements.status.run(status, error === null ? null : JSON.stringify(error), now(), key);
+    setStatus: async (key, status: ProjectionStatus, error = null, shard) => {
+      const json = error === null ? null : JSON.stringify(error);
+      if (!shard) {
+        statements.status.run(status, json, now(), key);
+        return;
+      }
+      await inTransaction(() => {
+        statements.shardStatus.run(status, key, shard.index);
+        if (json !== null) statements.error.run(json, key);
+        statements.sumUpShards.run(key, now());
+      });
     },
     activate: async (key) =>
       inTransaction(() => {
@@ -143,6 +218,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     drop: async (key) =>
       inTransaction(() => {
         statements.dropStates.run(key);
+        statements.dropShards.run(key);
         statements.dropRow.run(key);
       }),
     async *partitions(key) {
@@ -174,6 +250,14 @@ interface RawRow {
   active: number;
   error: string | null;
   updated_at: string;
+}
+
+interface RawShard {
+  shard: number;
+  shards: number;
+  position: number;
+  recorded_at: string | null;
+  status: ProjectionStatus;
 }
 
 interface RawPartition {

@@ -39,8 +39,8 @@ export interface CommitBatch {
   readonly recordedAt: string | null;
   readonly status?: ProjectionStatus;
   /**
-   * A shard's commit (sharded projectors): the states go under the projection's key as always, the
-   * checkpoint into the shard's row, and only while the fence's lease is still held.
+   * A shard's commit: the states go under the projection's key as always, the checkpoint into the
+   * shard's row, and (sharded projectors, with leases) only while the fence's lease is still held.
    */
   readonly shard?: ShardFence;
 }
@@ -80,12 +80,11 @@ export interface ReadModelStore {
 }
 
 /**
- * A read-model store several projector instances share, each folding some shards of every
- * projection (PostgreSQL). A projection's row then stands for all its shards: its position is the
- * lowest shard checkpoint, its status failed if one shard failed, live once all are.
+ * Checkpoints kept per shard of a projection: each shard's states fold from its own checkpoint,
+ * and the projection's row stands for all of them (its position the lowest shard checkpoint, its
+ * status failed if one shard failed, live once all are).
  */
-export interface ShardedReadModelStore extends ReadModelStore {
-  readonly leases: ShardLeases;
+export interface ShardCheckpoints {
   /**
    * Registers the projection and its `count` shard checkpoints if missing (all at the projection's
    * position, so that a projection built unsharded carries on sharded), and answers this shard's.
@@ -95,6 +94,29 @@ export interface ShardedReadModelStore extends ReadModelStore {
   shardRows(key: string): Promise<ShardRow[]>;
 }
 
-export const isSharded = (store: ReadModelStore): store is ShardedReadModelStore => 'registerShard' in store && 'leases' in store;
+/**
+ * A read-model store several projector instances share, each folding some shards of every
+ * projection (PostgreSQL), under leases.
+ */
+export interface ShardedReadModelStore extends ReadModelStore, ShardCheckpoints {
+  readonly leases: ShardLeases;
+}
+
+/**
+ * Read models one process folds into, whose backfill threads may each fold one shard of the
+ * customers (SQLite): no leases, the threads being the runtime's own.
+ */
+export interface ThreadShardedReadModelStore extends ReadModelStore, ShardCheckpoints {
+  /**
+   * When every shard of the projection stands at one position, its shard checkpoints go and the
+   * projection folds unsharded from its own checkpoint, at that position: true. While they stand
+   * apart nothing changes: false. True also for a projection that has no shards.
+   */
+  unshard(key: string): Promise<boolean>;
+}
+
+export const keepsShardCheckpoints = (store: ReadModelStore): store is ReadModelStore & ShardCheckpoints => 'registerShard' in store && 'shardRows' in store;
+export const isSharded = (store: ReadModelStore): store is ShardedReadModelStore => keepsShardCheckpoints(store) && 'leases' in store;
+export const foldsShardsOnThreads = (store: ReadModelStore): store is ThreadShardedReadModelStore => keepsShardCheckpoints(store) && 'unshard' in store && !('leases' in store);
 
 export type { Lease, ShardAssignment, ShardFence, ShardLeases, ShardRow };

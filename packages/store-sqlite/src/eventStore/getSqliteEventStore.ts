@@ -18,15 +18,17 @@ import {
   type AppendResult,
   type AppendTransaction,
   type EventStore,
+  type LogFilter,
   type LogHead,
   type PageSource,
   type RecordedEvent,
   type StoreOptions,
+  type StreamSelection,
 } from '@roc-ledger/ledger';
 import { GROUP_BUDGET_MS, GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { openSqliteFile } from '../file/openSqliteFile.ts';
 import { checkMeta, createSchema, openPragmas, SCHEMA_VERSION } from './schema.ts';
-import { prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
+import { defineStreamSelection, prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 import { WriterView } from './writerView.ts';
 
 export interface SqliteEventStoreOptions extends StoreOptions {
@@ -64,7 +66,18 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     if (cause instanceof Error && 'code' in cause && String(cause.code).startsWith('LEDGER_ERR')) throw cause;
     throw new StoreUnavailableError(`cannot open the event store at ${options.path}: ${(cause as Error).message}`, cause);
   }
+  // The stream selection of the read running now: set around its synchronous query only.
+  let selection: (streamId: string) => boolean = () => true;
+  defineStreamSelection(db, () => selection);
   const sql = prepareStatements(db);
+  const selectedPage = (after: number, limit: number, filter: LogFilter & { streams: StreamSelection }): unknown[] => {
+    selection = filter.streams.includes;
+    try {
+      return sql.selectedPage.all(after, filter.types ? JSON.stringify(filter.types) : null, filter.streamPrefix ?? null, filter.streams.through, limit);
+    } finally {
+      selection = () => true;
+    }
+  };
   let closed = false;
 
   const head = (): LogHead => {
@@ -107,6 +120,8 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
   const source: PageSource = openingSource({
     async readPage(after, limit, filter) {
       ensureOpen();
+      const { streams } = filter;
+      if (streams && after < streams.through) return decodeRows(selectedPage(after, limit, { ...filter, streams }));
       return decodeRows(
         filter.types || filter.streamPrefix
           ? sql.filteredPage.all(after, filter.types ? JSON.stringify(filter.types) : null, filter.streamPrefix ?? null, limit)

@@ -23,6 +23,17 @@ export const toStoredRecord = (row: RecordRow): StoredRecord => ({
   hash: row.hash,
 });
 
+/** The SQL function through which a read's stream selection decides which rows it reads. */
+const STREAM_SELECTED = 'roc_stream_selected';
+
+/**
+ * Registers the stream-selection function on a connection: it answers with the predicate `current`
+ * returns at the time, which a read sets around its (synchronous) query.
+ */
+export const defineStreamSelection = (db: DatabaseSync, current: () => (streamId: string) => boolean): void => {
+  db.function(STREAM_SELECTED, { deterministic: false }, (streamId) => (current()(streamId as string) ? 1 : 0));
+};
+
 /** Every SQL statement the store runs, prepared once. */
 export const prepareStatements = (db: DatabaseSync) => {
   const prepare = (sql: string): StatementSync => db.prepare(sql);
@@ -52,6 +63,15 @@ export const prepareStatements = (db: DatabaseSync) => {
         AND (?2 IS NULL OR type IN (SELECT value FROM json_each(?2)))
         AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
       ORDER BY global_position LIMIT ?4`),
+    // The stream selection's predicate runs in SQL, so that rows it passes over are never decoded
+    // and a page still holds `limit` events when more are stored (see selectStreams).
+    selectedPage: asArrays(`
+      SELECT body, hash FROM events
+      WHERE global_position > ?1
+        AND (?2 IS NULL OR type IN (SELECT value FROM json_each(?2)))
+        AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
+        AND (global_position > ?4 OR ${STREAM_SELECTED}(stream_id))
+      ORDER BY global_position LIMIT ?5`),
     recordPage: prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?'),
   };
 };
