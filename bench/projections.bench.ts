@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, rmSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { customerView } from '@roc-ledger/customer-view';
 import { generateDemo } from '@roc-ledger/demo';
@@ -36,6 +37,9 @@ const openStore = (dbPath: string, clock?: () => Date): EventStore =>
     ...(unsealed ? {} : { personalData: createPersonalDataGuard(getFileKeyStore({ path: join(dirname(dbPath), 'keys.db') })) }),
     ...(clock ? { clock } : {}),
   });
+
+/** Backfill threads as `serve` runs them, over the bench ledger (bench/lib/backfillContext.ts). */
+const backfillOf = (dbPath: string, readModelsPath: string) => ({ module: import.meta.resolve('./lib/backfillContext.ts'), data: { dbPath, readModelsPath, unsealed } });
 
 const immer = new Immer({ autoFreeze: false }); // as the runtime configures it
 const breakdownAt = process.argv.indexOf('--breakdown');
@@ -96,8 +100,11 @@ if (rebuildAt !== -1) {
   const store = openStore(dbPath);
   const readModels = getSqliteReadModelStore(readModelsPath);
   const started = performance.now();
-  // As `serve` rebuilds: each projection on a thread of its own (--one-thread: all in this runtime's runner).
-  const backfill = process.argv.includes('--one-thread') ? {} : { backfill: { module: import.meta.resolve('./lib/backfillContext.ts'), data: { dbPath, readModelsPath, unsealed } } };
+  // As `serve` rebuilds: on backfill threads, one per core, a shard of the customers each (--threads N: that many;
+  // --one-thread: all in this runtime's runner).
+  const threadsAt = process.argv.indexOf('--threads');
+  const threads = threadsAt === -1 ? {} : { threads: Number(process.argv[threadsAt + 1]) };
+  const backfill = process.argv.includes('--one-thread') ? {} : { backfill: { ...backfillOf(dbPath, readModelsPath), ...threads } };
   const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore], ...backfill });
   await runtime.start();
   const head = await store.head();
@@ -117,7 +124,9 @@ if (liveAt !== -1) {
   const liveYears = argValue('years', 3);
   const store = openStore(dbPath, () => new Date());
   const readModels = getSqliteReadModelStore(readModelsPath);
-  const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore] });
+  // Caught up as `serve` catches up: on backfill threads, whose heaps go when they end (BENCH_LIVE_IN_PROCESS=1: in this runtime's own runner).
+  const inProcess = process.env.BENCH_LIVE_IN_PROCESS === '1';
+  const runtime = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore], ...(inProcess ? {} : { backfill: backfillOf(dbPath, readModelsPath) }) });
   await runtime.start();
   await runtime.waitFor((await store.head()).position);
   const ingestor = await Ingestor.open({ store, contract });
@@ -237,7 +246,8 @@ const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: st
     note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
   });
 };
-rebuild(`roc-ledger${variant}`, [], 'customer-view + trust-score from nothing to the head, SQLite read models, each projection backfilled on a thread of its own as serve does');
+rebuild(`roc-ledger${variant}`, [], `customer-view + trust-score from nothing to the head, SQLite read models, backfilled as serve does: on one thread per core (${Math.min(8, availableParallelism())} here), each folding both projections for its shard of the customers and reading only its shard's streams`);
+rebuild(`roc-ledger-one-backfill-thread${variant}`, [], 'the same on one backfill thread folding both projections for every customer', ['--threads', '1']);
 rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folded on the runtime\'s own thread', ['--one-thread']);
 
 // Where the time goes: each part alone, on the first 300,000 events (both projections).

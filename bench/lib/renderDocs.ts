@@ -134,8 +134,10 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   roc-ledger is KafkaIngest into the durable SQLite store, including joining the group.
 - **projection-rebuild**: the demo history (20,000 customers over 3 years, about a million events, ingested as it
   would have arrived, personal fields sealed as \`serve\` stores them) folded from nothing to the head by the runtime into customer-view and trust-score, SQLite
-  read models, in a child process of its own (its peak RSS is its own), each projection backfilled on a worker thread
-  of its own as \`serve\` does (\`roc-ledger-one-thread\`: both folded on the runtime's own thread). The ceiling is the same stored events as
+  read models, in a child process of its own (its peak RSS is its own), backfilled as \`serve\` does: on one
+  worker thread per core, each folding both projections for its shard of the customers
+  (\`roc-ledger-one-backfill-thread\`: one thread folding both for every customer; \`roc-ledger-one-thread\`: both
+  folded on the runtime's own thread). The ceiling is the same stored events as
   NDJSON, read and \`JSON.parse\`d only. The *breakdown* rows take each part alone on the first 300,000 events:
   reading and decoding the consumed types (personal values opened in the types a projection declared, as the
   runtime reads); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
@@ -146,7 +148,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   start until every projection is live at the head, the hand-over of two shards to the second included. Each
   process reads, decodes and unseals the whole log and folds its shards' customers; PostgreSQL runs on the same
   two cores. Peak RSS: the largest projector process's.
-- **projection-live-lag**: the runtime caught up over the rebuild's million events, then 2,000 events/s ingested for
+- **projection-live-lag**: the runtime caught up over the rebuild's million events (on backfill threads, as \`serve\`
+  catches up; up to commit e059627 in the runtime's own runner, whose heap then held what the rebuild left), then 2,000 events/s ingested for
   10 s (identity resolution included), in as many rounds as runs, new customers in each; for each event, the time
   from sending it to both views having committed it. The round with the median p99 is reported.
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.
@@ -224,22 +227,28 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   1,839, 1,625, 1,672 (+4 % in the median, within the noise).
 - *The projection rebuild is below its rate targets, within its memory target.* It ran at 16,802 events/s in 1,234 MB
   (commit 788a926, on the AMD machine) while the runtime folded into immer drafts, committed every 250,000 events and
-  opened every personal value. Five changes took it to the figure above, the states staying byte-identical over the
+  opened every personal value. Six changes took it to the figure above, the states staying byte-identical over the
   same million events: the runtime folds into plain states it owns (the breakdown rows: the handlers on immer
   drafts alone at ${fmt(find(results, 'projection-rebuild', 'handlers-on-immer-drafts-only')?.events_per_s)} events/s, on plain states at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)}), synchronously when nothing must be read first; a backfill
   commits every 1,000,000 events or 30 s instead of every 250,000 (each commit serialises every state changed since the
   last with sorted keys, ~150 MB of JSON for these 20,000 customers, the trust score's kept contributions most of it);
   personal values are decrypted only in the types a projection declares (customer-view: identifiers and profile;
-  trust-score: none); each projection far behind the head backfills on a worker thread of its own
-  (\`roc-ledger-one-thread\`, both on the runtime's thread: ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} events/s in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB); and the threads open SQLite with
-  small page caches (64 MiB on each of a thread's two connections had put the threaded rebuild at ~1,060 MB). Each
-  thread reads and decodes the log on its own, and the two share two cores with the runtime's thread and SQLite's
-  writes. The rate goal asks every thread to read and decode 150,000 events/s, where reading and decoding alone
-  (\`read-decode-only\`: ${fmt(find(results, 'projection-rebuild', 'read-decode-only')?.events_per_s)} events/s; SQLite's page reads, the stored JSON parsed, the declared personal values opened)
-  is below that before any handler runs; folding faster cannot reach it. Decoding the log once for all projections, or
-  storing fewer bytes per event, would be the next steps. A CPU profile of the one-thread rebuild, taken before the
-  last three changes, put the handlers at ~25 %, reading and decoding ~20 %, the final commit ~17 %, garbage
-  collection ~8 %, opening the declared personal values ~10 %.
+  trust-score: none); the threads open SQLite with small page caches (64 MiB on each of a thread's two connections
+  had put the threaded rebuild at ~1,060 MB); and (commit e059627) the backfill threads split the customers instead of
+  the projections: each of the two folds both projections for half of the customers, and its reads pass over the
+  other half's rows in SQL before they are decoded or unsealed (until then each projection had a thread of its own,
+  and each thread read, decoded and unsealed the whole log: 55,721 events/s at 7acf044). In the table's run:
+  ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
+  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB). Two threads do not halve the time: each
+  still scans every row of the log in SQL (the stream selection is a function SQLite calls per row), derives the keys
+  of its own customers, starts its own module graph and writes its half of the ~150 MB of states, and the two share
+  two cores with SQLite's writes. A CPU profile of one shard thread over the million events (e059627): the handlers
+  ~26 %, the SQL scan with the selection ~11 %, JSON decoding ~10 %, opening the declared personal values ~12 % (key
+  derivation a third of it), withholding the undeclared ones ~4 %, the final commit ~13 % (serialising the states
+  half of it), garbage collection ~5 %. Reading and decoding alone on one thread (\`read-decode-only\`:
+  ${fmt(find(results, 'projection-rebuild', 'read-decode-only')?.events_per_s)} events/s; SQLite's page reads, the stored JSON parsed, the declared personal values opened) is
+  below 150,000 events/s before any handler runs, so the goal needs more than two cores' worth of threads, or a log
+  that costs less to read per event (fewer bytes per event, personal values kept apart from the body).
 - *What sealing personal data costs the projections*: the \`-unsealed\` rows run the same cases on a store that
   does not seal (\`BENCH_UNSEALED=1\`), after the sealed ones: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99
   ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms. Every first personal event of a new customer creates its key with
