@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
-import { diffStates, isSharded, projectionKey, replayAll, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
+import { diffStates, keepsShardCheckpoints, projectionKey, replayAll, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -145,8 +145,8 @@ export const projectStatusCommand = async (options: { dataDir?: string; json?: b
     const head = await ledger.store.head();
     const rows: (ProjectionRow & { lagEvents: number; shards?: ShardRow[] })[] = [];
     for (const row of await readModels.rows()) {
-      // Sharded projectors (serve --role projector --shards N): each shard's checkpoint and holder.
-      const shards = isSharded(readModels) ? await readModels.shardRows(row.key) : [];
+      // Sharded projectors (serve --role projector --shards N), or backfill threads a shard each: each shard's checkpoint (and holder).
+      const shards = keepsShardCheckpoints(readModels) ? await readModels.shardRows(row.key) : [];
       rows.push({ ...row, lagEvents: Math.max(0, head.position - row.position), ...(shards.length > 0 ? { shards } : {}) });
     }
     if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
