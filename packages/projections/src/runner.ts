@@ -1,5 +1,5 @@
 import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
-import { followLog, type EventStore, type Follower, type RecordedEvent, type StreamSelection, type Subscription } from '@roc-ledger/ledger';
+import { followLog, type EventStore, type Follower, type LogHead, type RecordedEvent, type StreamSelection, type Subscription } from '@roc-ledger/ledger';
 import { personalDataRead, typesRead } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
 import { ShardFencedError } from './sharding/shards.ts';
@@ -40,7 +40,7 @@ export interface RunnerOptions {
    * Fold nothing after this position: every projection of the runner comes to stand exactly there
    * (backfill threads, each folding one shard, so that the shards meet at one checkpoint).
    */
-  readonly until?: { readonly position: number; readonly recordedAt: string | null };
+  readonly until?: Pick<LogHead, 'position' | 'recordedAt'>;
   readonly onProgress?: (progress: Progress) => void;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Called for each projection that stops on a handler error; the others carry on. */
@@ -172,7 +172,7 @@ export class ProjectionRunner {
   }
 
   /** Past the last position to fold: the projections stand at it, committed; later events pass by. */
-  private async reachedUntil(until: { position: number; recordedAt: string | null }): Promise<void> {
+  private async reachedUntil(until: Pick<LogHead, 'position' | 'recordedAt'>): Promise<void> {
     if (this.live().every((w) => w.committedPosition >= until.position)) return;
     if (this.committing) await this.committing;
     for (const worker of this.live()) worker.advanceTo(until.position, until.recordedAt);

@@ -113,18 +113,16 @@ export class ProjectionRuntime {
     const folds = this.folds;
     if (folds === 'all') {
       const head = await this.options.store.head();
-      const onThreads: ProjectionDefinition<any>[] = [];
+      const onThreads: Backfilled[] = [];
       for (const [position, definitions] of groups) {
         const due = this.options.backfill && head.position - position >= (this.options.backfill.minEvents ?? 100_000);
-        const together: ProjectionDefinition<any>[] = [];
+        const here: Backfilled[] = [];
         for (const definition of definitions) {
           // A backfill cut short (a stop, a crash) left shards standing apart: they fold on from their own checkpoints.
-          const apart = await this.shardsApart(definition);
-          if (due || (apart && this.options.backfill)) onThreads.push(definition);
-          else if (apart) await this.startRunner([definition], localShards(apart));
-          else together.push(definition);
+          const projection = { definition, apart: await this.shardsApart(definition) };
+          (due || (projection.apart && this.options.backfill) ? onThreads : here).push(projection);
         }
-        if (together.length > 0) await this.startRunner(together);
+        await this.startRunners(here);
       }
       if (onThreads.length > 0) await this.backfillOnThreads(onThreads, head);
       return;
@@ -150,25 +148,21 @@ export class ProjectionRuntime {
    * projections fold together, each thread for its shard of the customers; the others on a
    * thread each.
    */
-  private async backfillOnThreads(definitions: ProjectionDefinition<any>[], head: LogHead): Promise<void> {
+  private async backfillOnThreads(projections: Backfilled[], head: LogHead): Promise<void> {
     // Queries meanwhile resolve customers through the merges recorded so far.
     if (!this.merges) await this.followMerges();
-    const readModels = this.options.readModels;
-    const threads = foldsShardsOnThreads(readModels) ? Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism())) : 1;
+    const threads = foldsShardsOnThreads(this.options.readModels) ? Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism())) : 1;
     const byCount = new Map<number, string[]>();
     const plan: ThreadPlan[] = [];
-    for (const definition of definitions) {
-      if (!byCustomer(definition)) {
-        plan.push({ keys: [projectionKey(definition)] });
-        continue;
-      }
-      const count = (await this.shardsApart(definition)) ?? threads;
-      byCount.set(count, [...(byCount.get(count) ?? []), projectionKey(definition)]);
+    for (const { definition, apart } of projections) {
+      if (!byCustomer(definition)) plan.push({ keys: [projectionKey(definition)] });
+      else byCount.set(apart ?? threads, [...(byCount.get(apart ?? threads) ?? []), projectionKey(definition)]);
     }
     for (const [count, keys] of byCount) {
       if (count === 1) plan.push({ keys });
       else for (let index = 0; index < count; index++) plan.push({ keys, shard: { index, count } });
     }
+    const definitions = projections.map((p) => p.definition);
     const run = backfillOnThreads({
       ...this.options.backfill!,
       plan,
@@ -183,17 +177,20 @@ export class ProjectionRuntime {
     const handedOver = run.done
       .then(async () => {
         if (this.stopped) return;
-        const unsharded: ProjectionDefinition<any>[] = [];
-        for (const definition of definitions) {
-          // Shards the threads left apart (one failed, or its thread died) fold on here, each from its own checkpoint.
-          const apart = await this.shardsApart(definition);
-          if (apart) await this.startRunner([definition], localShards(apart));
-          else unsharded.push(definition);
-        }
-        if (unsharded.length > 0) await this.startRunner(unsharded);
+        // Shards the threads left apart (one failed, or its thread died) fold on here, each from its own checkpoint.
+        const handed: Backfilled[] = [];
+        for (const definition of definitions) handed.push({ definition, apart: await this.shardsApart(definition) });
+        await this.startRunners(handed);
       })
       .catch((error) => this.options.log?.('handing the backfilled projections over failed', { error: String(error) }));
     this.backfilling = { ...run, handedOver };
+  }
+
+  /** Runners here: one for each projection whose shards stand apart, folding them as laid out; one for all the others. */
+  private async startRunners(projections: readonly Backfilled[]): Promise<void> {
+    for (const { definition, apart } of projections) if (apart) await this.startRunner([definition], localShards(apart));
+    const unsharded = projections.filter((p) => !p.apart).map((p) => p.definition);
+    if (unsharded.length > 0) await this.startRunner(unsharded);
   }
 
   /**
@@ -422,6 +419,12 @@ export class ProjectionRuntime {
       await this.options.readModels.drop(row.key);
     }
   }
+}
+
+/** A projection at start or after its backfill, with the shard count of its shards if they stand apart. */
+interface Backfilled {
+  readonly definition: ProjectionDefinition<any>;
+  readonly apart: number | undefined;
 }
 
 /** Every shard of a projection whose shards backfill threads laid out, as this process folds them (no leases). */

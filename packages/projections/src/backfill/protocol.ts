@@ -1,4 +1,4 @@
-import type { EventStore } from '@roc-ledger/ledger';
+import type { EventStore, LogHead } from '@roc-ledger/ledger';
 import type { ProjectionDefinition } from '../definition.ts';
 import type { ReadModelStore } from '../readModel/types.ts';
 import type { Progress } from '../runner.ts';
@@ -39,10 +39,7 @@ export interface BackfillContext {
 }
 
 /** Where a backfill ends: the head when it started. */
-export interface BackfillEnd {
-  readonly position: number;
-  readonly recordedAt: string | null;
-}
+export type BackfillEnd = Pick<LogHead, 'position' | 'recordedAt'>;
 
 export interface ThreadData {
   readonly module: string;

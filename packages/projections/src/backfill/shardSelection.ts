@@ -1,6 +1,6 @@
 import type { EventStore, StreamSelection } from '@roc-ledger/ledger';
 import { customerIdOf } from '../fold.ts';
-import { mergeRecordOf } from '../runner.ts';
+import { loadMerges } from '../runner.ts';
 import { ownedBy, type ShardAssignment } from '../sharding/shards.ts';
 
 /** The owner backfill threads' shard commits carry: SQLite read models keep no leases to check it against. */
@@ -15,13 +15,7 @@ export const BACKFILL_OWNER = 'backfill';
  */
 export const shardSelection = async (store: EventStore, shard: ShardAssignment): Promise<StreamSelection> => {
   const head = await store.head();
-  const involved = new Set<string>();
-  for await (const event of store.readAll({ types: ['CustomersMerged'] })) {
-    if (event.globalPosition > head.position) break;
-    const { survivorId, mergedId } = mergeRecordOf(event);
-    involved.add(survivorId);
-    involved.add(mergedId);
-  }
+  const involved = new Set((await loadMerges(store, head.position)).records().flatMap((merge) => [merge.survivorId, merge.mergedId]));
   const owns = ownedBy(shard);
   return {
     through: head.position,

@@ -70,10 +70,10 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
   let selection: (streamId: string) => boolean = () => true;
   defineStreamSelection(db, () => selection);
   const sql = prepareStatements(db);
-  const selectedPage = (after: number, limit: number, filter: LogFilter & { streams: StreamSelection }): unknown[] => {
-    selection = filter.streams.includes;
+  const selectedPage = (after: number, limit: number, filter: LogFilter, streams: StreamSelection): unknown[] => {
+    selection = streams.includes;
     try {
-      return sql.selectedPage.all(after, filter.types ? JSON.stringify(filter.types) : null, filter.streamPrefix ?? null, filter.streams.through, limit);
+      return sql.selectedPage.all(after, filter.types ? JSON.stringify(filter.types) : null, filter.streamPrefix ?? null, streams.through, limit);
     } finally {
       selection = () => true;
     }
@@ -121,7 +121,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     async readPage(after, limit, filter) {
       ensureOpen();
       const { streams } = filter;
-      if (streams && after < streams.through) return decodeRows(selectedPage(after, limit, { ...filter, streams }));
+      if (streams && after < streams.through) return decodeRows(selectedPage(after, limit, filter, streams));
       return decodeRows(
         filter.types || filter.streamPrefix
           ? sql.filteredPage.all(after, filter.types ? JSON.stringify(filter.types) : null, filter.streamPrefix ?? null, limit)

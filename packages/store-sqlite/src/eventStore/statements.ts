@@ -64,7 +64,7 @@ export const prepareStatements = (db: DatabaseSync) => {
         AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
       ORDER BY global_position LIMIT ?4`),
     // The stream selection's predicate runs in SQL, so that rows it passes over are never decoded
-    // and a page still holds `limit` events when more are stored (see selectStreams).
+    // and a page still holds `limit` events when more are stored (see defineStreamSelection).
     selectedPage: asArrays(`
       SELECT body, hash FROM events
       WHERE global_position > ?1
