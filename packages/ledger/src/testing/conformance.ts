@@ -1,4 +1,4 @@
-import { createContract, type Contract } from '@roc-ledger/events';
+import { createContract, EVENT_TYPES, type Contract, type EventInput } from '@roc-ledger/events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerErrorCode } from '../errors/index.ts';
 import type { EventStore, RecordedEvent } from '../eventStore/types.ts';
@@ -231,6 +231,19 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         expect((await collect(store.readAll({ streamPrefix: 'customer-' }))).map((e) => e.globalPosition)).toEqual([1, 2, 3, 5]);
         expect((await collect(store.readAll({ streamPrefix: 'customer-b', types: ['InteractionRecorded'] }))).map((e) => e.globalPosition)).toEqual([3]);
         expect(await collect(store.readAll({ types: ['CustomerDefected'] }))).toEqual([]);
+      });
+
+      it('reads the identity types alone (merges, erasures) in order, among every other, and reads everything when asked for every type', async () => {
+        const merged = interaction('a', { type: 'CustomersMerged', channel: 'system', data: { survivorId: 'a', mergedId: 'b', reason: 'same card' } } as Partial<EventInput>);
+        const erased = interaction('a', { type: 'CustomerErased', channel: 'system', data: { basis: 'customer-request', members: ['a', 'b'] } } as Partial<EventInput>);
+        await store.append('customer-a', [merged]);
+        await store.append('customer-b', [interaction('b')]);
+        await store.append('customer-a', [erased]);
+        expect((await collect(store.readAll({ types: ['CustomersMerged'], pageSize: 1 }))).map((e) => e.eventId)).toEqual([merged.eventId]);
+        expect((await collect(store.readAll({ types: ['CustomerErased', 'CustomersMerged'], fromPosition: 6 }))).map((e) => e.globalPosition)).toEqual([6, 8]);
+        expect((await collect(store.readAll({ types: ['CustomersMerged'], streamPrefix: 'customer-b' })))).toEqual([]);
+        expect((await collect(store.readAll({ types: ['CustomersMerged', 'PurchaseMade'] }))).map((e) => e.globalPosition)).toEqual([2, 5, 6]);
+        expect((await collect(store.readAll({ types: [...EVENT_TYPES], pageSize: 3 }))).map((e) => e.globalPosition)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       });
 
       it('passes over the streams a selection refuses up to its position, pages staying full, and delivers everything after it', async () => {

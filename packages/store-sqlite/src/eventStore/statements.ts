@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { StoredRecord } from '@roc-ledger/ledger';
+import { RARE_TYPES_SQL } from './schema.ts';
 
 export interface RecordRow {
   global_position: number;
@@ -61,6 +62,14 @@ export const prepareStatements = (db: DatabaseSync) => {
       SELECT body, hash FROM events
       WHERE global_position > ?1
         AND (?2 IS NULL OR type IN (SELECT value FROM json_each(?2)))
+        AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
+      ORDER BY global_position LIMIT ?4`),
+    // Only rare types asked for: the same condition as the partial index's, so SQLite reads that index alone.
+    rareTypesPage: asArrays(`
+      SELECT body, hash FROM events
+      WHERE ${RARE_TYPES_SQL}
+        AND global_position > ?1
+        AND type IN (SELECT value FROM json_each(?2))
         AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
       ORDER BY global_position LIMIT ?4`),
     // The stream selection's predicate runs in SQL, so that rows it passes over are never decoded
