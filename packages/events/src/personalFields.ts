@@ -8,9 +8,15 @@ import { WITHHELD_VALUE } from './primitives.ts';
  */
 type Plan =
   | { readonly kind: 'leaf' }
-  | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, Plan> }
+  | { readonly kind: 'object'; readonly fields: readonly (readonly [key: string, plan: Plan])[] }
   | { readonly kind: 'array'; readonly items: Plan }
-  | { readonly kind: 'oneOf'; readonly options: readonly { readonly when: ReadonlyMap<string, readonly unknown[]>; readonly plan: Plan | undefined }[] };
+  | { readonly kind: 'oneOf'; readonly options: readonly OneOfOption[] };
+
+/** An option of a oneOf, told apart by its constant fields (a discriminator such as `kind`). */
+interface OneOfOption {
+  readonly when: readonly (readonly [key: string, allowed: readonly unknown[]])[];
+  readonly plan: Plan | undefined;
+}
 
 interface JsonSchemaNode {
   personalData?: boolean;
@@ -28,22 +34,22 @@ const compile = (node: JsonSchemaNode): Plan | undefined => {
   if (alternatives) {
     const options = alternatives.map((option) => {
       // An option is told apart by its constant fields (a discriminator such as `kind`).
-      const when = new Map<string, readonly unknown[]>();
+      const when: [string, readonly unknown[]][] = [];
       for (const [key, field] of Object.entries(option.properties ?? {})) {
-        if (field.const !== undefined) when.set(key, [field.const]);
-        else if (field.enum) when.set(key, field.enum);
+        if (field.const !== undefined) when.push([key, [field.const]]);
+        else if (field.enum) when.push([key, field.enum]);
       }
       return { when, plan: compile(option) };
     });
     return options.some((o) => o.plan) ? { kind: 'oneOf', options } : undefined;
   }
   if (node.properties) {
-    const fields = new Map<string, Plan>();
+    const fields: [string, Plan][] = [];
     for (const [key, field] of Object.entries(node.properties)) {
       const plan = compile(field);
-      if (plan) fields.set(key, plan);
+      if (plan) fields.push([key, plan]);
     }
-    return fields.size > 0 ? { kind: 'object', fields } : undefined;
+    return fields.length > 0 ? { kind: 'object', fields } : undefined;
   }
   if (node.items) {
     const items = compile(node.items);
@@ -75,9 +81,14 @@ export type PersonalValueMapper = (value: unknown, path: string) => unknown;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether a value has the constant fields that tell a oneOf option apart (no allocation: every event read comes here). */
-const matches = (when: ReadonlyMap<string, readonly unknown[]>, value: Record<string, unknown>): boolean => {
-  for (const [key, allowed] of when) if (!allowed.includes(value[key])) return false;
+const matches = (when: OneOfOption['when'], value: Record<string, unknown>): boolean => {
+  for (let i = 0; i < when.length; i++) if (!when[i]![1].includes(value[when[i]![0]])) return false;
   return true;
+};
+
+const optionFor = (options: readonly OneOfOption[], value: Record<string, unknown>): OneOfOption | undefined => {
+  for (let i = 0; i < options.length; i++) if (matches(options[i]!.when, value)) return options[i];
+  return undefined;
 };
 
 /** A path one step further down; null while no path is wanted (building every path costs a string per step). */
@@ -92,10 +103,12 @@ const mapValue = (value: unknown, plan: Plan, path: string | null, fn: PersonalV
     case 'object': {
       if (!isRecord(value)) return value;
       let copy: Record<string, unknown> | undefined;
-      for (const [key, inner] of plan.fields) {
-        if (!(key in value)) continue;
-        const mapped = mapValue(value[key], inner, child(path, key), fn);
-        if (mapped !== value[key]) (copy ??= { ...value })[key] = mapped;
+      for (let i = 0; i < plan.fields.length; i++) {
+        const [key, inner] = plan.fields[i]!;
+        const field = value[key];
+        if (field === undefined) continue;
+        const mapped = mapValue(field, inner, child(path, key), fn);
+        if (mapped !== field) (copy ??= { ...value })[key] = mapped;
       }
       return copy ?? value;
     }
@@ -106,7 +119,7 @@ const mapValue = (value: unknown, plan: Plan, path: string | null, fn: PersonalV
     }
     case 'oneOf': {
       if (!isRecord(value)) return value;
-      const option = plan.options.find((o) => matches(o.when, value));
+      const option = optionFor(plan.options, value);
       return option?.plan ? mapValue(value, option.plan, path, fn) : value;
     }
   }

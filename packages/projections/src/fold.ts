@@ -86,11 +86,18 @@ export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: s
     // A returned state may share parts with the initial state, a constant or the event: copied, so that later events mutate only the fold's own.
     if (result !== undefined) working.value = structuredClone(result);
   }
-  const occurred = Date.parse(event.occurredAt);
-  const recorded = Date.parse(event.recordedAt);
-  if (occurred > working.maxOccurredMs) working.maxOccurredMs = occurred;
-  if (recorded > working.maxRecordedMs) working.maxRecordedMs = recorded;
+  if (event !== lastTimed) {
+    // Several projections fold each event in turn: its two times are parsed once for all of them.
+    lastTimed = event;
+    lastOccurredMs = Date.parse(event.occurredAt);
+    lastRecordedMs = Date.parse(event.recordedAt);
+  }
+  if (lastOccurredMs > working.maxOccurredMs) working.maxOccurredMs = lastOccurredMs;
+  if (lastRecordedMs > working.maxRecordedMs) working.maxRecordedMs = lastRecordedMs;
 };
+let lastTimed: RecordedEvent | undefined;
+let lastOccurredMs = 0;
+let lastRecordedMs = 0;
 
 /** Folds events (already in log order) into one state from the initial state. */
 export const foldAll = <S>(definition: ProjectionDefinition<S>, projection: string, events: Iterable<RecordedEvent>): Working<S> & { count: number } => {

@@ -36,8 +36,8 @@ const logOffer = (view: View, offerId: string, outcome: 'presented' | 'accepted'
   // Every 16 entries, drop those older than the window before the customer's latest event: they
   // can count in no window a query at or after it asks about (queries filter by time anyway).
   if (view.offerLog.length % 16 === 0) {
-    const horizon = ms(view.lastSeen ?? at) - OFFER_WINDOW_DAYS * DAY_MS;
-    view.offerLog = view.offerLog.filter((o) => ms(o.at) >= horizon);
+    const horizon = new Date(ms(view.lastSeen ?? at) - OFFER_WINDOW_DAYS * DAY_MS).toISOString();
+    view.offerLog = view.offerLog.filter((o) => compare(o.at, horizon) >= 0);
   }
 };
 

@@ -50,12 +50,21 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
   OfferPresented: (trust, event) => {
     firmContact(trust, event);
     const at = ms(event.occurredAt);
-    const from = at - rules.offers.windowDays * DAY_MS;
-    // Offers older than two windows before this one can no longer fall in any window a later offer opens.
-    const times = trust.recentOffers.filter((t) => t > from - rules.offers.windowDays * DAY_MS);
+    const window = rules.offers.windowDays * DAY_MS;
+    const from = at - window;
+    // Offers older than two windows before this one can no longer fall in any window a later offer
+    // opens: dropped in place while the offers in this one's window are counted (this one included).
+    const times = trust.recentOffers;
+    let kept = 0;
+    let inWindow = 1;
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i]!;
+      if (t <= from - window) continue;
+      times[kept++] = t;
+      if (t > from && t <= at) inWindow++;
+    }
+    times.length = kept;
     times.push(at);
-    trust.recentOffers = times;
-    const inWindow = times.filter((t) => t > from && t <= at).length;
     if (inWindow > rules.offers.maxInWindow) add(trust, event, 'bombardment', rules.offers.bombardment);
     if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { at: event.occurredAt, eventId: event.eventId, expiresAt: event.data.expiresAt };
   },
