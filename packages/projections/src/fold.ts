@@ -16,12 +16,21 @@ export const customerIdOf = (event: Pick<RecordedEvent, 'streamId'>): string | u
 export const partitionOf = (definition: ProjectionDefinition<unknown>, event: RecordedEvent, merges: MergeMap): string | undefined => {
   const by = definition.partitionBy ?? 'customer';
   if (by === 'customer') {
-    const customerId = customerIdOf(event);
-    return customerId === undefined ? undefined : merges.canonical(customerId);
+    // Every per-customer projection asks in turn for the same event, against the same merges.
+    if (event !== lastPartitioned || merges !== lastMerges) {
+      const customerId = customerIdOf(event);
+      lastPartition = customerId === undefined ? undefined : merges.canonical(customerId);
+      lastPartitioned = event;
+      lastMerges = merges;
+    }
+    return lastPartition;
   }
   if (by === 'global') return GLOBAL_PARTITION;
   return by(event);
 };
+let lastPartitioned: RecordedEvent | undefined;
+let lastMerges: MergeMap | undefined;
+let lastPartition: string | undefined;
 
 /** The handler for an event type, if the projection reads that type. */
 export const handlerFor = <S>(definition: ProjectionDefinition<S>, type: string): Handler<S> | undefined =>
@@ -73,9 +82,8 @@ export const eventFor = (definition: Pick<ProjectionDefinition, 'personalData'>,
 let lastRead: RecordedEvent | undefined;
 let lastWithheld: RecordedEvent | undefined;
 
-/** Applies one event's handler; a throw becomes HandlerFailedError naming the projection and event. */
-export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: string, working: Working<S>, event: RecordedEvent): void => {
-  const handler = handlerFor(definition, event.type);
+/** Applies one event's handler (looked up unless given); a throw becomes HandlerFailedError naming the projection and event. */
+export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: string, working: Working<S>, event: RecordedEvent, handler = handlerFor(definition, event.type)): void => {
   if (handler) {
     let result: S | void;
     try {

@@ -1,6 +1,6 @@
 import type { MergeMap } from '@roc-ledger/identity';
 import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
-import { byCustomer, projectionKey, type ProjectionDefinition } from './definition.ts';
+import { byCustomer, projectionKey, type Handler, type ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError, ShardingUnsupportedError } from './errors.ts';
 import { consentDecisions, consentHeld, isConsentDecision, type ConsentDecision } from './consent.ts';
 import { applyEvent, customerIdOf, foldAll, handlerFor, initialWorking, partitionOf, startWorking, type Working } from './fold.ts';
@@ -141,18 +141,19 @@ export class ProjectionWorker<S = unknown> {
     }
     if (event.type === 'CustomerErased' && this.consumesMerges) return this.erased(event, merges);
     if (purpose !== undefined && isConsentDecision(event, purpose)) return this.consentDecided(event, merges);
-    if (!handlerFor(this.definition, event.type)) return;
+    const handler = handlerFor(this.definition, event.type);
+    if (!handler) return;
     const partition = partitionOf(this.definition as ProjectionDefinition<unknown>, event, merges);
     if (partition === undefined || !this.owns(partition)) return;
-    if (purpose !== undefined) return this.consentHeld(event, merges).then((held) => (held ? this.applyTo(partition, event) : undefined));
-    return this.applyTo(partition, event);
+    if (purpose !== undefined) return this.consentHeld(event, merges).then((held) => (held ? this.applyTo(partition, event, handler) : undefined));
+    return this.applyTo(partition, event, handler);
   }
 
   /** Applies the event to its partition's working state, reading the state from the store first only when it must. */
-  private applyTo(partition: string, event: RecordedEvent): void | Promise<void> {
-    const working = this.pending.get(partition) ?? this.workingAtHand(partition);
-    if (!working) return this.working(partition).then((loaded) => applyEvent(this.definition, this.key, loaded, event));
-    applyEvent(this.definition, this.key, working, event);
+  private applyTo(partition: string, event: RecordedEvent, handler?: Handler<S>): void | Promise<void> {
+    const working = this.workingAtHand(partition);
+    if (!working) return this.working(partition).then((loaded) => applyEvent(this.definition, this.key, loaded, event, handler));
+    applyEvent(this.definition, this.key, working, event, handler);
   }
 
   /**
