@@ -227,7 +227,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   1,839, 1,625, 1,672 (+4 % in the median, within the noise).
 - *The projection rebuild is below its rate targets, within its memory target.* It ran at 16,802 events/s in 1,234 MB
   (commit 788a926, on the AMD machine) while the runtime folded into immer drafts, committed every 250,000 events and
-  opened every personal value. Six changes took it to the figure above, the states staying byte-identical over the
+  opened every personal value. Six changes took it to 55,327 events/s (13c1ad7, a slow hour), the states staying byte-identical over the
   same million events: the runtime folds into plain states it owns (the breakdown rows: the handlers on immer
   drafts alone at ${fmt(find(results, 'projection-rebuild', 'handlers-on-immer-drafts-only')?.events_per_s)} events/s, on plain states at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)}), synchronously when nothing must be read first; a backfill
   commits every 1,000,000 events or 30 s instead of every 250,000 (each commit serialises every state changed since the
@@ -237,20 +237,31 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   had put the threaded rebuild at ~1,060 MB); and (commit e059627) the backfill threads split the customers instead of
   the projections: each of the two folds both projections for half of the customers, and its reads pass over the
   other half's rows in SQL before they are decoded or unsealed (until then each projection had a thread of its own,
-  and each thread read, decoded and unsealed the whole log: 55,721 events/s at 7acf044). In the table's run:
+  and each thread read, decoded and unsealed the whole log: 55,721 events/s at 7acf044).
+  Two more since (fb297bc, c9d6029): every reader that starts had loaded the merges by scanning the whole log
+  (each backfill thread twice, the runtime's merge follower once while the threads ran, the runner taking over once
+  after them, ~0.4 s of SQL a scan), and a partial index of the merge and erasure rows ends those scans (rebuild
+  alternated in one session: 12.52 and 11.55 s before, 10.59 and 9.79 s after); and the fold does less per event (one
+  clock read, one handler lookup, the partition resolved once for both projections: 2.6 % fewer instructions under
+  callgrind, 10.31 s against 10.99 s in the median of 4 alternated runs). In the table's run:
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
-  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), on a slow hour of this machine
-  (the ceiling at 354,425 events/s against 408,202 an hour before). A run of e059627 (the same rebuild code) in that
-  faster hour: 65,577 events/s on the shard threads, 52,997 on the runtime's thread. Two threads come short of halving the time, by more in some runs than in others: each
-  still scans every row of the log in SQL (the stream selection is a function SQLite calls per row), derives the keys
-  of its own customers, starts its own module graph and writes its half of the ~150 MB of states, and the two share
-  two cores with SQLite's writes. A CPU profile of one shard thread over the million events (e059627): the handlers
-  ~26 %, the SQL scan with the selection ~11 %, JSON decoding ~10 %, opening the declared personal values ~12 % (key
-  derivation a third of it), withholding the undeclared ones ~4 %, the final commit ~13 % (serialising the states
-  half of it), garbage collection ~5 %. Reading and decoding alone on one thread (\`read-decode-only\`:
-  ${fmt(find(results, 'projection-rebuild', 'read-decode-only')?.events_per_s)} events/s; SQLite's page reads, the stored JSON parsed, the declared personal values opened) is
-  below 150,000 events/s before any handler runs, so the goal needs more than two cores' worth of threads, or a log
-  that costs less to read per event (fewer bytes per event, personal values kept apart from the body).
+  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), in a fast hour of this machine (the ceiling at
+  ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s; 354,425 in 13c1ad7's slow hour). Where a shard thread's time goes, one shard of two folded
+  alone in a process of its own (7.1-8.0 s at c9d6029; measured outside the bench cases): reading its half of the log 1.4 s (SQLite's
+  pass over every row ~0.75 s of it, whichever shard the row belongs to; JSON decoding the rest), opening the
+  declared personal values 0.45-0.6 s more (Node's AES-GCM ~4 µs a value, one HKDF ~12 µs a customer), folding
+  both projections 2.3 s, the final commit 1.0 s (serialising ~73 MB of states 0.4 s, inserting them 0.2 s,
+  COMMIT with its checkpoint 0.3 s), the rest the runner and garbage collection; the process also spends ~1.3 s of
+  CPU on V8's helper threads (parallel scavenges, concurrent compilation). Two shards folded at once, in two
+  processes, take 8.8-9.3 s each with both cores busy throughout: the rebuild is bound by its total CPU, ~18.5
+  core-seconds for the million events, which 150,000 events/s on two cores would have to bring to ~13. Under
+  callgrind the instructions spread over V8's JSON parser (~10 %), compiled JavaScript (~10 %), V8's built-ins,
+  garbage collection (~7 %), crypto (~6 %) and JSON.stringify (~6 %), with no hotspot left to remove. Tried
+  and dropped, alternated in one session: serialising every state before a thread's final commit asks for the
+  write lock (no faster, +200 MB RSS); a larger young generation for the threads; Node's compile cache for the
+  threads' modules (0.18 s off a thread's 0.43 s start alone, nothing measurable in the rebuild); a single-threaded
+  garbage collector (slower). The shard threads scale with cores (\`backfill.threads\`); on two the goal needs about
+  a third less work per event.
 - *What sealing personal data costs the projections*: \`BENCH_UNSEALED=1\` runs the same cases on a store that
   does not seal, as \`-unsealed\` rows${find(results, 'projection-rebuild', 'roc-ledger-unsealed')
     ? `: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99 ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms`
