@@ -30,11 +30,15 @@ export const followLog = (options: FollowOptions): Follower => {
     for (let attempt = 1; !closed; attempt++) {
       current = options.subscribe(after);
       try {
-        for await (const event of current) {
-          const handling = options.handle(event);
-          if (handling) await handling; // a handler done synchronously costs no turn
-          after = event.globalPosition;
-          attempt = 1;
+        // A page at a time: a handler done synchronously costs no turn, nor a promise per event.
+        for await (const page of current.pages()) {
+          for (const event of page) {
+            if (closed) return;
+            const handling = options.handle(event);
+            if (handling) await handling;
+            after = event.globalPosition;
+            attempt = 1;
+          }
         }
         return;
       } catch (error) {

@@ -11,17 +11,17 @@ export const catchUpSubscription = (source: PageSource, options: SubscribeOption
   const abort = new AbortController();
   let scanned = options.after ?? 0;
 
-  async function* run(): AsyncGenerator<RecordedEvent> {
+  async function* pages(): AsyncGenerator<readonly RecordedEvent[]> {
     const breathe = breather();
     while (!abort.signal.aborted) {
       await breathe();
       // Read the head first: once a short page comes back, everything up to it has been seen.
       const head = await source.headPosition();
       const page = await source.readPage(scanned, pageSize, options);
-      for (const event of page) {
+      if (page.length > 0) {
         if (abort.signal.aborted) return;
-        scanned = event.globalPosition;
-        yield event;
+        scanned = page[page.length - 1]!.globalPosition;
+        yield page;
       }
       if (page.length === pageSize) continue;
       scanned = Math.max(scanned, head);
@@ -30,12 +30,24 @@ export const catchUpSubscription = (source: PageSource, options: SubscribeOption
     }
   }
 
-  const iterator = run();
+  async function* events(): AsyncGenerator<RecordedEvent> {
+    for await (const page of pages()) {
+      for (const event of page) {
+        if (abort.signal.aborted) return;
+        yield event;
+      }
+    }
+  }
+
+  let eventIterator: AsyncGenerator<RecordedEvent> | undefined;
+  let pageIterator: AsyncGenerator<readonly RecordedEvent[]> | undefined;
   return {
-    [Symbol.asyncIterator]: () => iterator,
+    [Symbol.asyncIterator]: () => (eventIterator ??= events()),
+    pages: () => ({ [Symbol.asyncIterator]: () => (pageIterator ??= pages()) }),
     async close() {
       abort.abort();
-      await iterator.return(undefined);
+      await eventIterator?.return(undefined);
+      await pageIterator?.return(undefined);
     },
   };
 };

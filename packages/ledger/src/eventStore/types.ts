@@ -115,6 +115,12 @@ export interface SubscribeOptions extends ReadScope {
 
 /** Catch-up then live; pull-based, so a slow consumer slows reading instead of buffering without bound. */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
+  /**
+   * The same events a page at a time, as read (never an empty page). A consumer that handles events
+   * synchronously then pays one promise per page instead of one per event. A subscription is read
+   * one way or the other, not both.
+   */
+  pages(): AsyncIterable<readonly RecordedEvent[]>;
   close(): Promise<void>;
 }
 

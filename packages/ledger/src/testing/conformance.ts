@@ -336,6 +336,27 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         await subscription.close();
       });
 
+      it('delivers the same events a page at a time, none empty, catching up and then live', async () => {
+        await store.append('customer-a', Array.from({ length: 5 }, () => interaction('a')));
+        const subscription = store.subscribe({ pageSize: 2, onCaughtUp: () => void store.append('customer-b', [interaction('b')]) });
+        const pages: number[][] = [];
+        for await (const page of subscription.pages()) {
+          pages.push(page.map((e) => e.globalPosition));
+          if (page.some((e) => e.globalPosition === 6)) break;
+        }
+        expect(pages.flat()).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(pages.slice(0, 3)).toEqual([[1, 2], [3, 4], [5]]);
+        await subscription.close();
+      });
+
+      it('ends page iteration when closed while waiting for events', async () => {
+        const subscription = store.subscribe();
+        const pending = subscription.pages()[Symbol.asyncIterator]().next();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await subscription.close();
+        expect((await pending).done).toBe(true);
+      });
+
       it('ends iteration when closed while waiting for events', async () => {
         const subscription = store.subscribe();
         const pending = subscription[Symbol.asyncIterator]().next();
