@@ -238,15 +238,19 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   the projections: each of the two folds both projections for half of the customers, and its reads pass over the
   other half's rows in SQL before they are decoded or unsealed (until then each projection had a thread of its own,
   and each thread read, decoded and unsealed the whole log: 55,721 events/s at 7acf044).
-  Two more since (fb297bc, c9d6029): every reader that starts had loaded the merges by scanning the whole log
-  (each backfill thread twice, the runtime's merge follower once while the threads ran, the runner taking over once
-  after them, ~0.4 s of SQL a scan), and a partial index of the merge and erasure rows ends those scans (rebuild
-  alternated in one session: 12.52 and 11.55 s before, 10.59 and 9.79 s after); and the fold does less per event (one
+  Three more since (fb297bc, c9d6029, f21234f): every reader that starts had loaded the merges by scanning the whole
+  log (each backfill thread twice, the runtime's merge follower once while the threads ran, the runner taking over
+  once after them, ~0.4 s of SQL a scan), and a partial index of the merge and erasure rows ends those scans (rebuild
+  alternated in one session: 12.52 and 11.55 s before, 10.59 and 9.79 s after); the fold does less per event (one
   clock read, one handler lookup, the partition resolved once for both projections: 2.6 % fewer instructions under
-  callgrind, 10.31 s against 10.99 s in the median of 4 alternated runs). In the table's run:
+  callgrind, 10.31 s against 10.99 s in the median of 4 alternated runs); and the runner reads its subscription a
+  page at a time, not through an async generator's promise per event (5.5 % fewer instructions; 11.69 s against
+  12.65 s in the median of 5 alternated runs, faster in each pair). In the table's run:
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
-  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), in a fast hour of this machine (the ceiling at
-  ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s; 354,425 in 13c1ad7's slow hour). Where a shard thread's time goes, one shard of two folded
+  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
+  ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run: the run of c9d6029
+  an hour before gave 92,650 events/s on the shard threads against a ceiling of 492,214, and 13c1ad7's slow hour
+  55,327 against 354,425. Where a shard thread's time goes, one shard of two folded
   alone in a process of its own (7.1-8.0 s at c9d6029; measured outside the bench cases): reading its half of the log 1.4 s (SQLite's
   pass over every row ~0.75 s of it, whichever shard the row belongs to; JSON decoding the rest), opening the
   declared personal values 0.45-0.6 s more (Node's AES-GCM ~4 µs a value, one HKDF ~12 µs a customer), folding
@@ -255,8 +259,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   CPU on V8's helper threads (parallel scavenges, concurrent compilation). Two shards folded at once, in two
   processes, take 8.8-9.3 s each with both cores busy throughout: the rebuild is bound by its total CPU, ~18.5
   core-seconds for the million events, which 150,000 events/s on two cores would have to bring to ~13. Under
-  callgrind the instructions spread over V8's JSON parser (~10 %), compiled JavaScript (~10 %), V8's built-ins,
-  garbage collection (~7 %), crypto (~6 %) and JSON.stringify (~6 %), with no hotspot left to remove. Tried
+  callgrind (one shard over the first 200,000 events) the instructions spread over V8's JSON parser (~11 %), compiled
+  JavaScript (~10 %), V8's built-ins (~10 %), its compilers (~8 %, start-up most of it), garbage collection (~7 %),
+  JSON.stringify (~6 %), Date.parse (~4 %) and SQLite (~3 %), with no hotspot left to remove. Tried
   and dropped, alternated in one session: serialising every state before a thread's final commit asks for the
   write lock (no faster, +200 MB RSS); a larger young generation for the threads; Node's compile cache for the
   threads' modules (0.18 s off a thread's 0.43 s start alone, nothing measurable in the rebuild); a single-threaded
