@@ -53,6 +53,9 @@ export interface RunnerOptions {
 
 const MERGED = 'CustomersMerged';
 
+/** Still folding: not stopped by a failure, not replaced by a newer version. */
+const isLive = (worker: ProjectionWorker): boolean => !worker.failure && !worker.retired;
+
 /**
  * Reads the log once for several projection versions that start from the same checkpoint:
  * catch-up from there, then live. Commits each projection's states with its checkpoint in one
@@ -141,7 +144,7 @@ export class ProjectionRunner {
   }
 
   private live(): ProjectionWorker[] {
-    return this.workers.filter((w) => !w.failure && !w.retired);
+    return this.workers.filter(isLive);
   }
 
   /**
@@ -198,7 +201,7 @@ export class ProjectionRunner {
     const workers = this.workers;
     for (let i = 0; i < workers.length; i++) {
       const worker = workers[i]!;
-      if (worker.failure || worker.retired) continue;
+      if (!isLive(worker)) continue;
       let folding: void | Promise<void>;
       try {
         folding = worker.apply(event, this.merges, step);
@@ -214,7 +217,7 @@ export class ProjectionRunner {
     for (let i = first; i < workers.length; i++) {
       const worker = workers[i]!;
       // A projection stopped meanwhile (by a failure of another of its shards here) folds no more.
-      if (i !== first && (worker.failure || worker.retired)) continue;
+      if (i !== first && !isLive(worker)) continue;
       try {
         await (i === first ? firstFolding : worker.apply(event, this.merges, step));
       } catch (error) {

@@ -241,7 +241,7 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         await store.append('customer-a', [erased]);
         expect((await collect(store.readAll({ types: ['CustomersMerged'], pageSize: 1 }))).map((e) => e.eventId)).toEqual([merged.eventId]);
         expect((await collect(store.readAll({ types: ['CustomerErased', 'CustomersMerged'], fromPosition: 6 }))).map((e) => e.globalPosition)).toEqual([6, 8]);
-        expect((await collect(store.readAll({ types: ['CustomersMerged'], streamPrefix: 'customer-b' })))).toEqual([]);
+        expect(await collect(store.readAll({ types: ['CustomersMerged'], streamPrefix: 'customer-b' }))).toEqual([]);
         expect((await collect(store.readAll({ types: ['CustomersMerged', 'PurchaseMade'] }))).map((e) => e.globalPosition)).toEqual([2, 5, 6]);
         expect((await collect(store.readAll({ types: [...EVENT_TYPES], pageSize: 3 }))).map((e) => e.globalPosition)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       });
