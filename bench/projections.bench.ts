@@ -16,7 +16,7 @@ import { Immer } from 'immer';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
-import { getSqliteReadModelStore, ProjectionRuntime, type ProjectionDefinition } from '@roc-ledger/projections';
+import { getSqliteReadModelStore, ProjectionRuntime, projectionKey, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { loadDemo, type SimClock } from '../test/support/demoLedger.ts';
 import { contract } from '../test/support/tempLedger.ts';
@@ -161,7 +161,7 @@ if (liveAt !== -1) {
 
   // As-of queries: one customer's trust score as of a date inside its history, replayed from the log.
   const ids: string[] = [];
-  for await (const record of readModels.partitions('trust-score@1')) if (ids.length < 2000) ids.push(record.partition);
+  for await (const record of readModels.partitions(projectionKey(trustScore))) if (ids.length < 2000) ids.push(record.partition);
   const times: number[] = [];
   const sources = { stored: 0, replayed: 0 };
   // Garbage-collection pauses while the queries run: what a slow query's time may be spent on.

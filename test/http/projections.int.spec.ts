@@ -75,7 +75,7 @@ describe('projection queries over HTTP', () => {
     const response = await get(`/v1/customers/${customer}/trust?asOf=2023-12-31`);
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ projection: 'trust-score@1', at: '2023-12-31T23:59:59.999Z', source: 'replayed' });
+    expect(body).toMatchObject({ projection: 'trust-score@102', at: '2023-12-31T23:59:59.999Z', source: 'replayed' });
     const sum = body.result.contributions.reduce((s: number, c: { points: number }) => s + c.points, body.result.base);
     expect(body.result.score).toBe(Math.round(Math.min(100, Math.max(0, sum))));
     for (const c of body.result.contributions) expect(Object.keys(c).sort()).toEqual(['date', 'effect', 'eventId', 'points', 'rule', 'type']);
@@ -94,7 +94,7 @@ describe('projection queries over HTTP', () => {
     const response = await get('/v1/projections');
     expect(response.statusCode).toBe(200);
     const rows = response.json().projections;
-    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@2', 'trust-score@1']);
+    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@2', 'trust-score@102']);
     for (const row of rows) expect(row).toMatchObject({ status: 'live', active: true, lagEvents: 0, running: true });
     expect((await get('/v1/projections', web.key)).statusCode).toBe(403);
     expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);

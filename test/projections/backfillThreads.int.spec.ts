@@ -26,7 +26,7 @@ afterAll(async () => {
   temp.cleanup();
 });
 
-const KEYS = ['customer-view@2', 'trust-score@1'];
+const KEYS = ['customer-view@2', 'trust-score@102'];
 
 /** A runtime over the test ledger; with `threads`, projections backfill on threads (the per-customer ones in two shards). */
 const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[] } & Partial<RuntimeOptions> = {}) => {

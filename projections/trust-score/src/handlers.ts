@@ -20,10 +20,22 @@ const firmContact = (trust: Trust, event: RecordedEvent): void => {
   }
 };
 
+/** Adds an entry to a list of open items, in place of one with the same id (as a key set again would be). */
+const keep = <T extends { id: string }>(list: T[], entry: T): void => {
+  const index = list.findIndex((e) => e.id === entry.id);
+  if (index === -1) list.push(entry);
+  else list[index] = entry;
+};
+
+/** Closes an open item: the item, or undefined if none was open with that id. */
+const drop = <T extends { id: string }>(list: T[], id: string): T | undefined => {
+  const index = list.findIndex((e) => e.id === id);
+  return index === -1 ? undefined : list.splice(index, 1)[0];
+};
+
 const settle = (trust: Trust, rules: TrustRules, event: RecordedEvent, id: string): void => {
-  const promise = trust.openPromises[id];
+  const promise = drop(trust.openPromises, id);
   if (!promise) return;
-  delete trust.openPromises[id];
   const kept = compareInstants(event.occurredAt, promise.dueBy) <= 0;
   const effect = promise.kind === 'enquiry' ? (kept ? rules.promises.enquiryKept : rules.promises.enquiryBroken) : kept ? rules.promises.complaintKept : rules.promises.complaintBroken;
   add(trust, event, `${promise.kind}-${kept ? 'kept' : 'broken'}`, effect);
@@ -39,11 +51,11 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
     }
   },
   EnquiryOpened: (trust, event) => {
-    trust.openPromises[`enquiry:${event.data.enquiryId}`] = { at: event.occurredAt, dueBy: event.data.dueBy, eventId: event.eventId, kind: 'enquiry', type: event.type };
+    keep(trust.openPromises, { at: event.occurredAt, dueBy: event.data.dueBy, eventId: event.eventId, id: `enquiry:${event.data.enquiryId}`, kind: 'enquiry', type: event.type });
   },
   EnquiryFulfilled: (trust, event) => settle(trust, rules, event, `enquiry:${event.data.enquiryId}`),
   ComplaintOpened: (trust, event) => {
-    trust.openPromises[`complaint:${event.data.complaintId}`] = { at: event.occurredAt, dueBy: event.data.dueBy, eventId: event.eventId, kind: 'complaint', type: event.type };
+    keep(trust.openPromises, { at: event.occurredAt, dueBy: event.data.dueBy, eventId: event.eventId, id: `complaint:${event.data.complaintId}`, kind: 'complaint', type: event.type });
     add(trust, event, `complaint-${event.data.severity}`, rules.complaintOpened[event.data.severity]);
   },
   ComplaintResolved: (trust, event) => settle(trust, rules, event, `complaint:${event.data.complaintId}`),
@@ -66,14 +78,14 @@ export const trustHandlers = (rules: TrustRules): Handlers<TrustState> => ({
     times.length = kept;
     times.push(at);
     if (inWindow > rules.offers.maxInWindow) add(trust, event, 'bombardment', rules.offers.bombardment);
-    if (event.data.expiresAt) trust.unansweredOffers[event.data.offerId] = { at: event.occurredAt, eventId: event.eventId, expiresAt: event.data.expiresAt };
+    if (event.data.expiresAt) keep(trust.unansweredOffers, { at: event.occurredAt, eventId: event.eventId, expiresAt: event.data.expiresAt, id: event.data.offerId });
   },
   OfferAccepted: (trust, event) => {
-    delete trust.unansweredOffers[event.data.offerId];
+    drop(trust.unansweredOffers, event.data.offerId);
     add(trust, event, 'offer-accepted', rules.offers.accepted);
   },
   OfferDeclined: (trust, event) => {
-    delete trust.unansweredOffers[event.data.offerId];
+    drop(trust.unansweredOffers, event.data.offerId);
     const tooMany = event.data.reason === 'too-many-offers';
     add(trust, event, tooMany ? 'offer-declined-too-many' : 'offer-declined', tooMany ? rules.offers.declinedAsTooMany : rules.offers.declined);
   },

@@ -2,17 +2,20 @@ import { defineProjection } from '@roc-ledger/projections';
 import { trustHandlers } from './handlers.ts';
 import { TRUST_RULES_V1, type TrustRules } from './rules.ts';
 import { scoreAt } from './score.ts';
-import { initialTrustState, type TrustState } from './state.ts';
+import { initialTrustState, TRUST_STATE_LAYOUT, type TrustState } from './state.ts';
 
 export { TRUST_RULES_V1, type TrustRules } from './rules.ts';
 export type { ScoredContribution, TrustScore } from './score.ts';
-export type { TrustState } from './state.ts';
+export { TRUST_STATE_LAYOUT, type TrustState } from './state.ts';
 
-/** The trust-score projection for a rules configuration; its version is the rules' version. */
+/**
+ * The trust-score projection for a rules configuration. Its version follows both the rules' version
+ * and the state's layout: 100 × rules version + layout (trust-score@102 is rules 1 in layout 2).
+ */
 export const trustScoreProjection = (rules: TrustRules = TRUST_RULES_V1) =>
   defineProjection<TrustState>({
     name: 'trust-score',
-    version: rules.version,
+    version: rules.version * 100 + TRUST_STATE_LAYOUT,
     description: 'Explainable trust, 0 to 100 per customer: every point traced to an event and a rule.',
     consumes: [
       'CustomerRegistered',

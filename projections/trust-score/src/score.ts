@@ -37,12 +37,12 @@ export const scoreAt = (rules: TrustRules) => (state: TrustState, { at, partitio
     .map((c) => ({ eventId: c.eventId, type: c.type, date: c.at, rule: c.rule, effect: c.effect }));
 
   // Facts that depend on the moment asked: promises now overdue, offers now expired unanswered, the firm's silence.
-  for (const promise of Object.values(state.openPromises)) {
+  for (const promise of state.openPromises) {
     if (Date.parse(promise.dueBy) < now && Date.parse(promise.at) <= now) {
       raw.push({ eventId: promise.eventId, type: promise.type, date: promise.dueBy, rule: `${promise.kind}-overdue`, effect: promise.kind === 'enquiry' ? rules.promises.enquiryBroken : rules.promises.complaintBroken });
     }
   }
-  for (const offer of Object.values(state.unansweredOffers)) {
+  for (const offer of state.unansweredOffers) {
     if (Date.parse(offer.expiresAt) < now && Date.parse(offer.at) <= now) raw.push({ eventId: offer.eventId, type: 'OfferPresented', date: offer.expiresAt, rule: 'offer-ignored', effect: rules.offers.ignored });
   }
   if (state.lastFirmContactAt && state.lastFirmContactEventId) {

@@ -59,4 +59,28 @@ describe('trust score rules', () => {
     const mid = await scoreAt('2025-01-01T00:00:00Z', ...ideas.slice(0, 4));
     expect(mid.score).toBe(Math.round(mid.base + mid.contributions.reduce((s, c) => s + c.points, 0)));
   });
+
+  it('counts an offer as ignored from its expiry only while unanswered; one presented again counts from its latest expiry', async () => {
+    const offer = (id: string, day: string, expiresAt: string) => event('OfferPresented', `2025-03-${day}T10:00:00Z`, { offerId: id, campaign: 'spring', expiresAt });
+    const accepted = offer('O1', '01', '2025-03-10T00:00:00Z');
+    const declined = offer('O2', '01', '2025-03-10T00:00:00Z');
+    const ignored = offer('O3', '01', '2025-03-10T00:00:00Z');
+    const again = offer('O4', '01', '2025-03-10T00:00:00Z');
+    const againLater = offer('O4', '02', '2025-03-20T00:00:00Z');
+    const answers = [event('OfferAccepted', '2025-03-03T10:00:00Z', { offerId: 'O1' }), event('OfferDeclined', '2025-03-03T10:00:00Z', { offerId: 'O2', reason: 'not-relevant' })];
+    const ignoredBy = async (at: string) =>
+      (await scoreAt(at, accepted, declined, ignored, again, againLater, ...answers)).contributions.filter((c) => c.rule === 'offer-ignored').map((c) => [c.eventId, c.date]);
+    expect(await ignoredBy('2025-03-09T00:00:00Z')).toEqual([]);
+    expect(await ignoredBy('2025-03-15T00:00:00Z')).toEqual([[ignored.eventId, '2025-03-10T00:00:00Z']]);
+    expect((await ignoredBy('2025-03-21T00:00:00Z')).sort()).toEqual([[ignored.eventId, '2025-03-10T00:00:00Z'], [againLater.eventId, '2025-03-20T00:00:00Z']].sort());
+  });
+
+  it('settles a promise opened again under the same id once, against its latest due date', async () => {
+    const first = event('EnquiryOpened', '2025-01-01T09:00:00Z', { enquiryId: 'E1', topic: 'delivery', dueBy: '2025-01-02T09:00:00Z' });
+    const reopened = event('EnquiryOpened', '2025-01-01T10:00:00Z', { enquiryId: 'E1', topic: 'delivery', dueBy: '2025-01-05T09:00:00Z' });
+    const fulfilled = event('EnquiryFulfilled', '2025-01-04T09:00:00Z', { enquiryId: 'E1' });
+    const again = event('EnquiryFulfilled', '2025-01-04T10:00:00Z', { enquiryId: 'E1' });
+    const result = await scoreAt('2025-01-04T10:00:00Z', first, reopened, fulfilled, again);
+    expect(result.contributions.map((c) => [c.rule, c.eventId])).toEqual([['enquiry-kept', fulfilled.eventId]]);
+  });
 });
