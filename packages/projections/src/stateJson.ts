@@ -38,10 +38,18 @@ const canonicalUpTo = (value: object): number => {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return SELF;
-  const keys = Object.keys(value);
-  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return SELF;
-  for (let i = 0; i < keys.length; i++) if (!isCanonical((value as Record<string, unknown>)[keys[i]!])) return i;
-  return ALL;
+  // for...in walks V8's cached key list of the object's shape (the prototype, checked above, adds
+  // none); Object.keys built an array for every object checked.
+  let previous: string | undefined;
+  let i = 0;
+  let failed = ALL;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return SELF;
+    previous = key;
+    if (failed === ALL && !isCanonical((value as Record<string, unknown>)[key])) failed = i;
+    i++;
+  }
+  return failed;
 };
 
 const isCanonical = (value: unknown): boolean => {
