@@ -1,9 +1,12 @@
 import { BUSY_TIMEOUT_MS, isSqliteBusy, openSqliteFile } from '@roc-ledger/store-sqlite';
 import { ShardCountMismatchError, ShardFencedError } from '../sharding/shards.ts';
+import { readAhead } from './readAhead.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ThreadShardedReadModelStore } from './types.ts';
 
 /** How long a commit waits for another connection's write transaction before it fails. */
 const WRITE_LOCK_WAIT_MS = 120_000;
+/** How often a commit waiting for the write lock tries again. */
+const LOCK_POLL_MS = 10;
 
 export interface SqliteReadModelStoreOptions {
   /** SQLite's page cache for this connection, in KiB (default 65,536: 64 MiB). */
@@ -100,9 +103,10 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
   /**
    * A write transaction. Another connection's write lock (a backfill thread committing a whole
    * projection) is waited out with async polls: SQLite's own busy wait would block this event
-   * loop, and the HTTP requests on it, for as long as that commit takes.
+   * loop, and the HTTP requests on it, for as long as that commit takes. `meanwhile`, if given,
+   * does work of its own between polls instead of sleeping, for as long as it says it has some.
    */
-  const inTransaction = async (work: () => void): Promise<void> => {
+  const inTransaction = async (work: () => void, meanwhile?: (ms: number) => boolean): Promise<void> => {
     const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
     for (;;) {
       db.exec('PRAGMA busy_timeout = 0');
@@ -114,7 +118,9 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
       } finally {
         db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Work done meanwhile still lets this event loop's other callbacks in between polls.
+      if (meanwhile?.(LOCK_POLL_MS)) await new Promise((resolve) => setImmediate(resolve));
+      else await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
     try {
       work();
@@ -142,9 +148,12 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     isEmpty: async (key) => statements.any.get(key) === undefined,
     commit: async (key, batch: CommitBatch) => {
       const { shard } = batch;
+      // Two backfill threads end about together and commit in turn: the one waiting serialises its
+      // states meanwhile (its upserts are produced as they are read), so the wait is not idle.
+      const upserts = readAhead(batch.upserts);
       await inTransaction(() => {
         for (const partition of batch.deletes) statements.delete.run(key, partition);
-        for (const p of batch.upserts) statements.upsert.run(key, p.partition, p.state, p.maxOccurredMs, p.maxRecordedMs);
+        for (const p of upserts) statements.upsert.run(key, p.partition, p.state, p.maxOccurredMs, p.maxRecordedMs);
         if (!shard) {
           statements.checkpoint.run(batch.position, batch.recordedAt, batch.status ?? null, now(), key);
           return;
@@ -153,7 +162,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
         // Rolled back: the projection folds unsharded again, or was dropped.
         if (moved.changes === 0) throw new ShardFencedError(key, shard, 'the shard is no longer laid out');
         statements.sumUpShards.run(key, now());
-      });
+      }, (ms) => upserts.readFor(ms));
     },
     registerShard: async (key, name, version, shard) => {
       const mine = () => statements.shard.get(key, shard.index, shard.count) as { position: number; recorded_at: string | null } | undefined;
