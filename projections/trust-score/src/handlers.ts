@@ -20,17 +20,31 @@ const firmContact = (trust: Trust, event: RecordedEvent): void => {
   }
 };
 
-/** Adds an entry to a list of open items, in place of one with the same id (as a key set again would be). */
-const keep = <T extends { id: string }>(list: T[], entry: T): void => {
-  const index = list.findIndex((e) => e.id === entry.id);
-  if (index === -1) list.push(entry);
-  else list[index] = entry;
+/** Where the item with this id is in a list sorted by id; if none is, ~(where it would go). */
+const search = (list: readonly { id: string }[], id: string): number => {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = list[middle]!.id;
+    if (at < id) low = middle + 1;
+    else if (at > id) high = middle - 1;
+    else return middle;
+  }
+  return ~low;
+};
+
+/** Adds an item to a list of open items sorted by id, in place of one with the same id (as a key set again would be). */
+const keep = <T extends { id: string }>(list: T[], item: T): void => {
+  const at = search(list, item.id);
+  if (at >= 0) list[at] = item;
+  else list.splice(~at, 0, item);
 };
 
 /** Closes an open item: the item, or undefined if none was open with that id. */
 const drop = <T extends { id: string }>(list: T[], id: string): T | undefined => {
-  const index = list.findIndex((e) => e.id === id);
-  return index === -1 ? undefined : list.splice(index, 1)[0];
+  const at = search(list, id);
+  return at < 0 ? undefined : list.splice(at, 1)[0];
 };
 
 const settle = (trust: Trust, rules: TrustRules, event: RecordedEvent, id: string): void => {

@@ -83,4 +83,15 @@ describe('trust score rules', () => {
     const result = await scoreAt('2025-01-04T10:00:00Z', first, reopened, fulfilled, again);
     expect(result.contributions.map((c) => [c.rule, c.eventId])).toEqual([['enquiry-kept', fulfilled.eventId]]);
   });
+
+  it('keeps unanswered offers sorted by id, whatever order they came in, each once', async () => {
+    const ids = ['F-10', 'F-9', 'F-100', 'F-2', 'F-9'];
+    const offers = ids.map((offerId, i) => event('OfferPresented', `2025-03-0${i + 1}T10:00:00Z`, { offerId, campaign: 'spring', expiresAt: '2025-04-01T00:00:00Z' }));
+    const declined = event('OfferDeclined', '2025-03-08T10:00:00Z', { offerId: 'F-2', reason: 'other' });
+    const states = await given(trustScore, ...offers, declined).states();
+    const state = states.get('C1') as { unansweredOffers: { id: string; eventId: string }[] };
+    expect(state.unansweredOffers.map((o) => o.id)).toEqual(['F-10', 'F-100', 'F-9']);
+    // The offer presented again is the later one.
+    expect(state.unansweredOffers[2]!.eventId).toBe(offers[4]!.eventId);
+  });
 });
