@@ -2,6 +2,7 @@ import type { Draft } from 'immer';
 import { ERASED_VALUE } from '@roc-ledger/events';
 import { compareInstants, type Handlers } from '@roc-ledger/projections';
 import type { RecordedEvent } from '@roc-ledger/ledger';
+import { inKeyOrder, withKey } from './keyOrder.ts';
 import type { CustomerViewState, PromiseLedger } from './state.ts';
 
 type View = Draft<CustomerViewState>;
@@ -18,7 +19,8 @@ const touch = (view: View, event: RecordedEvent): void => {
   if (!view.firstSeen || compare(event.occurredAt, view.firstSeen) < 0) view.firstSeen = event.occurredAt;
   if (!view.lastSeen || compare(event.occurredAt, view.lastSeen) > 0) view.lastSeen = event.occurredAt;
   if (event.channel === 'system') return;
-  const channel = (view.channels[event.channel] ??= { events: 0, lastContactAt: event.occurredAt });
+  let channel = view.channels[event.channel];
+  if (!channel) view.channels = withKey(view.channels, event.channel, (channel = { events: 0, lastContactAt: event.occurredAt }));
   channel.events += 1;
   if (isNewer(event.occurredAt, channel.lastContactAt)) channel.lastContactAt = event.occurredAt;
 };
@@ -63,21 +65,21 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   ProfileUpdated: (view, event) => {
     touch(view, event);
     if (!isNewer(event.occurredAt, view.profile.updatedAt)) return;
-    Object.assign(view.profile, event.data, { updatedAt: event.occurredAt });
+    view.profile = inKeyOrder({ ...view.profile, ...event.data, updatedAt: event.occurredAt });
   },
   ConsentGranted: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { at: event.occurredAt, granted: true };
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey(view.consent, event.data.purpose, { at: event.occurredAt, granted: true });
   },
   ConsentWithdrawn: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent[event.data.purpose] = { at: event.occurredAt, granted: false };
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey(view.consent, event.data.purpose, { at: event.occurredAt, granted: false });
   },
   ContactPreferenceSet: (view, event) => {
     touch(view, event);
     const { medium, optedIn, maxPerMonth } = event.data;
     if (!isNewer(event.occurredAt, view.contactPreferences[medium]?.at)) return;
-    view.contactPreferences[medium] = { at: event.occurredAt, ...(maxPerMonth === undefined ? {} : { maxPerMonth }), optedIn };
+    view.contactPreferences = withKey(view.contactPreferences, medium, { at: event.occurredAt, ...(maxPerMonth === undefined ? {} : { maxPerMonth }), optedIn });
   },
   InteractionRecorded: (view, event) => touch(view, event),
   CostToServeRecorded: (view, event) => touch(view, event),
