@@ -69,11 +69,11 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   ConsentGranted: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey(view.consent, event.data.purpose, { at: event.occurredAt, granted: true });
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey<{ at: string; granted: boolean }>(view.consent, event.data.purpose, { at: event.occurredAt, granted: true });
   },
   ConsentWithdrawn: (view, event) => {
     touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey(view.consent, event.data.purpose, { at: event.occurredAt, granted: false });
+    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey<{ at: string; granted: boolean }>(view.consent, event.data.purpose, { at: event.occurredAt, granted: false });
   },
   ContactPreferenceSet: (view, event) => {
     touch(view, event);
