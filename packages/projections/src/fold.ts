@@ -4,6 +4,7 @@ import type { MergeMap } from '@roc-ledger/identity';
 import { CUSTOMER_STREAM_PREFIX, type RecordedEvent } from '@roc-ledger/ledger';
 import type { Handler, ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
+import { compareInstants } from './instants.ts';
 import { stateJson } from './stateJson.ts';
 
 /** The partition every event of a 'global' projection folds into. */
@@ -44,12 +45,33 @@ export const handlerFor = <S>(definition: ProjectionDefinition<S>, type: string)
  */
 export interface Working<S> {
   value: S;
+  /** The latest valid and transaction times (epoch ms) of the events folded before this working state started. */
   maxOccurredMs: number;
   maxRecordedMs: number;
+  /**
+   * The latest of the events folded since, as they read (ISO-8601): compared as strings where
+   * they allow it (compareInstants; transaction times are the ledger's own UTC times) and parsed
+   * once, by latestTimes, rather than two Date.parse calls for every event.
+   */
+  latestOccurredAt: string | null;
+  latestRecordedAt: string | null;
 }
 
 /** A working state that takes over `base`: the caller must not use `base` elsewhere afterwards. */
-export const startWorking = <S>(base: S, maxOccurredMs = 0, maxRecordedMs = 0): Working<S> => ({ value: base, maxOccurredMs, maxRecordedMs });
+export const startWorking = <S>(base: S, maxOccurredMs = 0, maxRecordedMs = 0): Working<S> => ({ value: base, maxOccurredMs, maxRecordedMs, latestOccurredAt: null, latestRecordedAt: null });
+
+/** The latest valid and transaction times (epoch ms) among every event folded into the working state. */
+export const latestTimes = (working: Working<unknown>): { maxOccurredMs: number; maxRecordedMs: number } => ({
+  maxOccurredMs: working.latestOccurredAt === null ? working.maxOccurredMs : Math.max(working.maxOccurredMs, Date.parse(working.latestOccurredAt)),
+  maxRecordedMs: working.latestRecordedAt === null ? working.maxRecordedMs : Math.max(working.maxRecordedMs, Date.parse(working.latestRecordedAt)),
+});
+
+/** Counts the event's two times among the working state's latest. */
+export const noteTimes = (working: Working<unknown>, event: Pick<RecordedEvent, 'occurredAt' | 'recordedAt'>): void => {
+  if (working.latestOccurredAt === null || compareInstants(event.occurredAt, working.latestOccurredAt) > 0) working.latestOccurredAt = event.occurredAt;
+  // recordedAt is always the ledger's own Date.toISOString(): its string order is its time order.
+  if (working.latestRecordedAt === null || event.recordedAt > working.latestRecordedAt) working.latestRecordedAt = event.recordedAt;
+};
 
 /** Each definition's initial state in its stored form (keys sorted): what every new partition starts from. */
 const initialJson = new WeakMap<ProjectionDefinition<any>, string>();
@@ -94,18 +116,8 @@ export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: s
     // A returned state may share parts with the initial state, a constant or the event: copied, so that later events mutate only the fold's own.
     if (result !== undefined) working.value = structuredClone(result);
   }
-  if (event !== lastTimed) {
-    // Several projections fold each event in turn: its two times are parsed once for all of them.
-    lastTimed = event;
-    lastOccurredMs = Date.parse(event.occurredAt);
-    lastRecordedMs = Date.parse(event.recordedAt);
-  }
-  if (lastOccurredMs > working.maxOccurredMs) working.maxOccurredMs = lastOccurredMs;
-  if (lastRecordedMs > working.maxRecordedMs) working.maxRecordedMs = lastRecordedMs;
+  noteTimes(working as Working<unknown>, event);
 };
-let lastTimed: RecordedEvent | undefined;
-let lastOccurredMs = 0;
-let lastRecordedMs = 0;
 
 /** Folds events (already in log order) into one state from the initial state. */
 export const foldAll = <S>(definition: ProjectionDefinition<S>, projection: string, events: Iterable<RecordedEvent>): Working<S> & { count: number } => {

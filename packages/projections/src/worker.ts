@@ -3,7 +3,7 @@ import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledg
 import { byCustomer, projectionKey, type Handler, type ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError, ShardingUnsupportedError } from './errors.ts';
 import { consentDecisions, consentHeld, isConsentDecision, type ConsentDecision } from './consent.ts';
-import { applyEvent, customerIdOf, foldAll, handlerFor, initialWorking, partitionOf, startWorking, type Working } from './fold.ts';
+import { applyEvent, customerIdOf, foldAll, handlerFor, initialWorking, latestTimes, noteTimes, partitionOf, startWorking, type Working } from './fold.ts';
 import { keepsShardCheckpoints, type PartitionRecord, type ReadModelStore } from './readModel/types.ts';
 import { ownedBy, type ShardFence } from './sharding/shards.ts';
 import { stateJson } from './stateJson.ts';
@@ -245,8 +245,9 @@ export class ProjectionWorker<S = unknown> {
         } catch (cause) {
           throw new HandlerFailedError(key, { eventId: '(state)', type: '(state)', globalPosition: position }, new Error(`partition ${partition}: ${(cause as Error).message}`));
         }
-        finished.push([partition, { state, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs }]);
-        yield { partition, state: json, maxOccurredMs: working.maxOccurredMs, maxRecordedMs: working.maxRecordedMs };
+        const times = latestTimes(working as Working<unknown>);
+        finished.push([partition, { state, ...times }]);
+        yield { partition, state: json, ...times };
       }
     }
     await this.readModels.commit(this.key, {
@@ -326,8 +327,7 @@ export class ProjectionWorker<S = unknown> {
       .sort((a, b) => a.globalPosition - b.globalPosition);
     const folded = foldAll(this.definition, this.key, events);
     // The merge event belongs to the partition's history even when no handler reads it.
-    folded.maxOccurredMs = Math.max(folded.maxOccurredMs, Date.parse(mergeEvent.occurredAt));
-    folded.maxRecordedMs = Math.max(folded.maxRecordedMs, Date.parse(mergeEvent.recordedAt));
+    noteTimes(folded as Working<unknown>, mergeEvent);
     this.pending.set(merge.survivor, folded);
     this.deletes.delete(merge.survivor);
     if (merge.absorbed !== merge.survivor && this.owns(merge.absorbed)) this.dropPartition(merge.absorbed);
