@@ -5,6 +5,7 @@
 //        (child modes, used by itself: --rebuild, --breakdown, --live)
 import { spawnSync } from 'node:child_process';
 import { createReadStream, rmSync, writeFileSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { availableParallelism } from 'node:os';
@@ -99,6 +100,9 @@ if (rebuildAt !== -1) {
   const [dbPath, readModelsPath] = process.argv.slice(rebuildAt + 1) as [string, string];
   const store = openStore(dbPath);
   const readModels = getSqliteReadModelStore(readModelsPath);
+  // Node's compile cache on, as bin/roc-ledger.js turns it on for `serve` (its threads load their modules from it).
+  const cache = enableCompileCache();
+  if (cache.directory) process.env.NODE_COMPILE_CACHE = cache.directory;
   const started = performance.now();
   // As `serve` rebuilds: on backfill threads, one per core, a shard of the customers each (--threads N: that many;
   // --one-thread: all in this runtime's runner).
