@@ -245,28 +245,39 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   clock read, one handler lookup, the partition resolved once for both projections: 2.6 % fewer instructions under
   callgrind, 10.31 s against 10.99 s in the median of 4 alternated runs); and the runner reads its subscription a
   page at a time, not through an async generator's promise per event (5.5 % fewer instructions; 11.69 s against
-  12.65 s in the median of 5 alternated runs, faster in each pair). In the table's run:
+  12.65 s in the median of 5 alternated runs, faster in each pair). Five more at f434283-dfbafcf, each alternated
+  with the code before it: the trust score's state layout 2 (\`trust-score@102\`, the same scores) keeps open
+  promises and unanswered offers as lists sorted by id instead of objects keyed by id, which V8 had turned into
+  dictionaries as ids came and went (keyed stores through its runtime were ~3 % of a thread's CPU): 8.10-8.95 s
+  against 9.51-9.77 s, then binary search instead of a scan for the id, 8.37 s against 9.12 s in the median of 4; a
+  commit waiting for the other thread's write lock serialises its states meanwhile instead of sleeping (perf had
+  shown one core idle for the last ~2.5 s of a rebuild while the threads' four final commits took the lock in turn):
+  faster in 6 of 8 pairs, ~8.9 s against ~9.5 s in the median, peak RSS up to ~100 MB higher; the customer view is
+  built with its keys in sorted order, so its states are written by V8's own JSON.stringify (the same bytes, ~50 MB
+  less RSS); the fold keeps each state's latest valid and transaction times as strings and parses them at commit
+  (1.6 % fewer instructions); \`stateJson\` checks key order with \`typeof\` tests and \`for...in\` and does not walk a
+  part twice; and the CLI (and this bench's rebuild, as \`serve\`) turns on Node's module compile cache, so the
+  threads start folding 60-80 ms sooner. All together against 2a3875d, 7 pairs alternated: 8.24 s against 9.40 s in
+  the median (faster in each pair), process CPU 15.5-16.8 s against 16.7-18.5 s. In the table's run (a slower hour
+  than those pairs: the same code gave 7.3-8.9 s in them):
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
   ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run: the run of c9d6029
-  an hour before gave 92,650 events/s on the shard threads against a ceiling of 492,214, and 13c1ad7's slow hour
-  55,327 against 354,425. Where a shard thread's time goes, one shard of two folded
-  alone in a process of its own (7.1-8.0 s at c9d6029; measured outside the bench cases): reading its half of the log 1.4 s (SQLite's
-  pass over every row ~0.75 s of it, whichever shard the row belongs to; JSON decoding the rest), opening the
-  declared personal values 0.45-0.6 s more (Node's AES-GCM ~4 µs a value, one HKDF ~12 µs a customer), folding
-  both projections 2.3 s, the final commit 1.0 s (serialising ~73 MB of states 0.4 s, inserting them 0.2 s,
-  COMMIT with its checkpoint 0.3 s), the rest the runner and garbage collection; the process also spends ~1.3 s of
-  CPU on V8's helper threads (parallel scavenges, concurrent compilation). Two shards folded at once, in two
-  processes, take 8.8-9.3 s each with both cores busy throughout: the rebuild is bound by its total CPU, ~18.5
-  core-seconds for the million events, which 150,000 events/s on two cores would have to bring to ~13. Under
-  callgrind (one shard over the first 200,000 events) the instructions spread over V8's JSON parser (~11 %), compiled
-  JavaScript (~10 %), V8's built-ins (~10 %), its compilers (~8 %, start-up most of it), garbage collection (~7 %),
-  JSON.stringify (~6 %), Date.parse (~4 %) and SQLite (~3 %), with no hotspot left to remove. Tried
-  and dropped, alternated in one session: serialising every state before a thread's final commit asks for the
-  write lock (no faster, +200 MB RSS); a larger young generation for the threads; Node's compile cache for the
-  threads' modules (0.18 s off a thread's 0.43 s start alone, nothing measurable in the rebuild); a single-threaded
-  garbage collector (slower). The shard threads scale with cores (\`backfill.threads\`); on two the goal needs about
-  a third less work per event.
+  gave 92,650 events/s on the shard threads against a ceiling of 492,214, and 13c1ad7's slow hour 55,327 against
+  354,425. Where the time goes now (perf, whole process, one rebuild): the two shard threads start folding ~0.25 s
+  after the runtime starts (loading their modules), fold for ~6.7 s with both cores busy, and commit in the last
+  ~1.3 s (each thread ~1 s: serialising ~75 MB of states, inserting them, COMMIT with its checkpoint); ~16 s of CPU
+  in all, of which ~2.5 s on V8's helper threads (parallel scavenges ~40 %, optimising compilers ~30 %, concurrent
+  marking ~17 %). In a shard thread: V8's JSON parser ~13 %, compiled JavaScript ~25 % (the handlers, the runner, the
+  withholding of personal values), V8's built-ins ~15 % (Map lookups of the partitions' states ~5 %, write barriers
+  ~4 %), SQLite ~6 % and the kernel's copies of its pages ~5 %, garbage collection ~8 %, the final commit's
+  key-order check ~4 %, AES-GCM ~2 %; no hotspot is left. Tried and dropped, alternated in one session: serialising
+  every state before a thread's final commit asks for the write lock (no faster, +200-320 MB RSS: replaced by the
+  reading ahead while it waits); a larger young generation for the threads; a single-threaded garbage collector
+  (slower); memory-mapped reads of the event store (~3 % faster, but every connection's mapped pages count in the
+  RSS: 2.2 GB); contributions as tuples in the trust score's state (12 % smaller read models, no fewer
+  instructions). The shard threads scale with cores (\`backfill.threads\`); on two the goal needs about a fifth less
+  CPU per event.
 - *What sealing personal data costs the projections*: \`BENCH_UNSEALED=1\` runs the same cases on a store that
   does not seal, as \`-unsealed\` rows${find(results, 'projection-rebuild', 'roc-ledger-unsealed')
     ? `: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99 ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms`
