@@ -245,7 +245,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   clock read, one handler lookup, the partition resolved once for both projections: 2.6 % fewer instructions under
   callgrind, 10.31 s against 10.99 s in the median of 4 alternated runs); and the runner reads its subscription a
   page at a time, not through an async generator's promise per event (5.5 % fewer instructions; 11.69 s against
-  12.65 s in the median of 5 alternated runs, faster in each pair). Five more at f434283-dfbafcf, each alternated
+  12.65 s in the median of 5 alternated runs, faster in each pair). Six more at 98c889d-dfbafcf, each alternated
   with the code before it: the trust score's state layout 2 (\`trust-score@102\`, the same scores) keeps open
   promises and unanswered offers as lists sorted by id instead of objects keyed by id, which V8 had turned into
   dictionaries as ids came and went (keyed stores through its runtime were ~3 % of a thread's CPU): 8.10-8.95 s
