@@ -61,13 +61,13 @@ export interface Working<S> {
 export const startWorking = <S>(base: S, maxOccurredMs = 0, maxRecordedMs = 0): Working<S> => ({ value: base, maxOccurredMs, maxRecordedMs, latestOccurredAt: null, latestRecordedAt: null });
 
 /** The latest valid and transaction times (epoch ms) among every event folded into the working state. */
-export const latestTimes = (working: Working<unknown>): { maxOccurredMs: number; maxRecordedMs: number } => ({
+export const latestTimes = <S>(working: Working<S>): { maxOccurredMs: number; maxRecordedMs: number } => ({
   maxOccurredMs: working.latestOccurredAt === null ? working.maxOccurredMs : Math.max(working.maxOccurredMs, Date.parse(working.latestOccurredAt)),
   maxRecordedMs: working.latestRecordedAt === null ? working.maxRecordedMs : Math.max(working.maxRecordedMs, Date.parse(working.latestRecordedAt)),
 });
 
 /** Counts the event's two times among the working state's latest. */
-export const noteTimes = (working: Working<unknown>, event: Pick<RecordedEvent, 'occurredAt' | 'recordedAt'>): void => {
+export const noteTimes = <S>(working: Working<S>, event: Pick<RecordedEvent, 'occurredAt' | 'recordedAt'>): void => {
   if (working.latestOccurredAt === null || compareInstants(event.occurredAt, working.latestOccurredAt) > 0) working.latestOccurredAt = event.occurredAt;
   // recordedAt is always the ledger's own Date.toISOString(): its string order is its time order.
   if (working.latestRecordedAt === null || event.recordedAt > working.latestRecordedAt) working.latestRecordedAt = event.recordedAt;
@@ -116,7 +116,7 @@ export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: s
     // A returned state may share parts with the initial state, a constant or the event: copied, so that later events mutate only the fold's own.
     if (result !== undefined) working.value = structuredClone(result);
   }
-  noteTimes(working as Working<unknown>, event);
+  noteTimes(working, event);
 };
 
 /** Folds events (already in log order) into one state from the initial state. */

@@ -235,7 +235,8 @@ export class ProjectionWorker<S = unknown> {
     const finished: [string, Committed<S>][] = [];
     const key = this.key;
     const position = this.position;
-    // Serialised one by one as the store writes them, so a commit never holds every state's JSON at once.
+    // Serialised one by one as the store reads them: as it writes them, or ahead while it waits for
+    // another connection's write lock (SQLite read models), never all before the commit begins.
     function* upserts(pending: Map<string, Working<S>>): Generator<PartitionRecord> {
       for (const [partition, working] of pending) {
         const state = working.value;
@@ -245,7 +246,7 @@ export class ProjectionWorker<S = unknown> {
         } catch (cause) {
           throw new HandlerFailedError(key, { eventId: '(state)', type: '(state)', globalPosition: position }, new Error(`partition ${partition}: ${(cause as Error).message}`));
         }
-        const times = latestTimes(working as Working<unknown>);
+        const times = latestTimes(working);
         finished.push([partition, { state, ...times }]);
         yield { partition, state: json, ...times };
       }
@@ -327,7 +328,7 @@ export class ProjectionWorker<S = unknown> {
       .sort((a, b) => a.globalPosition - b.globalPosition);
     const folded = foldAll(this.definition, this.key, events);
     // The merge event belongs to the partition's history even when no handler reads it.
-    noteTimes(folded as Working<unknown>, mergeEvent);
+    noteTimes(folded, mergeEvent);
     this.pending.set(merge.survivor, folded);
     this.deletes.delete(merge.survivor);
     if (merge.absorbed !== merge.survivor && this.owns(merge.absorbed)) this.dropPartition(merge.absorbed);
