@@ -3,6 +3,8 @@ import { ShardCountMismatchError, ShardFencedError } from '../sharding/shards.ts
 import { readAhead } from './readAhead.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ThreadShardedReadModelStore } from './types.ts';
 
+/** Bytes per page of a read-model file SQLite creates. */
+export const READ_MODEL_PAGE_SIZE = 16_384;
 /** How long a commit waits for another connection's write transaction before it fails. */
 const WRITE_LOCK_WAIT_MS = 120_000;
 /** How often a commit waiting for the write lock tries again. */
@@ -21,6 +23,10 @@ export interface SqliteReadModelStoreOptions {
  */
 export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ThreadShardedReadModelStore => {
   const db = openSqliteFile(path, { setup: (opened) => opened.exec(`
+    -- 16 KiB pages, set as the file is created (an existing file keeps its own): a state of a few
+    -- kilobytes fits in one page, where with 4 KiB pages most spilled into overflow pages. Storing a
+    -- rebuild's 40,000 states (150 MB) took 0.87-1.19 s against 1.28-1.89 s (5 runs alternated).
+    PRAGMA page_size = ${READ_MODEL_PAGE_SIZE};
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA cache_size = -${options.cacheSizeKb ?? 65_536};
