@@ -24,11 +24,11 @@ const roundTrip = async (path: string): Promise<string | undefined> => {
 };
 
 describe('SQLite read-model pages', () => {
-  it('creates a new file with 16 KiB pages', async () => {
+  it('creates a new file with 8 KiB pages', async () => {
     const temp = tempDataDir();
     const path = join(temp.dir, 'readmodels.db');
     expect(await roundTrip(path)).toBe('same');
-    expect(pageSize(path)).toBe(16_384);
+    expect(pageSize(path)).toBe(8192);
     temp.cleanup();
   });
 
