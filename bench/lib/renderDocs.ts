@@ -258,8 +258,16 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   (1.6 % fewer instructions); \`stateJson\` checks key order with \`typeof\` tests and \`for...in\` and does not walk a
   part twice; and the CLI (and this bench's rebuild, as \`serve\`) turns on Node's module compile cache, so the
   threads start folding 60-80 ms sooner. All together against 2a3875d, 7 pairs alternated: 8.24 s against 9.40 s in
-  the median (faster in each pair), process CPU 15.5-16.8 s against 16.7-18.5 s. In the table's run (a slower hour
-  than those pairs: the same code gave 7.3-8.9 s in them):
+  the median (faster in each pair), process CPU 15.5-16.8 s against 16.7-18.5 s. Two more at 7ce6dac-9a780d6:
+  read-model files are created with 8 KiB pages (storing a rebuild's 40,000 states, 150 MB, took a median 1.21 s
+  against 1.52 s with 4 KiB pages, into which most trust-score states did not fit; 16 KiB pages stored them in 1.04 s
+  but raised the live lag's p99 from ~57 to ~73 ms, a live commit writing a whole page per state it changes); and the
+  backfill threads hold V8's young generation to 64 MiB (V8 let a worker's grow to 192): peak RSS 596-655 MB against
+  687-749, no slower. The two against 17323dc, 5 pairs alternated: 9.35 s against 9.60 s in the median (faster in
+  each pair), process CPU 18.0 s against 18.8 s, peak RSS 600-697 MB against 706-757. In the table's run (a slow hour for all
+  but the single-threaded ceiling: ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 524,404 at f9e2f5a, while the handler
+  breakdown, whose code had not changed, ran at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293; f9e2f5a's rebuild row was
+  107,083 events/s in 751 MB):
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
   ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run: the run of c9d6029
@@ -271,9 +279,13 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   marking ~17 %). In a shard thread: V8's JSON parser ~13 %, compiled JavaScript ~25 % (the handlers, the runner, the
   withholding of personal values), V8's built-ins ~15 % (Map lookups of the partitions' states ~5 %, write barriers
   ~4 %), SQLite ~6 % and the kernel's copies of its pages ~5 %, garbage collection ~8 %, the final commit's
-  key-order check ~4 %, AES-GCM ~2 %; no hotspot is left. Tried and dropped, alternated in one session: serialising
+  key-order check ~4 %, AES-GCM ~2 %; no hotspot is left. Opening the personal values customer-view declares
+  (identifiers and profile, 71,931 events) costs ~22 µs per such event beyond reading it (those events read alone
+  from the sealed store, opened or not: 32.5 against 10 µs each; at that rate ~1.6 s of the rebuild's CPU): Node's \`hkdfSync\`
+  ~11 µs once per customer, a decipher (\`createDecipheriv\`, \`update\`, \`final\`) ~4 µs per value. Less would take
+  a sealed format with one cipher operation per event rather than per value; the stored events keep theirs. Tried and dropped, alternated in one session: serialising
   every state before a thread's final commit asks for the write lock (no faster, +200-320 MB RSS: replaced by the
-  reading ahead while it waits); a larger young generation for the threads; a single-threaded garbage collector
+  reading ahead while it waits); a larger young generation for the threads (since 7ce6dac it is held smaller, above); a single-threaded garbage collector
   (slower); memory-mapped reads of the event store (~3 % faster, but every connection's mapped pages count in the
   RSS: 2.2 GB); contributions as tuples in the trust score's state (12 % smaller read models, no fewer
   instructions). The shard threads scale with cores (\`backfill.threads\`); on two the goal needs about a fifth less
