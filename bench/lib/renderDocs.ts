@@ -261,7 +261,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   the median (faster in each pair), process CPU 15.5-16.8 s against 16.7-18.5 s. Two more at 7ce6dac-9a780d6:
   read-model files are created with 8 KiB pages (storing a rebuild's 40,000 states, 150 MB, took a median 1.21 s
   against 1.52 s with 4 KiB pages, into which most trust-score states did not fit; 16 KiB pages stored them in 1.04 s
-  but raised the live lag's p99 from ~57 to ~73 ms, a live commit writing a whole page per state it changes); and the
+  but raised the live lag's p99 from ~57 to ~73 ms, a live commit writing a whole page per state it changes; 8 KiB
+  against 4 KiB in two more alternated pairs: live p99 59.7 and 59.3 ms against 71.4 and 61.2, as-of p99 11.9 and
+  10.5 ms against 11.1 and 8.3, each as-of p99 being one of its run's one or two ~10 ms GC pauses); and the
   backfill threads hold V8's young generation to 64 MiB (V8 let a worker's grow to 192): peak RSS 596-655 MB against
   687-749, no slower. The two against 17323dc, 5 pairs alternated: 9.35 s against 9.60 s in the median (faster in
   each pair), process CPU 18.0 s against 18.8 s, peak RSS 600-697 MB against 706-757. In the table's run (a slow hour for all
