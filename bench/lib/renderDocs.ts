@@ -266,7 +266,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   10.5 ms against 11.1 and 8.3, each as-of p99 being one of its run's one or two ~10 ms GC pauses); and the
   backfill threads hold V8's young generation to 64 MiB (V8 let a worker's grow to 192): peak RSS 596-655 MB against
   687-749, no slower. The two against 17323dc, 5 pairs alternated: 9.35 s against 9.60 s in the median (faster in
-  each pair), process CPU 18.0 s against 18.8 s, peak RSS 600-697 MB against 706-757. In the table's run (a slow hour for all
+  each pair), process CPU 18.0 s against 18.7 s, peak RSS 600-697 MB against 706-757. In the table's run (a slow hour for all
   but the single-threaded ceiling: ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 524,404 at f9e2f5a, while the handler
   breakdown, whose code had not changed, ran at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293; f9e2f5a's rebuild row was
   107,083 events/s in 751 MB):
