@@ -43,6 +43,12 @@ const logOffer = (view: View, offerId: string, outcome: 'presented' | 'accepted'
   }
 };
 
+/** A consent decision for a purpose: kept unless a later one is already known. */
+const decideConsent = (view: View, event: RecordedEvent, purpose: string, granted: boolean): void => {
+  touch(view, event);
+  if (isNewer(event.occurredAt, view.consent[purpose]?.at)) view.consent = withKey(view.consent, purpose, { at: event.occurredAt, granted });
+};
+
 export const customerViewHandlers: Handlers<CustomerViewState> = {
   CustomerRegistered: (view, event) => {
     touch(view, event);
@@ -67,14 +73,8 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
     if (!isNewer(event.occurredAt, view.profile.updatedAt)) return;
     view.profile = inKeyOrder({ ...view.profile, ...event.data, updatedAt: event.occurredAt });
   },
-  ConsentGranted: (view, event) => {
-    touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey<{ at: string; granted: boolean }>(view.consent, event.data.purpose, { at: event.occurredAt, granted: true });
-  },
-  ConsentWithdrawn: (view, event) => {
-    touch(view, event);
-    if (isNewer(event.occurredAt, view.consent[event.data.purpose]?.at)) view.consent = withKey<{ at: string; granted: boolean }>(view.consent, event.data.purpose, { at: event.occurredAt, granted: false });
-  },
+  ConsentGranted: (view, event) => decideConsent(view, event, event.data.purpose, true),
+  ConsentWithdrawn: (view, event) => decideConsent(view, event, event.data.purpose, false),
   ContactPreferenceSet: (view, event) => {
     touch(view, event);
     const { medium, optedIn, maxPerMonth } = event.data;

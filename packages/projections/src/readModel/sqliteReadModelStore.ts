@@ -27,7 +27,8 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     -- kilobytes) fit in one page, where with 4 KiB most spilled into overflow pages. Storing a
     -- rebuild's 40,000 states (150 MB) took a median 1.21 s against 1.52 s (1.04 s with 16 KiB
     -- pages). Larger pages cost live commits, which rewrite a few scattered states each, whole pages
-    -- to the write-ahead log: p99 live lag 62 ms against 57 with 4 KiB, but 73 with 16 KiB (3 runs each).
+    -- to the write-ahead log: p99 live lag 73 ms with 16 KiB against 57 with 4 KiB (3 runs each);
+    -- with 8 KiB within the noise of 4 KiB (a median 59.7 ms against 61.2 over 5 runs each).
     PRAGMA page_size = ${READ_MODEL_PAGE_SIZE};
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
