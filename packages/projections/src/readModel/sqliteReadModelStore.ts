@@ -3,7 +3,14 @@ import { ShardCountMismatchError, ShardFencedError } from '../sharding/shards.ts
 import { readAhead } from './readAhead.ts';
 import type { CommitBatch, PartitionRecord, ProjectionRow, ProjectionStatus, ThreadShardedReadModelStore } from './types.ts';
 
-/** Bytes per page of a read-model file SQLite creates. */
+/**
+ * Bytes per page of a read-model file SQLite creates (see openSqliteFile): most states (a few
+ * kilobytes) fit in one page, where with 4 KiB most spilled into overflow pages. Storing a
+ * rebuild's 40,000 states (150 MB) took a median 1.21 s against 1.52 s (1.04 s with 16 KiB pages).
+ * Larger pages cost live commits, which rewrite a few scattered states each, whole pages to the
+ * write-ahead log: p99 live lag 73 ms with 16 KiB against 57 with 4 KiB (3 runs each); with 8 KiB
+ * within the noise of 4 KiB (a median 59.7 ms against 61.2 over 5 runs each).
+ */
 export const READ_MODEL_PAGE_SIZE = 8_192;
 /** How long a commit waits for another connection's write transaction before it fails. */
 const WRITE_LOCK_WAIT_MS = 120_000;
@@ -22,14 +29,7 @@ export interface SqliteReadModelStoreOptions {
  * log, so they do not pay the event store's fsync per commit.
  */
 export const getSqliteReadModelStore = (path: string, options: SqliteReadModelStoreOptions = {}): ThreadShardedReadModelStore => {
-  const db = openSqliteFile(path, { setup: (opened) => opened.exec(`
-    -- 8 KiB pages, set as the file is created (an existing file keeps its own): most states (a few
-    -- kilobytes) fit in one page, where with 4 KiB most spilled into overflow pages. Storing a
-    -- rebuild's 40,000 states (150 MB) took a median 1.21 s against 1.52 s (1.04 s with 16 KiB
-    -- pages). Larger pages cost live commits, which rewrite a few scattered states each, whole pages
-    -- to the write-ahead log: p99 live lag 73 ms with 16 KiB against 57 with 4 KiB (3 runs each);
-    -- with 8 KiB within the noise of 4 KiB (a median 59.7 ms against 61.2 over 5 runs each).
-    PRAGMA page_size = ${READ_MODEL_PAGE_SIZE};
+  const db = openSqliteFile(path, { pageSize: READ_MODEL_PAGE_SIZE, setup: (opened) => opened.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA cache_size = -${options.cacheSizeKb ?? 65_536};

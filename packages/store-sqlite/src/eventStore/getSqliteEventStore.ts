@@ -28,7 +28,7 @@ import {
 } from '@roc-ledger/ledger';
 import { GROUP_BUDGET_MS, GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { openSqliteFile } from '../file/openSqliteFile.ts';
-import { checkMeta, createSchema, openPragmas, RARE_TYPES, SCHEMA_VERSION } from './schema.ts';
+import { checkMeta, createSchema, EVENT_STORE_PAGE_SIZE, openPragmas, RARE_TYPES, SCHEMA_VERSION } from './schema.ts';
 import { defineStreamSelection, prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 import { WriterView } from './writerView.ts';
 
@@ -73,6 +73,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
   let db: DatabaseSync;
   try {
     db = openSqliteFile(options.path, {
+      pageSize: EVENT_STORE_PAGE_SIZE,
       setup: (opened) => {
         openPragmas(opened, options.cacheSizeKb);
         createSchema(opened);

@@ -13,6 +13,11 @@ export interface SqliteFileOptions {
    * is retried (default BUSY_TIMEOUT_MS). 0: no wait, for callers that retry asynchronously.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * Bytes per page when this open creates the file. A file keeps the page size it was made with
+   * (SQLite cannot change a WAL file's), so it is set before the setup's first statement.
+   */
+  readonly pageSize?: number;
   /** Pragmas and CREATE ... IF NOT EXISTS, run on every open. */
   readonly setup: (db: DatabaseSync) => void;
 }
@@ -34,6 +39,7 @@ export const openSqliteFile = (path: string, options: SqliteFileOptions): Databa
   const deadline = Date.now() + busyTimeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (options.pageSize !== undefined) db.exec(`PRAGMA page_size = ${options.pageSize}`);
       options.setup(db);
       return db;
     } catch (error) {
