@@ -159,11 +159,13 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **dashboard-\***: the demo history of 100,000 customers over one year (2.7 million events, kept in bench/.data) and
   \`serve\` on it in a child process. *serve-first-start*: until the projections are live and the equity series
   tracked, from nothing; *serve-ready*: the same on a restart. *known-at-prepared*: after that, until serve has
-  prepared every known-at stop of the slider. *equity-known-at-alone*: one such series computed alone;
-  *equity-known-at-cold*: a stop asked while the stops are being prepared (it waits for the series in progress);
+  prepared every known-at stop of the slider. *equity-known-at-cold*: a stop asked while the stops are being prepared (it waits for the series in progress);
   *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the pages, timed from the
-  client, one after another. *page-\**: each page in headless Chromium, from navigation until every chart is drawn.
-  Their peak RSS is the bench client's, not the service's.
+  client, one after another, from the moment serve is ready: meanwhile the service still walks the chain (on its
+  event loop, 14 s on this ledger) and prepares the known-at stops (a worker thread fits each series; the event
+  loop reads its purchases from the log), so calls wait for those turns on two cores; after, by hand on the same ledger at b49bc6d,
+  \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). *page-\**: each page in headless Chromium,
+  from navigation until every chart is drawn. Their peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
 - **append-batch-100-personal-data / read-all-personal-data**: 100,000 demo events appended 100 per call to 2,000
@@ -270,10 +272,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   event stores are created with 8 KiB pages (each backfill thread scans the whole log for its shard's rows; one
   thread's scan of the million events took about a quarter less time than with 4 KiB pages, 0.74 of it in the
   median of 8 alternated rounds, with less time in the kernel, while group commits cost no more): on two ledgers built by the code before and after, 5 pairs alternated in a slow
-  hour, faster in 4 of 5, 62.0 s against 64.1 s in all. The table's runs build their ledger with 8 KiB pages. In the table's run (a slow hour: the
-  single-threaded ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 524,404 at f9e2f5a and 517,236 at 9a780d6, the handler
-  breakdown at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293 at f9e2f5a; the rebuild row was 107,083 events/s in
-  751 MB at f9e2f5a, 95,768 in 653 MB at 9a780d6):
+  hour, faster in 4 of 5, 62.0 s against 64.1 s in all. The table's runs build their ledger with 8 KiB pages. One more at b49bc6d:
+  the customer key is given to \`hkdfSync\` as a KeyObject (with a Buffer, node:crypto caught an exception to learn it was
+  not one: 140-200 ms of each shard thread's CPU profile, 12 ms after). In the table's run (a fast hour: the
+  single-threaded ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 407,265 in f2976fa's slow hour and 524,404 at f9e2f5a, the handler
+  breakdown at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293 at f9e2f5a; the rebuild row was 87,847 events/s in
+  646 MB at f2976fa, 107,083 in 751 MB at f9e2f5a):
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
   ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run: the run of c9d6029
@@ -290,7 +294,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   of a rebuild's CPU (measured twice: those events read alone from the sealed store, 32.5 against 10 µs each; and,
   at f2976fa, the four types most read, with and without opening them, 2.3-3.1 s of CPU apart on one thread). Of
   that, measured part by part on the decoded events: ~6 µs per value opened (base64, \`createDecipheriv\`,
-  \`update\`, \`final\`, JSON), Node's \`hkdfSync\` 14-20 µs once per customer, ~2 µs per event finding its
+  \`update\`, \`final\`, JSON), Node's \`hkdfSync\` ~10 µs once per customer (14-20 µs before b49bc6d), ~2 µs per event finding its
   sealed values, and the key store read once a page. Less would take a sealed format with one cipher operation
   per event rather than per value; the stored events keep theirs. Tried and dropped, alternated in one session: serialising
   every state before a thread's final commit asks for the write lock (no faster, +200-320 MB RSS: replaced by the
@@ -299,8 +303,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   RSS: 2.2 GB); contributions as tuples in the trust score's state (12 % smaller read models, no fewer
   instructions); each decoded event's type set to the catalogue's own (internalised) string (the trust score's
   states over the whole log held 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies, once
-  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread). The shard threads scale with cores (\`backfill.threads\`); on two the goal (6.5 s for these events)
-  needs about a fifth less CPU per event in the machine's faster hours (8.24 s above), two fifths in this table's.
+  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild comes near 150,000 events/s (6.534 s for these
+  events) only in the machine's fastest hours (this table's run: ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s, ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), and needs two fifths less CPU
+  per event in its slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half
+  the CPU per event in any hour: on two cores the rebuild would have to read, decode, unseal, fold, serialise and
+  store each event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading and
+  decoding alone (both threads' SQL scans and JSON parsing) take about two of those four.
 - *What sealing personal data costs the projections*: \`BENCH_UNSEALED=1\` runs the same cases on a store that
   does not seal, as \`-unsealed\` rows${find(results, 'projection-rebuild', 'roc-ledger-unsealed')
     ? `: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99 ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms`
