@@ -35,4 +35,22 @@ describe('ChainMonitor', () => {
       await store.close();
     }
   });
+
+  it('stopping ends the walk in progress without reporting it: a shutdown does not wait for a walk of the whole log', async () => {
+    const store = openStore(temp.dbPath);
+    const seen: ChainCheck[] = [];
+    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check) });
+    try {
+      const walk = monitor.check();
+      await monitor.stop();
+      await expect(walk).rejects.toMatchObject({ name: 'AbortError' });
+      expect(monitor.latest()).toBeUndefined();
+      expect(seen).toEqual([]);
+      // Started again, it walks the whole log as before.
+      expect(await monitor.check()).toMatchObject({ ok: true, checked: 6 });
+    } finally {
+      await monitor.stop();
+      await store.close();
+    }
+  });
 });

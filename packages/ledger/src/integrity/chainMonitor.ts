@@ -32,6 +32,8 @@ export class ChainMonitor {
   private running: Promise<ChainCheck> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Ends the walk in progress: stopping the monitor does not wait for a walk of the whole log. */
+  private walking: AbortController | undefined;
 
   constructor(store: EventStore, options: ChainMonitorOptions = {}) {
     this.store = store;
@@ -49,7 +51,7 @@ export class ChainMonitor {
     return this.last;
   }
 
-  /** Runs a check now, or joins the one running. */
+  /** Runs a check now, or joins the one running. Rejects with an AbortError if the monitor is stopped meanwhile. */
   check(): Promise<ChainCheck> {
     this.running ??= this.walk().finally(() => {
       this.running = undefined;
@@ -58,9 +60,15 @@ export class ChainMonitor {
     return this.running;
   }
 
+  /**
+   * Stops the schedule and the walk in progress, which ends at its next record: a walk of a large
+   * log takes minutes, longer than a shutdown may. An interrupted walk is no check: latest() and
+   * onCheck see nothing of it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.walking?.abort();
     await this.running?.catch(() => undefined);
   }
 
@@ -69,7 +77,10 @@ export class ChainMonitor {
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const against = this.lastGoodHead;
-    const result = await verifyLog(this.store.readStoredRecords({ pageSize: 4096 }), against);
+    const walking = (this.walking = new AbortController());
+    const result = await verifyLog(this.store.readStoredRecords({ pageSize: 4096 }), against, walking.signal).finally(() => {
+      if (this.walking === walking) this.walking = undefined;
+    });
     const check: ChainCheck = {
       ...result,
       startedAt,

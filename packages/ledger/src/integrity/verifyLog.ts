@@ -53,9 +53,9 @@ const columnsAgree = (record: StoredRecord, body: HashedBody): string | undefine
  * a gap or out-of-order position (deleted, inserted or reordered rows), a hash that does not
  * chain (altered bytes), columns that disagree with the hashed bytes, a stream revision gap,
  * transaction time running backwards. Given an earlier digest, also proves the log still
- * contains it unchanged (not rewritten, not truncated).
+ * contains it unchanged (not rewritten, not truncated). Rejects with the signal's reason once it is aborted.
  */
-export const verifyLog = async (records: AsyncIterable<StoredRecord>, against?: LogDigest): Promise<VerifyResult> => {
+export const verifyLog = async (records: AsyncIterable<StoredRecord>, against?: LogDigest, signal?: AbortSignal): Promise<VerifyResult> => {
   let expectedPosition = 1;
   let previousHash = GENESIS_HASH;
   let previousRecordedAt = '';
@@ -70,6 +70,8 @@ export const verifyLog = async (records: AsyncIterable<StoredRecord>, against?: 
   });
 
   for await (const record of records) {
+    // Stopped (the service shuts down): no result, rather than one for part of the log.
+    signal?.throwIfAborted();
     const position = expectedPosition;
     if (record.globalPosition > position) return failed(position, 'missing-event', `event ${position} is missing: the next stored event is at ${record.globalPosition}`);
     if (record.globalPosition !== position) return failed(position, 'unexpected-position', `expected position ${position}, found ${record.globalPosition}`);
