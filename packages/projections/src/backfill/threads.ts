@@ -63,6 +63,8 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
     thread.on('message', (message: FromThread) => {
       if (message.type === 'progress') {
         latest.set(index, message.progress);
+        // Until every thread has reported, the slowest may be one not heard from yet: no position is claimed.
+        if (latest.size < options.plan.length) return;
         const slowest = [...latest.values()].reduce((a, b) => (b.position < a.position ? b : a));
         options.onProgress?.({ ...slowest, caughtUp: false });
       } else if (message.type === 'failed') options.log?.('projection failed during its backfill; the runtime folds it again from its checkpoint', { key: message.key, thread: label, error: message.message });
