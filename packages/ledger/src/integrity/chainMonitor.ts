@@ -32,7 +32,7 @@ export class ChainMonitor {
   private running: Promise<ChainCheck> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Ends the walk in progress: stopping the monitor does not wait for a walk of the whole log. */
+  /** Ends the latest walk if it is still in progress: stopping the monitor does not wait for a walk of the whole log. */
   private walking: AbortController | undefined;
 
   constructor(store: EventStore, options: ChainMonitorOptions = {}) {
@@ -77,11 +77,9 @@ export class ChainMonitor {
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const against = this.lastGoodHead;
-    const walking = (this.walking = new AbortController());
-    // Pages small enough that a page of hashing (4096 records took ~20 ms) does not outlast the reader's breather.
-    const result = await verifyLog(this.store.readStoredRecords({ pageSize: 512 }), against, walking.signal).finally(() => {
-      if (this.walking === walking) this.walking = undefined;
-    });
+    this.walking = new AbortController();
+    // Pages of the stores' default size: a page of 4096 records took ~20 ms to hash, longer than the reader's breather lets requests wait.
+    const result = await verifyLog(this.store.readStoredRecords(), against, this.walking.signal);
     const check: ChainCheck = {
       ...result,
       startedAt,
