@@ -92,4 +92,19 @@ describe('sealed personal data', () => {
     const all = await read();
     expect([all.ProfileUpdated!.givenName, all.SentimentRecorded!.note]).toEqual(['Sealina', 'Told me about Sealina']);
   });
+
+  it("gives an erased customer's identifier, when it comes back, to a new customer, also after a restart", async () => {
+    const ingestor = await Ingestor.open({ store, contract });
+    const byEmail = { kind: 'email', value: 'returning.sealed@example.org' } as const;
+    const first = await ingestor.ingest(event(byEmail, 'ProfileUpdated', { givenName: 'Returnia' }));
+    await eraseCustomer({ keys, store, ingestor }, { customerId: first.customerId, basis: 'customer-request' });
+    // The identifier's own customer id belongs to the forgotten customer, whose key seals nothing more.
+    const back = await ingestor.ingest(event(byEmail, 'ProfileUpdated', { givenName: 'Returnia' }));
+    expect(back.customerId).not.toBe(first.customerId);
+    expect(back.identityEvents).toEqual(['CustomerRegistered', 'IdentifierLinked']);
+    expect((await store.readStream(back.streamId)).events.at(-1)!.data).toEqual({ givenName: 'Returnia' });
+    const restarted = await Ingestor.open({ store, contract });
+    expect(restarted.resolver.resolve(byEmail)).toBe(back.customerId);
+    expect((await restarted.ingest(event(byEmail, 'InteractionRecorded', { kind: 'visit', initiatedBy: 'customer' }))).customerId).toBe(back.customerId);
+  });
 });

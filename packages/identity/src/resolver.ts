@@ -142,9 +142,10 @@ export class IdentityResolver {
     if (customerId === undefined) {
       // A new customer's id is derived from the identifier that names them, so that two writer
       // processes meeting the same new person at once pick the same stream and one of them loses
-      // the 'no_stream' append (see Ingestor). From the event when the identifier's id is taken.
-      const seed = refIdentifier && !options.seedFromEvent ? `customer/${identifierKey(refIdentifier)}` : `customer/${event.eventId}`;
-      customerId = ref.kind === 'customerId' ? ref.value : derivedUuid(seed);
+      // the 'no_stream' append (see Ingestor). From the event when the identifier's id is taken:
+      // by a forgotten customer, whose stream stays (and whose key, destroyed, seals nothing more).
+      const fromIdentifier = refIdentifier && !options.seedFromEvent ? derivedUuid(`customer/${identifierKey(refIdentifier)}`) : undefined;
+      customerId = ref.kind === 'customerId' ? ref.value : fromIdentifier !== undefined && !this.isKnown(fromIdentifier) ? fromIdentifier : derivedUuid(`customer/${event.eventId}`);
       identityEvents.push(derive('registered', 'CustomerRegistered', customerId, { origin: 'first-contact' }));
     }
     if (refIdentifier && this.lookup(refIdentifier) === undefined) {
