@@ -167,6 +167,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   10 s (identity resolution included), in as many rounds as runs, new customers in each; for each event, the time
   from sending it to both views having committed it. The round with the median p99 is reported.
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.
+- **identity-index-open**: in the live child, before the live rounds, the identity resolver folded from the whole
+  sealed log (\`Ingestor.open\`, what \`serve\` does at every start): every event read and decoded, the linked
+  identifiers opened.
+- **identity-lookup-as-of**: in the live child, after the as-of queries, one of 2,000 linked identifiers resolved as
+  identity stood on a date inside the history (what \`GET /v1/customers?identifier=…&asOf=…\` does), 500 times.
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
 - **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
   ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon.

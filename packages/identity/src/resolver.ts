@@ -1,5 +1,6 @@
 import { ERASED_VALUE, type AnyVersionEventInput, type CustomerRef, type EventInput, type Identifier } from '@roc-ledger/events';
 import { derivedUuid } from './derivedIds.ts';
+import { LinkHistory, timesOf, type LogCut } from './linkHistory.ts';
 import { MergeMap } from './mergeMap.ts';
 import { createNormalizer, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
 
@@ -26,6 +27,12 @@ export interface ResolutionPlan {
 
 const IDENTITY_SOURCE = 'roc-ledger/identity';
 
+/**
+ * The only event types whose personal values the resolver reads (the identifier linked). A reader
+ * feeding it asks the store to open just these: opening every event's was most of a start's time.
+ */
+export const RESOLVER_PERSONAL_DATA: readonly string[] = ['IdentifierLinked'];
+
 export interface PlanOptions {
   /** Derive a new customer's id from the event rather than from its identifier (whose id a forgotten customer holds). */
   readonly seedFromEvent?: boolean;
@@ -45,6 +52,8 @@ export class IdentityResolver {
   /** Merges so far, with their times: histories and projections read a customer's merged streams from it. */
   readonly merges = new MergeMap();
   private readonly firstSeen = new Map<string, number>();
+  /** Links and merges with their times, for answers in a cut of the log. */
+  private readonly history = new LinkHistory();
 
   constructor(config?: NormalizationConfig) {
     this.normalize = createNormalizer(config);
@@ -65,6 +74,21 @@ export class IdentityResolver {
     return linked === undefined ? undefined : this.canonical(linked);
   }
 
+  /**
+   * The canonical customer an identifier named in a cut of the log, as a resolver folded from
+   * only the cut's events would answer; an erased customer's identifiers name nobody in any cut.
+   * Throws IdentifierRefusedError for junk.
+   */
+  lookupAt(identifier: Identifier, cut: LogCut, path = 'identifier'): string | undefined {
+    const linked = this.history.linkedAt(identifierKey(this.normalize(identifier, path)), cut);
+    return linked === undefined ? undefined : this.history.mergesAt(cut).canonical(linked);
+  }
+
+  /** The surviving customer id for a customer id, following only the merges in a cut of the log. */
+  canonicalAt(customerId: string, cut: LogCut): string {
+    return this.history.mergesAt(cut).canonical(customerId);
+  }
+
   /** The canonical customer a reference names (a customer id, or an identifier), or undefined for nobody. Throws IdentifierRefusedError for junk. */
   resolve(ref: CustomerRef, path = 'customer'): string | undefined {
     return ref.kind === 'customerId' ? (this.isKnown(ref.value) ? this.canonical(ref.value) : undefined) : this.lookup(ref, path);
@@ -77,21 +101,27 @@ export class IdentityResolver {
     if (!this.firstSeen.has(customerId)) this.firstSeen.set(customerId, event.globalPosition);
     if (event.type === 'IdentifierLinked') {
       const { identifier } = event.data as { identifier: Identifier };
-      if (identifier.value === ERASED_VALUE) return; // an erased customer's: it names nobody
+      // An erased customer's: it names nobody (read from a sealed log it reads as erased; told late, it was erased since).
+      if (identifier.value === ERASED_VALUE || this.history.isErased(customerId)) return;
       let normalized: Identifier;
       try {
         normalized = this.normalize(identifier, 'data.identifier');
       } catch {
         return; // Refused under today's rules: it names nobody.
       }
-      this.links.set(identifierKey(normalized), this.canonical(customerId));
+      const key = identifierKey(normalized);
+      this.links.set(key, this.canonical(customerId));
+      this.history.link(key, customerId, event.globalPosition, timesOf(event));
     } else if (event.type === 'CustomerErased') {
       // Forgotten: the customer's identifiers name nobody now, so they are free for a new customer.
       const erased = this.canonical(customerId);
       for (const [key, owner] of this.links) if (this.canonical(owner) === erased) this.links.delete(key);
+      this.history.erase((event.data as { members?: readonly string[] }).members ?? this.merges.members(erased));
     } else if (event.type === 'CustomersMerged') {
       const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
-      this.merges.apply({ survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt });
+      const record = { survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt };
+      this.merges.apply(record);
+      this.history.merge(record, timesOf(event));
     }
   }
 

@@ -1,5 +1,5 @@
-import { CHANNELS, type AnyVersionEventInput, type Contract } from '@roc-ledger/events';
-import { IdentityResolver, type NormalizationConfig, type ResolutionPlan } from '@roc-ledger/identity';
+import { CHANNELS, type AnyVersionEventInput, type Contract, type CustomerRef } from '@roc-ledger/events';
+import { IdentityResolver, inCut, RESOLVER_PERSONAL_DATA, timesOf, type LogCut, type NormalizationConfig, type ResolutionPlan } from '@roc-ledger/identity';
 import { customerStreamId, EventIdConflictError, WrongExpectedRevisionError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
 import { ChannelNotAllowedError, LEDGER_RECORDED_TYPES, OccurredInFutureError, ReservedTypeError } from './errors.ts';
 
@@ -85,18 +85,18 @@ export class Ingestor {
   }
 
   /**
-   * The resolver as it stood in a cut of the log: folded from the events that had happened by
-   * asOf and were recorded by knownAt, with this ingestor's normalisation.
+   * The canonical customer a reference named in a cut of the log (the events that had happened by
+   * asOf and were recorded by knownAt), as a resolver folded from just those events would answer;
+   * undefined for nobody. Throws IdentifierRefusedError for junk.
    */
-  async resolverAt(cut: { asOf?: Date; knownAt?: Date }): Promise<IdentityResolver> {
-    const resolver = new IdentityResolver(this.options.normalization);
-    const asOf = cut.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
-    const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
-    for await (const event of this.options.store.readAll({ pageSize: 2048 })) {
-      if (Date.parse(event.recordedAt) > knownAt) break; // recordedAt never decreases along the log
-      if (Date.parse(event.occurredAt) <= asOf) resolver.apply(event);
-    }
-    return resolver;
+  async resolveAt(ref: CustomerRef, cut: { asOf?: Date; knownAt?: Date }): Promise<string | undefined> {
+    if (this.options.otherWriters) await this.catchUp();
+    const logCut: LogCut = { ...(cut.asOf ? { asOf: cut.asOf.getTime() } : {}), ...(cut.knownAt ? { knownAt: cut.knownAt.getTime() } : {}) };
+    if (ref.kind !== 'customerId') return this.resolver.lookupAt(ref, logCut);
+    // A customer id names someone in the cut once any event of its stream is in it.
+    const { events } = await this.options.store.readStream(customerStreamId(ref.value));
+    const known = events.some((event) => inCut(timesOf(event), logCut));
+    return known ? this.resolver.canonicalAt(ref.value, logCut) : undefined;
   }
 
   /**
@@ -106,7 +106,7 @@ export class Ingestor {
    */
   catchUp(): Promise<void> {
     const next = this.catchingUp.then(async () => {
-      for await (const event of this.options.store.readAll({ fromPosition: this.caughtUpTo + 1, pageSize: 2048 })) {
+      for await (const event of this.options.store.readAll({ fromPosition: this.caughtUpTo + 1, pageSize: 2048, openPersonalData: RESOLVER_PERSONAL_DATA })) {
         this.resolver.apply(event);
         this.caughtUpTo = event.globalPosition;
       }
@@ -186,7 +186,8 @@ export class Ingestor {
         events = [...plan.identityEvents, event];
         result = await this.appendOrAcknowledge(customerStreamId(plan.customerId), events, registers(plan) ? 'no_stream' : 'any');
       }
-      if (plan.changesIdentity) this.applyStored(result, events);
+      // A link already in place changes no answer now, but does in a cut before its first link (resolveAt).
+      if (plan.changesIdentity || event.type === 'IdentifierLinked') this.applyStored(result, events);
       const stored = result.events.at(-1)!;
       return {
         eventId: event.eventId,

@@ -107,8 +107,10 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
     },
     async (request) => {
       const cut = cutOf(request.query);
-      const resolver = cut.asOf || cut.knownAt ? await ingestor.resolverAt(cut) : ingestor.resolver;
-      return { customerId: resolveCustomer(resolver, request.query.identifier), identifier: request.query.identifier };
+      if (!cut.asOf && !cut.knownAt) return { customerId: resolveCustomer(ingestor.resolver, request.query.identifier), identifier: request.query.identifier };
+      const customerId = await ingestor.resolveAt(parseCustomerRef(request.query.identifier), cut);
+      if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.query.identifier} in this cut`);
+      return { customerId, identifier: request.query.identifier };
     },
   );
 
