@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChainMonitor, type ChainCheck } from '@roc-ledger/ledger';
+import { ChainMonitor, walkOnOwnThread, type ChainCheck, type ChainWalk } from '@roc-ledger/ledger';
 import { interaction, purchase } from '@roc-ledger/ledger/testing';
 import { openStore, tamper, tempDataDir } from '../support/tempLedger.ts';
 
-describe('ChainMonitor', () => {
+const onOwnThread = (dbPath: string): ChainWalk => walkOnOwnThread({ module: import.meta.resolve('../support/walkStore.ts'), data: { dbPath } });
+
+describe.each([
+  { where: 'on the service thread', walk: (_dbPath: string): { walk?: ChainWalk } => ({}) },
+  { where: 'on a thread of its own', walk: (dbPath: string): { walk?: ChainWalk } => ({ walk: onOwnThread(dbPath) }) },
+])('ChainMonitor walking $where', ({ walk }) => {
   let temp: ReturnType<typeof tempDataDir>;
   beforeEach(async () => {
     temp = tempDataDir();
@@ -16,7 +21,7 @@ describe('ChainMonitor', () => {
   it('proves the previous good head on the next walk, and reports the first bad position once the log is altered', async () => {
     const store = openStore(temp.dbPath);
     const seen: ChainCheck[] = [];
-    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check) });
+    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check), ...walk(temp.dbPath) });
     try {
       expect(monitor.latest()).toBeUndefined();
       const first = await monitor.check();
@@ -39,7 +44,7 @@ describe('ChainMonitor', () => {
   it('stopping ends the walk in progress without reporting it: a shutdown does not wait for a walk of the whole log', async () => {
     const store = openStore(temp.dbPath);
     const seen: ChainCheck[] = [];
-    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check) });
+    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check), ...walk(temp.dbPath) });
     try {
       const walk = monitor.check();
       await monitor.stop();
@@ -51,6 +56,23 @@ describe('ChainMonitor', () => {
     } finally {
       await monitor.stop();
       await store.close();
+    }
+  });
+});
+
+describe('a chain walk on a thread of its own', () => {
+  it('reports a store it cannot open as a failed walk, not as a check', async () => {
+    const temp = tempDataDir();
+    const store = openStore(temp.dbPath);
+    const seen: ChainCheck[] = [];
+    const monitor = new ChainMonitor(store, { intervalMs: 60_000, onCheck: (check) => seen.push(check), walk: onOwnThread('') });
+    try {
+      await expect(monitor.check()).rejects.toThrow('the chain walk thread could not walk: no dbPath given');
+      expect(seen).toEqual([]);
+    } finally {
+      await monitor.stop();
+      await store.close();
+      temp.cleanup();
     }
   });
 });

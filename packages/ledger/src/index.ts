@@ -13,6 +13,7 @@ export { followLog, type Follower, type FollowOptions } from './eventStore/follo
 export * from './integrity/digest.ts';
 export * from './integrity/verifyLog.ts';
 export { ChainMonitor, type ChainCheck, type ChainMonitorOptions } from './integrity/chainMonitor.ts';
+export { walkOnOwnThread, walkOnThisThread, type ChainWalk, type WalkStoreSource } from './integrity/chainWalk.ts';
 export { leafHash, MERKLE_ALGORITHM, MerkleTree, verifyConsistency, verifyInclusion } from './integrity/merkle.ts';
 export * from './integrity/signedDigest.ts';
 export { getInMemoryEventStore } from './memory/getInMemoryEventStore.ts';

@@ -204,7 +204,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
-  if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey });
+  if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey, ...(options.chain ? { chain: options.chain } : {}) });
   if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}), ...(options.erasureRefoldWaitMs !== undefined ? { refoldWaitMs: options.erasureRefoldWaitMs } : {}) });
   if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
   ledgerRoutes(app, {

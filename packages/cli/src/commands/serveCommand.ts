@@ -4,13 +4,14 @@ import { ApiKeyRing, buildApp, createMetrics, createStoreTimings, loadApiKeys, t
 import { defaultTopics } from '@roc-ledger/kafka-ingest';
 import { EquityTracker, KnownAtPreparer, terminateEquityWorker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
-import { ChainMonitor, loadOrCreateSigningKey } from '@roc-ledger/ledger';
+import { ChainMonitor, loadOrCreateSigningKey, walkOnOwnThread } from '@roc-ledger/ledger';
 import { openAccessLog, reapplyErasures } from '@roc-ledger/privacy';
 import { accessLogFile } from '../accessLog.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { signingKeyFile } from './proofCommands.ts';
 import { openReadModels, registeredDefinitions, servicePidFile } from '../projections.ts';
 import { backfillThreads } from '../backfillContext.ts';
+import { chainWalkSource } from '../chainWalkContext.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 import { startKafkaIngest } from './kafkaIngest.ts';
 import { serveIngest, serveProjector, sharedReadModels, stopRequested, timedLedger, type ServiceRole } from './serveRoles.ts';
@@ -87,6 +88,8 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const deadLetterTopic = options.kafka ? { deadLetterTopic: async () => (kafka ? kafka.service.deadLetterTopicMessages() : Promise.reject(new Error('not consuming yet'))) } : {};
   const chain = new ChainMonitor(ledger.store, {
     intervalMs: (options.verifyEveryMinutes ?? 15) * 60_000,
+    // Hashing the whole chain takes minutes on a large log: on a thread of its own, it takes no turns from requests.
+    walk: walkOnOwnThread(chainWalkSource(ledger.dataDir)),
     onCheck: (check) => (check.ok ? app.log.info({ checked: check.checked, head: check.head, durationMs: Math.round(check.durationMs) }, 'chain verified') : app.log.error({ failure: check.failure }, 'chain verification failed')),
   });
   const metrics = createMetrics({ ingestor, store: ledger.store, runtime, chain, timings, ...kafkaCounts });

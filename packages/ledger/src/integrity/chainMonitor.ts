@@ -1,6 +1,7 @@
 import type { EventStore } from '../eventStore/types.ts';
 import { DIGEST_ALGORITHM, type LogDigest } from './digest.ts';
-import { verifyLog, type VerifyResult } from './verifyLog.ts';
+import { walkOnThisThread, type ChainWalk } from './chainWalk.ts';
+import type { VerifyResult } from './verifyLog.ts';
 
 /** One walk of the chain by the monitor. */
 export interface ChainCheck extends VerifyResult {
@@ -15,16 +16,18 @@ export interface ChainMonitorOptions {
   /** Between the end of one check and the start of the next (default 15 minutes). */
   readonly intervalMs?: number;
   readonly onCheck?: (check: ChainCheck) => void;
+  /** How a walk runs (default: on this thread, between its other work; serve walks on a thread of its own: walkOnOwnThread). */
+  readonly walk?: ChainWalk;
 }
 
 /**
  * Verifies the whole chain when started and then on a schedule, each time also proving that the
  * head the last good check ended at is still in the log unchanged, and keeps the latest result
  * for the health page and the metrics. One check at a time; the walk reads pages asynchronously,
- * so the service keeps answering meanwhile.
+ * so the service keeps answering meanwhile, or runs on a thread of its own (walkOnOwnThread).
  */
 export class ChainMonitor {
-  private readonly store: EventStore;
+  private readonly walkLog: ChainWalk;
   private readonly intervalMs: number;
   private readonly onCheck: ((check: ChainCheck) => void) | undefined;
   private last: ChainCheck | undefined;
@@ -36,7 +39,7 @@ export class ChainMonitor {
   private walking: AbortController | undefined;
 
   constructor(store: EventStore, options: ChainMonitorOptions = {}) {
-    this.store = store;
+    this.walkLog = options.walk ?? walkOnThisThread(store);
     this.intervalMs = options.intervalMs ?? 15 * 60_000;
     this.onCheck = options.onCheck;
   }
@@ -78,8 +81,7 @@ export class ChainMonitor {
     const startedAt = new Date().toISOString();
     const against = this.lastGoodHead;
     this.walking = new AbortController();
-    // Pages of the stores' default size: a page of 4096 records took ~20 ms to hash, longer than the reader's breather lets requests wait.
-    const result = await verifyLog(this.store.readStoredRecords(), against, this.walking.signal);
+    const result = await this.walkLog(against, this.walking.signal);
     const check: ChainCheck = {
       ...result,
       startedAt,
