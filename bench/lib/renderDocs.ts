@@ -180,10 +180,13 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   tracked, from nothing; *serve-ready*: the same on a restart. *known-at-prepared*: after that, until serve has
   prepared every known-at stop of the slider. *equity-known-at-cold*: a stop asked while the stops are being prepared (it waits for the series in progress);
   *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the pages, timed from the
-  client, one after another, from the moment serve is ready: meanwhile the service still walks the chain (on its
-  event loop, 14-21 s on this ledger) and prepares the known-at stops (a worker thread fits each series; the event
-  loop reads its purchases from the log), so calls wait for those turns on two cores; after, by hand on the same ledger at b49bc6d,
-  \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). *page-\**: each page in headless Chromium,
+  client, one after another, from the moment serve is ready: meanwhile the service still walks the chain (since
+  5d1127e on a thread of its own; before, on its event loop, 14-21 s on this ledger) and prepares the known-at stops
+  (a worker thread fits each series; the event loop reads its purchases from the log and hands them over), so calls
+  wait for those turns on two cores; \`/v1/equity\` most, and as much with the walk off the event loop as on it
+  (the walk was not what it waited for; what it waits for is not found); after, by hand
+  on the same ledger at b49bc6d, \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). The restart
+  (*serve-ready*) took 27.2 s at d93a7f2; since 103c260 the identity index opens only the linked identifiers. *page-\**: each page in headless Chromium,
   from navigation until every chart is drawn. Their peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
@@ -295,7 +298,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   the customer key is given to \`hkdfSync\` as a KeyObject (with a Buffer, node:crypto caught an exception to learn it was
   not one: 140-200 ms of each shard thread's CPU profile, 12 ms after). The projection rows ran at
   ${find(results, 'projection-rebuild', 'roc-ledger')?.commit ?? '?'} (since d93a7f2 long reads let timers in every 5 ms rather than 20: no different for the rebuild within
-  the noise, 6 alternated pairs). In the table's run (a fast hour: the
+  the noise, 6 alternated pairs). In the table's run (the
   single-threaded ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 407,265 in f2976fa's slow hour and 524,404 at f9e2f5a, the handler
   breakdown at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293 at f9e2f5a; the rebuild row was 87,847 events/s in
   646 MB at f2976fa, 107,083 in 751 MB at f9e2f5a):
