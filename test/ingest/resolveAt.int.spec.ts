@@ -63,6 +63,11 @@ describe('resolving a customer in a cut of the log', () => {
         const customerIds: string[] = [];
         for await (const event of store.readAll({ types: ['CustomerRegistered'] })) customerIds.push(event.streamId.slice('customer-'.length));
         const restarted = await Ingestor.open({ store, contract, clock });
+        // Opened from where each stream begins and the identity types alone, it answers now as the whole log folded does.
+        const everything = await foldedAt(store, Infinity, Infinity);
+        for (const ref of [...EMAILS.map((_, i) => byEmail(i)), ...customerIds.map((value) => ({ kind: 'customerId', value }) as CustomerRef)]) {
+          expect(restarted.resolver.resolve(ref), `after a restart, now: ${ref.kind}:${ref.value}`).toBe(everything.resolve(ref));
+        }
         for (const { asOf, knownAt } of cuts) {
           // knownAt counts hours of recording (one event group an hour); asOf counts days of valid time.
           const cutTimes = { ...(asOf !== undefined ? { asOf: new Date(START + asOf * DAY) } : {}), ...(knownAt !== undefined ? { knownAt: new Date(START + knownAt * 3_600_000) } : {}) };
@@ -78,5 +83,20 @@ describe('resolving a customer in a cut of the log', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('knows a customer whose stream began without an identity event, and merges by where streams began', async () => {
+    const store = getInMemoryEventStore({ contract });
+    // Written around the ingestor (an import of another system's log): the stream begins with a purchase.
+    await store.append('customer-C1', [interaction('C1')]);
+    const first = await Ingestor.open({ store, contract, maxFutureSkewMs: 365 * DAY });
+    const ana = await first.ingest(interaction('ignored', { customer: byEmail(0) }));
+    const reopened = await Ingestor.open({ store, contract, maxFutureSkewMs: 365 * DAY });
+    expect(reopened.resolver.resolve({ kind: 'customerId', value: 'C1' })).toBe('C1');
+    // C1 links Ana's address: the two are one, and C1, whose stream began first, survives.
+    const linked = { ...interaction('x'), customer: { kind: 'customerId', value: 'C1' }, type: 'IdentifierLinked', data: { identifier: byEmail(0), verified: true } } as EventInput;
+    expect((await reopened.ingest(linked)).customerId).toBe('C1');
+    expect(reopened.resolver.resolve(byEmail(0))).toBe('C1');
+    expect(reopened.resolver.canonical(ana.customerId)).toBe('C1');
   });
 });

@@ -33,6 +33,13 @@ const IDENTITY_SOURCE = 'roc-ledger/identity';
  */
 export const RESOLVER_PERSONAL_DATA: readonly string[] = ['IdentifierLinked'];
 
+/**
+ * The event types whose contents the resolver folds. Of every other event it needs only that its
+ * stream exists from then on: a reader that knows where each stream begins (noteStreamStart) can
+ * give it just these.
+ */
+export const RESOLVER_TYPES: readonly string[] = ['IdentifierLinked', 'CustomerErased', 'CustomersMerged'];
+
 export interface PlanOptions {
   /** Derive a new customer's id from the event rather than from its identifier (whose id a forgotten customer holds). */
   readonly seedFromEvent?: boolean;
@@ -92,6 +99,13 @@ export class IdentityResolver {
   /** The canonical customer a reference names (a customer id, or an identifier), or undefined for nobody. Throws IdentifierRefusedError for junk. */
   resolve(ref: CustomerRef, path = 'customer'): string | undefined {
     return ref.kind === 'customerId' ? (this.isKnown(ref.value) ? this.canonical(ref.value) : undefined) : this.lookup(ref, path);
+  }
+
+  /** A stream begins at this position: a customer stream's customer is known from there. Before its events, or alone. */
+  noteStreamStart(streamId: string, globalPosition: number): void {
+    if (!streamId.startsWith(CUSTOMER_STREAM_PREFIX)) return;
+    const customerId = streamId.slice(CUSTOMER_STREAM_PREFIX.length);
+    if (!this.firstSeen.has(customerId)) this.firstSeen.set(customerId, globalPosition);
   }
 
   /** Folds one stored event. Must see events in global order. */

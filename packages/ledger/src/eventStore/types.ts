@@ -132,6 +132,12 @@ export interface LogHead {
   readonly recordedAt: string | null;
 }
 
+/** Where a stream begins: the position of its first event (revision 0). */
+export interface StreamStart {
+  readonly streamId: string;
+  readonly globalPosition: number;
+}
+
 /** The one port every event-store backend implements; see test/conformance for the contract it must pass. */
 export interface EventStore {
   /** Atomic per call: all events are stored, or none. Idempotent by eventId. */
@@ -142,5 +148,12 @@ export interface EventStore {
   /** Stored records in global order, exactly as kept: what integrity verification walks. */
   readStoredRecords(options?: { fromPosition?: number; pageSize?: number }): AsyncIterable<StoredRecord>;
   head(): Promise<LogHead>;
+  /**
+   * Optional: where each stream begins, for the streams whose first event is after `after` and at
+   * or before `through`, in log order, without decoding any event. Readers that need every stream
+   * but few events' contents (identity resolution) read this and only the types they fold; a store
+   * without it is read whole.
+   */
+  streamStarts?(range: { after: number; through: number }): AsyncIterable<StreamStart>;
   close(): Promise<void>;
 }

@@ -88,6 +88,10 @@ export const getInMemoryEventStore = (options: StoreOptions): EventStore => {
     subscribe: (subscribeOptions) => catchUpSubscription(source, subscribeOptions),
     readStoredRecords: (readOptions) => readRecordsPaged(source, readOptions),
     head: async () => head(),
+    async *streamStarts({ after, through }) {
+      ensureOpen();
+      for (const record of log.slice(after, through)) if (record.streamRevision === 0) yield { streamId: record.streamId, globalPosition: record.globalPosition };
+    },
     async close() {
       closed = true;
       notifier.notify();

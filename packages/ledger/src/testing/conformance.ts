@@ -32,7 +32,7 @@ const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
  * The contract of the EventStore port. Every backend runs it; a backend is done when it passes
  * whole. It covers every port method: append (ordering, expected revisions, atomicity,
  * idempotency), readStream, readAll (filters, paging), subscribe (catch-up, live, hand-over),
- * readStoredRecords and head (the integrity chain), close.
+ * readStoredRecords and head (the integrity chain), streamStarts where a store has it, close.
  */
 export const runEventStoreConformance = (name: string, factory: EventStoreFactory): void => {
   describe(`EventStore conformance: ${name}`, () => {
@@ -386,6 +386,24 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         const before = await store.head();
         await store.append('customer-a', [event]);
         expect(await store.head()).toEqual(before);
+      });
+    });
+
+    describe('streamStarts (optional)', () => {
+      it('names where each stream begins, in log order, within the range asked, decoding nothing; or the store has none', async () => {
+        await store.append('customer-a', [interaction('a')]);
+        await store.append('customer-b', [interaction('b'), interaction('b')]);
+        await store.append('customer-a', [interaction('a')]);
+        await store.append('customer-c', [interaction('c')]);
+        // Readers then read the whole log instead (Ingestor.catchUp).
+        if (!store.streamStarts) return expect(store.streamStarts).toBeUndefined();
+        expect(await collect(store.streamStarts({ after: 0, through: 5 }))).toEqual([
+          { streamId: 'customer-a', globalPosition: 1 },
+          { streamId: 'customer-b', globalPosition: 2 },
+          { streamId: 'customer-c', globalPosition: 5 },
+        ]);
+        expect(await collect(store.streamStarts({ after: 1, through: 4 }))).toEqual([{ streamId: 'customer-b', globalPosition: 2 }]);
+        expect(await collect(store.streamStarts({ after: 5, through: 5 }))).toEqual([]);
       });
     });
 

@@ -179,6 +179,17 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
       ensureOpen();
       return head();
     },
+    async *streamStarts({ after, through }) {
+      for (let from = after; ; ) {
+        ensureOpen();
+        const rows = sql.streamStarts.all(from, through, 10_000) as unknown as [string, number][];
+        for (const [streamId, globalPosition] of rows) yield { streamId, globalPosition };
+        if (rows.length < 10_000) return;
+        from = rows.at(-1)![1];
+        // Lets timers and I/O in between pages, as every long read does.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
     async close() {
       if (closed) return;
       committer.flushAll();

@@ -82,6 +82,9 @@ export const prepareStatements = (db: DatabaseSync) => {
         AND (global_position > ?4 OR ${STREAM_SELECTED}(stream_id))
       ORDER BY global_position LIMIT ?5`),
     recordPage: prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?'),
+    // A scan of the table's rows without decoding one (200 ms for a million events; the index by
+    // stream does not help a condition on revision alone).
+    streamStarts: asArrays('SELECT stream_id, global_position FROM events WHERE global_position > ? AND global_position <= ? AND stream_revision = 0 ORDER BY global_position LIMIT ?'),
   };
 };
 
