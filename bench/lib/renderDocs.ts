@@ -188,7 +188,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   (the walk was not what it waited for; what it waits for is not found); after, by hand
   on the same ledger at b49bc6d, \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). The restart
   (*serve-ready*) took 27.2 s at d93a7f2 and 15.2 s at 5d1127e: since 103c260 the identity index opens only the linked
-  identifiers, and since then it reads where each stream begins and the identity events alone, not every event. *page-\**: each page in headless Chromium,
+  identifiers, and since 9906f1d it reads where each stream begins and the identity events alone, not every event. *page-\**: each page in headless Chromium,
   from navigation until every chart is drawn. Their peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
