@@ -28,7 +28,7 @@ import {
 } from '@roc-ledger/ledger';
 import { GROUP_BUDGET_MS, GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { openSqliteFile } from '../file/openSqliteFile.ts';
-import { checkMeta, createSchema, EVENT_STORE_PAGE_SIZE, openPragmas, RARE_TYPES, SCHEMA_VERSION } from './schema.ts';
+import { checkMeta, createSchema, EVENT_STORE_PAGE_SIZE, IDENTITY_TYPES, openPragmas, RARE_TYPES, SCHEMA_VERSION } from './schema.ts';
 import { defineStreamSelection, prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 import { WriterView } from './writerView.ts';
 
@@ -48,8 +48,13 @@ export interface SqliteEventStoreOptions extends StoreOptions {
 type BodyRow = [body: string, hash: string];
 const decodeRows = (rows: unknown[]): RecordedEvent[] => (rows as BodyRow[]).map(([body, hash]) => decodeRecord(body, hash));
 
-const rareTypes: ReadonlySet<string> = new Set(RARE_TYPES);
-const onlyRareTypes = (types: readonly string[] | undefined): types is readonly string[] => !!types && types.length > 0 && types.every((type) => rareTypes.has(type));
+/** Whether a read asks only for types of this set (and so can read their partial index). */
+const onlyOf =
+  (set: readonly string[]) =>
+  (types: readonly string[] | undefined): types is readonly string[] =>
+    !!types && types.length > 0 && types.every((type) => set.includes(type));
+const onlyRareTypes = onlyOf(RARE_TYPES);
+const onlyIdentityTypes = onlyOf(IDENTITY_TYPES);
 
 /**
  * The types filter as the page queries take it: null when it names every type of the catalogue,
@@ -141,6 +146,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
       const { streams } = filter;
       if (streams && after < streams.through) return decodeRows(selectedPage(after, limit, filter, streams));
       if (onlyRareTypes(filter.types)) return decodeRows(sql.rareTypesPage.all(after, JSON.stringify(filter.types), filter.streamPrefix ?? null, limit));
+      if (onlyIdentityTypes(filter.types)) return decodeRows(sql.identityTypesPage.all(after, JSON.stringify(filter.types), filter.streamPrefix ?? null, limit));
       const types = typesParameter(filter.types);
       return decodeRows(types !== null || filter.streamPrefix ? sql.filteredPage.all(after, types, filter.streamPrefix ?? null, limit) : sql.page.all(after, limit));
     },

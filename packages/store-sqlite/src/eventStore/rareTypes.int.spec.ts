@@ -10,7 +10,7 @@ import { defineStreamSelection, prepareStatements } from './statements.ts';
 
 const plan = (db: DatabaseSync, sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, '[]', null, 1) as { detail: string }[]).map((row) => row.detail).join('; ');
 
-describe('reads of the rare types (merges, erasures)', () => {
+describe('reads of the rare types (merges, erasures), of the identity types, and of where streams begin', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roc-ledger-rare-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -22,6 +22,9 @@ describe('reads of the rare types (merges, erasures)', () => {
     const sql = prepareStatements(db);
     expect(plan(db, sql.rareTypesPage.sourceSQL)).toContain('USING INDEX events_of_rare_types');
     expect(plan(db, sql.filteredPage.sourceSQL)).not.toContain('events_of_rare_types');
+    expect(plan(db, sql.identityTypesPage.sourceSQL)).toContain('USING INDEX events_of_identity_types');
+    const startsPlan = (db.prepare(`EXPLAIN QUERY PLAN ${sql.streamStarts.sourceSQL}`).all(0, 10, 1) as { detail: string }[]).map((row) => row.detail).join('; ');
+    expect(startsPlan).toContain('USING COVERING INDEX events_stream_starts');
     db.close();
   });
 
@@ -34,6 +37,8 @@ describe('reads of the rare types (merges, erasures)', () => {
     await store.close();
     const db = new DatabaseSync(path);
     expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_of_rare_types'").get()).toMatchObject({ sql: expect.stringContaining("'CustomersMerged'") });
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_of_identity_types'").get()).toMatchObject({ sql: expect.stringContaining("'IdentifierLinked'") });
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_stream_starts'").get()).toMatchObject({ sql: expect.stringContaining('stream_revision = 0') });
     db.close();
   });
 });

@@ -38,6 +38,14 @@ export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_K
 export const RARE_TYPES = ['CustomersMerged', 'CustomerErased'] as const;
 export const RARE_TYPES_SQL = `type IN (${RARE_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
+/**
+ * The types identity resolution folds (links, merges, erasures), read on their own at every start
+ * of a writer (Ingestor.catchUp). Links are a few in a hundred events: their own partial index
+ * spares that read a scan of the whole log, and the rare types' index stays as small as it was.
+ */
+export const IDENTITY_TYPES = ['IdentifierLinked', ...RARE_TYPES] as const;
+export const IDENTITY_TYPES_SQL = `type IN (${IDENTITY_TYPES.map((t) => `'${t}'`).join(', ')})`;
+
 export const createSchema = (db: DatabaseSync): void => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (
@@ -53,6 +61,9 @@ export const createSchema = (db: DatabaseSync): void => {
     CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, stream_revision);
     -- The rows of the rare types alone (see RARE_TYPES).
     CREATE INDEX IF NOT EXISTS events_of_rare_types ON events (global_position) WHERE ${RARE_TYPES_SQL};
+    CREATE INDEX IF NOT EXISTS events_of_identity_types ON events (global_position) WHERE ${IDENTITY_TYPES_SQL};
+    -- Where each stream begins (streamStarts): one entry per stream, read without the table.
+    CREATE INDEX IF NOT EXISTS events_stream_starts ON events (global_position, stream_id) WHERE stream_revision = 0;
     CREATE TABLE IF NOT EXISTS ledger_meta (
       key   TEXT PRIMARY KEY,
       value TEXT NOT NULL
