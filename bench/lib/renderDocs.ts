@@ -169,8 +169,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.
 - **identity-index-open**: in the live child, before the live rounds, the identity resolver folded from the whole
   sealed log (\`Ingestor.open\`, what \`serve\` does at every start): where each stream begins (a scan that decodes
-  nothing), then the links, merges and erasures alone, the linked identifiers opened. Until 5d1127e it read and
-  decoded every event (3.65 s for these events at 5d1127e).
+  nothing; since d861bc7 from a partial index), then the links, merges and erasures alone (likewise), the linked
+  identifiers opened. It took 3.65 s for these events at 5d1127e, when it read and decoded every event, and 1.64 s
+  at 9906f1d, before the indexes.
 - **identity-lookup-as-of**: in the live child, after the as-of queries, one of 2,000 linked identifiers resolved as
   identity stood on a date inside the history (what \`GET /v1/customers?identifier=…&asOf=…\` does), 500 times.
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
@@ -187,8 +188,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   wait for those turns on two cores; \`/v1/equity\` most, and as much with the walk off the event loop as on it
   (the walk was not what it waited for; what it waits for is not found); after, by hand
   on the same ledger at b49bc6d, \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). The restart
-  (*serve-ready*) took 27.2 s at d93a7f2 and 15.2 s at 5d1127e: since 103c260 the identity index opens only the linked
-  identifiers, and since 9906f1d it reads where each stream begins and the identity events alone, not every event. *page-\**: each page in headless Chromium,
+  (*serve-ready*) took 27.2 s at d93a7f2, 15.2 s at 5d1127e and 10.1 s at 9906f1d: since 103c260 the identity index
+  opens only the linked identifiers, since 9906f1d it reads where each stream begins and the identity events alone,
+  not every event, and since d861bc7 both from partial indexes. *page-\**: each page in headless Chromium,
   from navigation until every chart is drawn. Their peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
