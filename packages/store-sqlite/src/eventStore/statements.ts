@@ -43,6 +43,15 @@ export const prepareStatements = (db: DatabaseSync) => {
     statement.setReturnArrays(true);
     return statement;
   };
+  // The same condition as a partial index's, so that SQLite reads that index alone.
+  const typesFromIndex = (indexCondition: string): StatementSync =>
+    asArrays(`
+      SELECT body, hash FROM events
+      WHERE ${indexCondition}
+        AND global_position > ?1
+        AND type IN (SELECT value FROM json_each(?2))
+        AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
+      ORDER BY global_position LIMIT ?4`);
   return {
     head: prepare('SELECT global_position, hash, recorded_at FROM events ORDER BY global_position DESC LIMIT 1'),
     streamRevision: prepare('SELECT MAX(stream_revision) AS revision FROM events WHERE stream_id = ?'),
@@ -64,22 +73,9 @@ export const prepareStatements = (db: DatabaseSync) => {
         AND (?2 IS NULL OR type IN (SELECT value FROM json_each(?2)))
         AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
       ORDER BY global_position LIMIT ?4`),
-    // Only rare types asked for: the same condition as the partial index's, so SQLite reads that index alone.
-    rareTypesPage: asArrays(`
-      SELECT body, hash FROM events
-      WHERE ${RARE_TYPES_SQL}
-        AND global_position > ?1
-        AND type IN (SELECT value FROM json_each(?2))
-        AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
-      ORDER BY global_position LIMIT ?4`),
-    // Only identity types asked for: likewise, from their own partial index.
-    identityTypesPage: asArrays(`
-      SELECT body, hash FROM events
-      WHERE ${IDENTITY_TYPES_SQL}
-        AND global_position > ?1
-        AND type IN (SELECT value FROM json_each(?2))
-        AND (?3 IS NULL OR substr(stream_id, 1, length(?3)) = ?3)
-      ORDER BY global_position LIMIT ?4`),
+    // Only rare types, or only identity types, asked for: each from its partial index.
+    rareTypesPage: typesFromIndex(RARE_TYPES_SQL),
+    identityTypesPage: typesFromIndex(IDENTITY_TYPES_SQL),
     // The stream selection's predicate runs in SQL, so that rows it passes over are never decoded
     // and a page still holds `limit` events when more are stored (see defineStreamSelection).
     selectedPage: asArrays(`
