@@ -41,9 +41,9 @@ const insertByPosition = <T extends { readonly position: number }>(entries: T[],
 };
 
 /**
- * What the resolver needs to answer for a cut of the log without folding the log again: every
- * identifier's links, and every merge (those that changed nothing too: in a cut without an
- * earlier merge, they may).
+ * What the resolver knows of identifiers: every identifier's links, and every merge (those that
+ * changed nothing too: in a cut without an earlier merge, they may). It answers what an identifier
+ * names now (the cut of everything) and in any cut of the log, without folding the log again.
  *
  * Equivalent to folding a new resolver over the cut's events (test/ingest/resolveAt.int.spec.ts
  * checks it against that fold): an identifier names the customer of its last link in the cut,

@@ -55,11 +55,10 @@ export interface PlanOptions {
  */
 export class IdentityResolver {
   private readonly normalize: Normalizer;
-  private readonly links = new Map<string, string>();
   /** Merges so far, with their times: histories and projections read a customer's merged streams from it. */
   readonly merges = new MergeMap();
   private readonly firstSeen = new Map<string, number>();
-  /** Links and merges with their times, for answers in a cut of the log. */
+  /** Every identifier's links and every merge, with their times: what an identifier names now, and in a cut of the log. */
   private readonly history = new LinkHistory();
 
   constructor(config?: NormalizationConfig) {
@@ -77,7 +76,7 @@ export class IdentityResolver {
 
   /** The canonical customer an identifier is linked to, if any. Throws IdentifierRefusedError for junk. */
   lookup(identifier: Identifier, path = 'identifier'): string | undefined {
-    const linked = this.links.get(identifierKey(this.normalize(identifier, path)));
+    const linked = this.history.linkedAt(identifierKey(this.normalize(identifier, path)), {});
     return linked === undefined ? undefined : this.canonical(linked);
   }
 
@@ -123,14 +122,10 @@ export class IdentityResolver {
       } catch {
         return; // Refused under today's rules: it names nobody.
       }
-      const key = identifierKey(normalized);
-      this.links.set(key, this.canonical(customerId));
-      this.history.link(key, customerId, event.globalPosition, timesOf(event));
+      this.history.link(identifierKey(normalized), customerId, event.globalPosition, timesOf(event));
     } else if (event.type === 'CustomerErased') {
       // Forgotten: the customer's identifiers name nobody now, so they are free for a new customer.
-      const erased = this.canonical(customerId);
-      for (const [key, owner] of this.links) if (this.canonical(owner) === erased) this.links.delete(key);
-      this.history.erase((event.data as { members?: readonly string[] }).members ?? this.merges.members(erased));
+      this.history.erase((event.data as { members?: readonly string[] }).members ?? this.merges.members(customerId));
     } else if (event.type === 'CustomersMerged') {
       const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
       const record = { survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt };
