@@ -90,6 +90,14 @@ describe('projection queries over HTTP', () => {
     expect(before.statusCode).toBe(404);
   });
 
+  it('refuses a junk identifier in a cut of the log as it does now, naming the problem', async () => {
+    for (const cut of ['', '&asOf=2024-06-01', '&knownAt=2024-06-01']) {
+      const junk = await get(`/v1/customers?identifier=email:anonymous${cut}`);
+      expect(junk.statusCode, cut).toBe(400);
+      expect(junk.json()).toMatchObject({ code: 'IDENTITY_ERR_JUNK_IDENTIFIER' });
+    }
+  });
+
   it('reports each projection’s status and lag, and refuses keys without the read scope', async () => {
     const response = await get('/v1/projections');
     expect(response.statusCode).toBe(200);
