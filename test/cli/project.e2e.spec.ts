@@ -92,7 +92,8 @@ describe('roc-ledger project', () => {
     const v2 = join(temp.dir, 'trust-v2.ts');
     writeFileSync(
       v2,
-      `import { TRUST_RULES_V1, trustScoreProjection } from ${JSON.stringify(join(root, 'projections', 'trust-score', 'src', 'index.ts'))};\nexport default trustScoreProjection({ ...TRUST_RULES_V1, version: 2, refund: -7 });\n`,
+      // In a folder of its own, outside the installation: roc-ledger's packages resolve from the installation.
+      "import { TRUST_RULES_V1, trustScoreProjection } from '@roc-ledger/trust-score';\nexport default trustScoreProjection({ ...TRUST_RULES_V1, version: 2, refund: -7 });\n",
     );
     const diff = cli(['project', 'diff', 'trust-score', v2, '--json']);
     expect(diff.code).toBe(7);
@@ -100,6 +101,32 @@ describe('roc-ledger project', () => {
     expect(body).toMatchObject({ a: 'trust-score@102', b: 'trust-score@202' });
     expect(body.differing).toBeGreaterThan(0);
     expect(body.differences[0].paths.some((p: string) => p.startsWith('contributions'))).toBe(true);
+  });
+
+  it("runs a module kept outside the installation, importing roc-ledger's packages by name", () => {
+    const module = join(temp.dir, 'offer-uptake.ts');
+    writeFileSync(
+      module,
+      [
+        "import { defineProjection } from '@roc-ledger/projections';",
+        'export default defineProjection<{ presented: number }>({',
+        "  name: 'offer-uptake', version: 1, consumes: ['OfferPresented'], initialState: { presented: 0 },",
+        '  handlers: { OfferPresented: (state) => { state.presented++; } },',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const run = cli(['project', 'run', module]);
+    expect(run.stderr).not.toContain('PROJ_ERR');
+    expect(run.code).toBe(0);
+    const rows = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { partition: string; presented: number });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.presented > 0)).toBe(true);
+    // Only @roc-ledger/ names are lent: any other package the module cannot find stays an error naming it.
+    writeFileSync(module, "import { nothing } from 'no-such-package';\nexport default nothing;\n");
+    const missing = cli(['project', 'run', module]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/PROJ_ERR_MODULE_INVALID.*no-such-package/);
   });
 
   it('names a module that exports no projection', () => {
