@@ -7,6 +7,7 @@ export const CliErrorCode = {
   customerNotFound: 'CLI_ERR_CUSTOMER_NOT_FOUND',
   invalidConfig: 'CLI_ERR_INVALID_CONFIG',
   invalidScope: 'CLI_ERR_INVALID_KEY_REQUEST',
+  unknownKey: 'CLI_ERR_UNKNOWN_KEY',
   invalidOutput: 'CLI_ERR_INVALID_OUTPUT',
   invalidProof: 'CLI_ERR_INVALID_PROOF_REQUEST',
   invalidPurpose: 'CLI_ERR_INVALID_PURPOSE',

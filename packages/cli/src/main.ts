@@ -37,14 +37,14 @@ const positiveNumber = (flag: string) => (value: string) => {
   return n;
 };
 
-const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE']);
+const STORE_ERRORS = new Set<string>(['LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'HTTP_ERR_INVALID_API_KEYS', 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE']);
 const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
   if (STORE_ERRORS.has(code)) return ExitCode.storeError;
   if (USAGE_ERRORS.has(code)) return ExitCode.usage;
-  if (code === CliErrorCode.customerNotFound) return ExitCode.notFound;
+  if (code === CliErrorCode.customerNotFound || code === CliErrorCode.unknownKey) return ExitCode.notFound;
   return ExitCode.internalError;
 };
 
@@ -178,15 +178,24 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--lease-ttl <seconds>', "projector: how long a dead instance's shards wait before another takes them", positiveInt('--lease-ttl'), 15)
     .action(run(async ({ verifyEvery, leaseTtl, ...opts }) => (await commands.serveCommand()).serveCommand({ ...opts, verifyEveryMinutes: verifyEvery, leaseTtlSeconds: leaseTtl })));
 
-  program
-    .command('keys')
-    .description('API keys')
+  const keys = program.command('keys').description('API keys, in <data-dir>/api-keys.json; a running service follows changes within a second');
+  keys
     .command('create')
     .description('create an API key; prints it once and stores only its hash in <data-dir>/api-keys.json')
     .requiredOption('--id <id>', 'key id, shown in logs (a-z 0-9 -)')
     .option('--name <name>', 'what the key is for')
     .requiredOption('--scope <scope...>', 'ingest:<channel>, read, audit, admin')
     .action(run(async (opts) => (await commands.keysCommand()).keysCreateCommand(opts)));
+  keys
+    .command('list')
+    .description('list the keys: id, scopes, name (the keys themselves are not stored)')
+    .option('--json', 'print as JSON')
+    .action(run(async (opts) => (await commands.keysCommand()).keysListCommand(opts)));
+  keys
+    .command('revoke')
+    .description('revoke a key: a running service refuses it within a second')
+    .argument('<id>', 'the key id')
+    .action(run(async (id: string, opts) => (await commands.keysCommand()).keysRevokeCommand(id, opts)));
 
   const project = program.command('project').description("projections: run an analyst's module over all history, compare versions, register with the service");
   project

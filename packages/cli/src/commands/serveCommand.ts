@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiKeyRing, buildApp, createMetrics, createStoreTimings, loadApiKeys, timedReadModels } from '@roc-ledger/api';
+import { ApiKeyRing, buildApp, createMetrics, createStoreTimings, followApiKeysFile, loadApiKeys, timedReadModels } from '@roc-ledger/api';
 import { defaultTopics } from '@roc-ledger/kafka-ingest';
 import { EquityTracker, KnownAtPreparer, terminateEquityWorker } from '@roc-ledger/customer-equity';
 import { ProjectionRuntime } from '@roc-ledger/projections';
@@ -120,6 +120,13 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   prepareKnownAt();
   const hourly = setInterval(prepareKnownAt, 3_600_000).unref();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
+  // Keys created or revoked while the service runs count within a second; keys given in the environment are fixed.
+  const stopFollowingKeys = process.env.ROC_LEDGER_API_KEYS
+    ? () => {}
+    : followApiKeysFile(apiKeysFile(ledger.dataDir), keys, {
+        reloaded: (count) => app.log.info({ keys: count }, 'API keys reloaded'),
+        invalid: (error) => app.log.error({ error: error.message }, 'the API keys file changed but is not valid; the keys in use are kept'),
+      });
   const address = await app.listen({ host: options.host, port: options.port });
   // The pid file tells other commands that this process folds the read models.
   if (!api) writeFileSync(servicePidFile(ledger.dataDir), `${process.pid}\n`);
@@ -136,6 +143,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const grace = setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
   await app.close();
   clearTimeout(grace);
+  stopFollowingKeys();
   // Folded events not yet committed are committed now; the next start resumes from there.
   if (!api) rmSync(servicePidFile(ledger.dataDir), { force: true });
   await chain.stop();

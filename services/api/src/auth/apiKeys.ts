@@ -1,5 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unwatchFile, watchFile, writeFileSync, type Stats } from 'node:fs';
 import { z } from 'zod';
 import { CHANNELS } from '@roc-ledger/events';
 import { ApiErrorCode, HttpError } from '../errors.ts';
@@ -51,12 +51,19 @@ const principalOf = (record: ApiKeyRecord): Principal => {
   return { keyId: record.id, scopes, channels };
 };
 
+const byHashOf = (records: readonly ApiKeyRecord[]): Map<string, Principal> => new Map(records.map((r) => [r.sha256, principalOf(r)]));
+
 export class ApiKeyRing {
   /** Each key's principal by the key's hash, made once. */
-  private readonly byHash: Map<string, Principal>;
+  private byHash: Map<string, Principal>;
 
   constructor(records: readonly ApiKeyRecord[]) {
-    this.byHash = new Map(records.map((r) => [r.sha256, principalOf(r)]));
+    this.byHash = byHashOf(records);
+  }
+
+  /** Takes a new set of keys at once: every request authenticated from now on sees only these. */
+  replace(records: readonly ApiKeyRecord[]): void {
+    this.byHash = byHashOf(records);
   }
 
   get size(): number {
@@ -67,3 +74,43 @@ export class ApiKeyRing {
     return this.byHash.get(hashKey(key));
   }
 }
+
+/**
+ * Writes a keys file whole, by renaming a finished copy over it: a service reading it (see
+ * followApiKeysFile) sees the old keys or the new, never half a file. Readable by the owner only.
+ */
+export const writeApiKeysFile = (file: string, records: readonly ApiKeyRecord[]): void => {
+  const next = `${file}.${process.pid}.tmp`;
+  writeFileSync(next, `${JSON.stringify(KeysFile.parse({ keys: records }), null, 2)}\n`, { mode: 0o600 });
+  renameSync(next, file);
+};
+
+export interface KeysFileEvents {
+  /** The file changed and its keys now authenticate (0 when it was deleted). */
+  reloaded(keys: number): void;
+  /** The file changed but is not a valid keys document: the keys in use stay as they were. */
+  invalid(error: Error): void;
+}
+
+/**
+ * Keeps a running service's keys in step with its keys file, so that a key created or revoked
+ * (`roc-ledger keys create|revoke`) counts without a restart. Polls the file's status every
+ * `intervalMs` (a rename over the file, as writeApiKeysFile does, is seen where an fs.watch on
+ * the old file would not be); never keeps the process alive. Returns how to stop following.
+ */
+export const followApiKeysFile = (file: string, ring: ApiKeyRing, events: KeysFileEvents, intervalMs = 1000): (() => void) => {
+  const changed = (now: Stats, before: Stats) => {
+    if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size) return;
+    let records: ApiKeyRecord[];
+    try {
+      records = loadApiKeys(file, {});
+    } catch (error) {
+      events.invalid(error as Error);
+      return;
+    }
+    ring.replace(records);
+    events.reloaded(records.length);
+  };
+  watchFile(file, { interval: intervalMs, persistent: false }, changed);
+  return () => unwatchFile(file, changed);
+};
