@@ -90,6 +90,39 @@ describe('the customer-equity and ROC series', () => {
     // As known before the upload, the series is the one reported then.
     expect(figures(await fromScratch(knownBefore))).toEqual(figures(before));
   }, 60_000);
+
+  it('recomputes, and restates, the periods since the first purchase of two customers merged today', async () => {
+    const before = tracker.series();
+    const money = await moneyFromLedger(store);
+    // The two earliest buyers: their merge changes every period from the second quarter of the history on.
+    const [survivor, merged] = [...new Set(money.purchases.toSorted((a, b) => a.at - b.at).map((p) => p.customerId))] as [string, string];
+    clock.now = new Date(clock.now.getTime() + 3_600_000);
+    const appended = await store.append(`customer-${survivor}`, [
+      contract.parse({
+        eventId: '01950000-0000-7000-8000-00000000e003',
+        type: 'CustomersMerged',
+        schemaVersion: 1,
+        customer: { kind: 'customerId', value: survivor },
+        channel: 'system',
+        source: 'identity-review',
+        occurredAt: clock.now.toISOString(),
+        data: { survivorId: survivor, mergedId: merged, reason: 'same person' },
+      }),
+    ]);
+    await tracker.waitFor(appended.events[0]!.globalPosition);
+    const after = tracker.series();
+    expect(figures(after)).toEqual(figures(await fromScratch()));
+    // One customer fewer in every period since both had bought.
+    const bothBought = Math.max(...[survivor, merged].map((id) => Math.min(...money.purchases.filter((p) => p.customerId === id).map((p) => p.at))));
+    const changed = after.filter((p) => Date.parse(p.end) > bothBought);
+    for (const point of changed) expect(point.customers).toBe(before.find((b) => b.period === point.period)!.customers - 1);
+    // Each reported period (ended before the merge) whose figures changed is restated, naming the merge.
+    const figuresOf = (p: EquityPoint) => JSON.stringify(figures([p]));
+    const reportedAndChanged = changed.filter((p) => Date.parse(p.end) <= clock.now.getTime() && figuresOf(p) !== figuresOf(before.find((b) => b.period === p.period)!));
+    expect(reportedAndChanged.length).toBeGreaterThan(0);
+    const restated = tracker.restatements().filter((r) => r.causedBy.some((e) => e.eventId === '01950000-0000-7000-8000-00000000e003'));
+    expect(restated.map((r) => r.period)).toEqual(reportedAndChanged.map((p) => p.period));
+  }, 60_000);
 });
 
 describe('trust in the equity series', () => {

@@ -16,6 +16,8 @@ export interface LedgerMoney {
   readonly purchases: Purchase[];
   /** Cash flow: + each purchase (its margin, amount − cost, where the cost is given), − refunds, − cost to serve. */
   readonly cash: CashMovement[];
+  /** The customer a customer id stands for in this cut (itself unless merged): the ids the movements are under. */
+  readonly canonicalOf: (customerId: string) => string;
 }
 
 export const MONEY_EVENT_TYPES = ['PurchaseMade', 'RefundIssued', 'CostToServeRecorded', 'CustomersMerged'] as const;
@@ -56,7 +58,7 @@ export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): P
       cash.push({ customerId, at: r.at, amount: -amount, eventId: r.eventId });
     }
   }
-  return { purchases, cash };
+  return { purchases, cash, canonicalOf: (customerId) => merges.canonical(customerId) };
 };
 
 /** The ledger's purchases in a cut (see moneyFromLedger). */

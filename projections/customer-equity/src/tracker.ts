@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { openSqliteFile } from '@roc-ledger/store-sqlite';
 import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
+import { changesFiguresFrom } from './changesFrom.ts';
 import { checkBusyShare, DEFAULT_MAX_BUSY_SHARE, nextUpdateDelay, type Pacing } from './pacing.ts';
 import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
 
@@ -213,7 +214,7 @@ export class EquityTracker {
       const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now) });
       const stored = new Map(this.series().map((p) => [p.period, p]));
       const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, events, stored);
-      this.save(recomputed, events, now, position);
+      this.save(recomputed, events.map((event) => ({ event, from: changesFiguresFrom(event, money) })), now, position);
     }
     this.checkpoint = Math.max(this.checkpoint, position);
     this.markCurrent();
@@ -228,9 +229,9 @@ export class EquityTracker {
     return equitySeriesOffThread(money.purchases, money.cash, now, this.equityOptions);
   }
 
-  /** The periods from the earliest one the new events happened in, each from the (kept or recomputed) point before it. */
+  /** The periods from the earliest one the new events change (changesFiguresFrom), each from the (kept or recomputed) point before it. */
   private async fromEarliest(money: LedgerMoney, now: number, events: readonly RecordedEvent[], stored: Map<string, StoredPoint>): Promise<EquityPoint[]> {
-    const earliest = earliestOf(events.map((e) => Date.parse(e.occurredAt)));
+    const earliest = earliestOf(events.map((e) => changesFiguresFrom(e, money)));
     const firstPurchase = earliestOf(money.purchases.map((p) => p.at));
     if (!Number.isFinite(firstPurchase)) return [];
     if (earliest < firstPurchase || earliest <= periodOf(firstPurchase, this.unit).end) return this.fromScratch(money, now);
@@ -246,7 +247,7 @@ export class EquityTracker {
    * one has saved up to this position is left as it is, and restatements are judged against the
    * points stored now, so each is recorded once.
    */
-  private save(points: readonly EquityPoint[], events: readonly RecordedEvent[], now: number, position: number): void {
+  private save(points: readonly EquityPoint[], events: readonly { event: RecordedEvent; from: number }[], now: number, position: number): void {
     const computedAt = new Date(now).toISOString();
     const upsert = this.db.prepare('INSERT INTO equity_points (unit, period, start, point) VALUES (?, ?, ?, ?) ON CONFLICT (unit, period) DO UPDATE SET point = excluded.point');
     const restate = this.db.prepare('INSERT INTO equity_restatements (unit, period, recorded_at, body) VALUES (?, ?, ?, ?)');
@@ -263,9 +264,10 @@ export class EquityTracker {
         const old = stored.get(point.period);
         const end = Date.parse(point.end);
         if (old && Date.parse(old.computedAt) >= end && !sameFigures(figures(old), figures(point))) {
+          // The events recorded after the period ended that change it: late money, and merges of customers who had bought by then.
           const causedBy = events
-            .filter((e) => Date.parse(e.occurredAt) < end && Date.parse(e.recordedAt) >= end)
-            .map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, recordedAt: e.recordedAt }));
+            .filter(({ event, from }) => from < end && Date.parse(event.recordedAt) >= end)
+            .map(({ event: e }) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, recordedAt: e.recordedAt }));
           const recordedAt = causedBy.reduce((latest, e) => (e.recordedAt > latest ? e.recordedAt : latest), '');
           restate.run(this.unit, point.period, recordedAt || computedAt, JSON.stringify({ period: point.period, recordedAt: recordedAt || computedAt, old: figures(old), new: figures(point), causedBy }));
           this.options.log?.('equity restated', { period: point.period, old: old.equityEnd, new: point.equityEnd, causedBy: causedBy.length });
