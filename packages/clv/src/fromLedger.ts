@@ -9,6 +9,8 @@ export interface LedgerCut {
   readonly asOf?: Date;
   /** Transaction time: what the ledger had recorded by then. */
   readonly knownAt?: Date;
+  /** Log position: only the events stored up to it (what a reader caught up to there has seen). */
+  readonly through?: number;
 }
 
 export interface LedgerMoney {
@@ -18,6 +20,8 @@ export interface LedgerMoney {
   readonly cash: CashMovement[];
   /** The customer a customer id stands for in this cut (itself unless merged): the ids the movements are under. */
   readonly canonicalOf: (customerId: string) => string;
+  /** The log position of the last money event (or merge) in the cut; 0 when there is none. */
+  readonly lastPosition: number;
 }
 
 export const MONEY_EVENT_TYPES = ['PurchaseMade', 'RefundIssued', 'CostToServeRecorded', 'CustomersMerged'] as const;
@@ -29,10 +33,13 @@ export const MONEY_EVENT_TYPES = ['PurchaseMade', 'RefundIssued', 'CostToServeRe
 export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): Promise<LedgerMoney> => {
   const asOf = cut.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
   const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const through = cut.through ?? Number.POSITIVE_INFINITY;
   const merges = new MergeMap();
+  let lastPosition = 0;
   const raw: { type: string; eventId: string; customerId: string; at: number; channel: string; data: Record<string, unknown> }[] = [];
   for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], pageSize: 2048 })) {
-    if (Date.parse(event.recordedAt) > knownAt) break; // recordedAt never decreases along the log
+    if (event.globalPosition > through || Date.parse(event.recordedAt) > knownAt) break; // recordedAt never decreases along the log
+    lastPosition = event.globalPosition;
     const at = Date.parse(event.occurredAt);
     if (at > asOf || !event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;
     if (event.type === 'CustomersMerged') {
@@ -58,7 +65,7 @@ export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): P
       cash.push({ customerId, at: r.at, amount: -amount, eventId: r.eventId });
     }
   }
-  return { purchases, cash, canonicalOf: (customerId) => merges.canonical(customerId) };
+  return { purchases, cash, canonicalOf: (customerId) => merges.canonical(customerId), lastPosition };
 };
 
 /** The ledger's purchases in a cut (see moneyFromLedger). */

@@ -1,6 +1,7 @@
 import { modelsFor, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
 import { RocLedgerError } from '@roc-ledger/events';
 import type { EventStore } from '@roc-ledger/ledger';
+import { knownAtFromLater, type LaterSeries } from './knownAtFromLater.ts';
 import { equitySeriesOffThread } from './offThread.ts';
 import type { EquityTracker } from './tracker.ts';
 import { trustFromLedger } from './trust.ts';
@@ -58,6 +59,23 @@ const computeSeries = async (store: EventStore, query: SeriesQuery, period: Peri
 };
 
 /**
+ * A final series (as known at an instant before the head, valued by default) from the nearest
+ * later one computed: the kept series of the next later instant, else the tracked series (when it
+ * is of this period and valued by default), else from scratch.
+ */
+const finalSeries = async (store: EventStore, tracker: EquityTracker, period: PeriodUnit, known: Date): Promise<EquityPoint[]> => {
+  const options: EquityOptions = { period, segments: SEGMENTS };
+  const keptLater = tracker.keptAfter(period, known);
+  const later: LaterSeries | undefined = keptLater
+    ? { points: keptLater.points, cut: { knownAt: keptLater.knownAt } }
+    : period === tracker.period && tracker.valuedByDefault
+      ? (({ through, points }) => ({ points, cut: { through } }))(tracker.trackedCut())
+      : undefined;
+  if (!later) return computeSeries(store, {}, period, known);
+  return knownAtFromLater(store, later, known, period, options);
+};
+
+/**
  * The equity and ROC series for a query: the tracked series when it answers exactly this (same
  * period, no cut, default valuation), otherwise computed from the log cut at asOf / knownAt
  * (and kept, for a knownAt in the past, since that cut can no longer change).
@@ -79,7 +97,7 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
     const final = tracker !== undefined && query.knownAt !== undefined && !query.asOf && defaultValuation && head.recordedAt !== null && known.getTime() < Date.parse(head.recordedAt);
     const kept = final ? tracker.keptKnownAt(period, known) : undefined;
     source = kept ? 'kept' : 'computed';
-    points = kept ?? (await computeSeries(store, query, period, known));
+    points = kept ?? (final ? await finalSeries(store, tracker, period, known) : await computeSeries(store, query, period, known));
     if (final && !kept) tracker.keepKnownAt(period, known, points);
   }
   const from = query.from?.getTime() ?? Number.NEGATIVE_INFINITY;

@@ -111,6 +111,12 @@ export class EquityTracker {
     return this.unit;
   }
 
+  /** Whether the series is valued as a query without valuation options values it (no horizon, rate or models given). */
+  get valuedByDefault(): boolean {
+    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, maxBusyShare: _share, ...valuation } = this.options;
+    return Object.values(valuation).every((value) => value === undefined);
+  }
+
   /** The valuation options alone (plain data, so that a worker thread can be given them). */
   get equityOptions(): EquityOptions {
     const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, maxBusyShare: _share, ...valuation } = this.options;
@@ -153,7 +159,8 @@ export class EquityTracker {
         // The timer was set before the recomputation running then had ended: its pause starts now.
         if (nextUpdateDelay(this.pacing, this.lastUpdate, Date.now()) > 0) return this.schedule();
         const events = this.pending;
-        const position = this.caughtUpTo;
+        // Events read after the last catch-up was reported are in the batch too: the cut runs through the last of them.
+        const position = Math.max(this.caughtUpTo, events.at(-1)?.globalPosition ?? 0);
         this.pending = [];
         const startedAt = Date.now();
         try {
@@ -192,6 +199,28 @@ export class EquityTracker {
     return row && (JSON.parse(row.points) as EquityPoint[]);
   }
 
+  /** The kept series as known at the earliest instant after `knownAt`, if any: the nearest later cut to compute an earlier one from (knownAtFromLater). */
+  keptAfter(unit: PeriodUnit, knownAt: Date): { knownAt: Date; points: EquityPoint[] } | undefined {
+    const row = this.db.prepare('SELECT known_at, points FROM equity_known_at WHERE unit = ? AND version = ? AND known_at > ? ORDER BY known_at LIMIT 1').get(unit, KNOWN_AT_VERSION, knownAt.toISOString()) as { known_at: string; points: string } | undefined;
+    return row && { knownAt: new Date(row.known_at), points: JSON.parse(row.points) as EquityPoint[] };
+  }
+
+  /**
+   * The tracked series with the log position it stands at, read together. Its points are exactly
+   * what the events up to that position give (each recomputation reads the money through the
+   * position it caught up to, and keeps only the periods its events cannot change); the open
+   * period is valued as of its last recomputation.
+   */
+  trackedCut(): { through: number; points: EquityPoint[] } {
+    this.db.exec('BEGIN');
+    try {
+      const row = this.db.prepare('SELECT position FROM equity_checkpoints WHERE unit = ?').get(this.unit) as { position: number } | undefined;
+      return { through: row?.position ?? 0, points: this.series().map(({ computedAt: _computedAt, ...point }) => point) };
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
   hasKnownAt(unit: PeriodUnit, knownAt: Date): boolean {
     return this.db.prepare('SELECT 1 FROM equity_known_at WHERE unit = ? AND known_at = ? AND version = ?').get(unit, knownAt.toISOString(), KNOWN_AT_VERSION) !== undefined;
   }
@@ -211,7 +240,8 @@ export class EquityTracker {
     const head = await this.options.store.head();
     if (events.length > 0 || this.series().length === 0) {
       const now = head.recordedAt ? Date.parse(head.recordedAt) : Date.now();
-      const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now) });
+      // Exactly the log up to the position caught up to: the events of this batch and every one before, none after (see trackedCut).
+      const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now), through: position });
       const stored = new Map(this.series().map((p) => [p.period, p]));
       const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, events, stored);
       this.save(recomputed, events.map((event) => ({ event, from: changesFiguresFrom(event, money) })), now, position);
