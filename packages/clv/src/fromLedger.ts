@@ -1,6 +1,6 @@
 import { minorUnitDigits } from '@roc-ledger/events';
 import { MergeMap } from '@roc-ledger/identity';
-import { CUSTOMER_STREAM_PREFIX, type EventStore } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, CUSTOMER_STREAM_PREFIX, type EventStore } from '@roc-ledger/ledger';
 import type { CashMovement } from './equity.ts';
 import type { Purchase } from './summary.ts';
 
@@ -37,7 +37,7 @@ export const moneyFromLedger = async (store: EventStore, cut: LedgerCut = {}): P
   const merges = new MergeMap();
   let lastPosition = 0;
   const raw: { type: string; eventId: string; customerId: string; at: number; channel: string; data: Record<string, unknown> }[] = [];
-  for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], pageSize: 2048 })) {
+  for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
     if (event.globalPosition > through || Date.parse(event.recordedAt) > knownAt) break; // recordedAt never decreases along the log
     lastPosition = event.globalPosition;
     const at = Date.parse(event.occurredAt);

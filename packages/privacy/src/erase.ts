@@ -1,7 +1,7 @@
 import { derivedUuid } from '@roc-ledger/identity';
 import type { EventInput, EventOfType } from '@roc-ledger/events';
 import type { Ingestor } from '@roc-ledger/ingest';
-import { customerStreamId, type EventStore } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, customerStreamId, type EventStore } from '@roc-ledger/ledger';
 import type { KeyStore } from './keyStore.ts';
 
 export type ErasureBasis = EventOfType<'CustomerErased'>['data']['basis'];
@@ -62,7 +62,7 @@ export const eraseCustomer = async (deps: EraseDependencies, request: ErasureReq
  */
 export const reapplyErasures = async (store: EventStore, keys: KeyStore): Promise<string[]> => {
   const revived: string[] = [];
-  for await (const event of store.readAll({ types: ['CustomerErased'] })) {
+  for await (const event of store.readAll({ types: ['CustomerErased'], openPersonalData: NO_PERSONAL_DATA })) {
     if (event.type !== 'CustomerErased') continue;
     revived.push(...(await keys.destroy(event.data.members)));
   }

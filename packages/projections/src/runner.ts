@@ -1,5 +1,5 @@
 import { MergeMap, type MergeRecord } from '@roc-ledger/identity';
-import { followLog, type EventStore, type Follower, type LogHead, type RecordedEvent, type StreamSelection, type Subscription } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower, type LogHead, type RecordedEvent, type StreamSelection, type Subscription } from '@roc-ledger/ledger';
 import { personalDataRead, typesRead } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
 import { ShardFencedError } from './sharding/shards.ts';
@@ -361,7 +361,7 @@ export const mergeStep = (merges: MergeMap, event: RecordedEvent): MergeStep | u
 export const loadMerges = async (store: EventStore, upTo: number): Promise<MergeMap> => {
   const merges = new MergeMap();
   if (upTo === 0) return merges;
-  for await (const event of store.readAll({ types: [MERGED] })) {
+  for await (const event of store.readAll({ types: [MERGED], openPersonalData: NO_PERSONAL_DATA })) {
     if (event.globalPosition > upTo) break;
     merges.apply(mergeRecordOf(event));
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import { MergeMap } from '@roc-ledger/identity';
-import { followLog, type EventStore, type Follower, type LogHead } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower, type LogHead } from '@roc-ledger/ledger';
 import { byCustomer, projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
 import { ShardingUnsupportedError, UnknownProjectionError, UnknownQueryError } from './errors.ts';
 import { replayAll, replayCustomer, type Cut } from './replay.ts';
@@ -267,7 +267,7 @@ export class ProjectionRuntime {
     const map = new MergeMap();
     const follower = followLog({
       after: 0,
-      subscribe: (after) => this.options.store.subscribe({ after, types: ['CustomersMerged'] }),
+      subscribe: (after) => this.options.store.subscribe({ after, types: ['CustomersMerged'], openPersonalData: NO_PERSONAL_DATA }),
       handle: (event) => void map.apply(mergeRecordOf(event)),
       onRetry: (error) => this.options.log?.('following merges failed; retrying', { error: String(error) }),
     });
@@ -380,7 +380,7 @@ export class ProjectionRuntime {
     if (!cut.asOf && !cut.knownAt) return true;
     if (cut.asOf && stored.maxOccurredMs > cut.asOf.getTime()) return false;
     if (cut.knownAt && stored.maxRecordedMs > cut.knownAt.getTime()) return false;
-    for await (const next of this.options.store.readAll({ fromPosition: row.position + 1, maxCount: 1 })) {
+    for await (const next of this.options.store.readAll({ fromPosition: row.position + 1, maxCount: 1, openPersonalData: NO_PERSONAL_DATA })) {
       return cut.knownAt !== undefined && Date.parse(next.recordedAt) > cut.knownAt.getTime();
     }
     return true;

@@ -1,5 +1,5 @@
 import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
-import { CUSTOMER_STREAM_PREFIX, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, CUSTOMER_STREAM_PREFIX, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 
 /** A series computed for a later cut of the log: as known at an instant, or through a log position (the tracked series). */
@@ -27,7 +27,7 @@ const firstMovementOf = (money: LedgerMoney, customerIds: ReadonlySet<string>): 
  */
 const earliestChange = async (store: EventStore, money: LedgerMoney, later: LaterSeries['cut'], floor: number): Promise<number> => {
   let earliest = Number.POSITIVE_INFINITY;
-  for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], fromPosition: money.lastPosition + 1, pageSize: 2048 })) {
+  for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], fromPosition: money.lastPosition + 1, openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
     if (beyond(event, later)) break;
     // As moneyFromLedger: movements count only on customers' streams.
     if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;

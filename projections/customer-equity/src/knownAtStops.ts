@@ -1,4 +1,4 @@
-import type { EventStore } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, type EventStore } from '@roc-ledger/ledger';
 import { querySeries } from './query.ts';
 import type { EquityTracker } from './tracker.ts';
 
@@ -17,7 +17,7 @@ export const knownAtStops = async (store: EventStore): Promise<Date[]> => {
   const head = await store.head();
   if (!head.recordedAt) return [];
   let first: string | undefined;
-  for await (const event of store.readAll({ maxCount: 1 })) first = event.recordedAt;
+  for await (const event of store.readAll({ maxCount: 1, openPersonalData: NO_PERSONAL_DATA })) first = event.recordedAt;
   const headAt = new Date(head.recordedAt);
   const headMonthStart = Date.UTC(headAt.getUTCFullYear(), headAt.getUTCMonth(), 1);
   const stops: Date[] = [];

@@ -4,7 +4,7 @@ import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetwee
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 import { changesFiguresFrom } from './changesFrom.ts';
 import { checkBusyShare, DEFAULT_MAX_BUSY_SHARE, nextUpdateDelay, type Pacing } from './pacing.ts';
-import { followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
 export interface Restatement {
@@ -131,6 +131,7 @@ export class EquityTracker {
         this.options.store.subscribe({
           after,
           types: [...MONEY_EVENT_TYPES],
+          openPersonalData: NO_PERSONAL_DATA,
           onCaughtUp: (position) => {
             this.caughtUpTo = position;
             this.schedule();

@@ -1,6 +1,6 @@
 import type { TrustInput } from '@roc-ledger/clv';
 import { MergeMap } from '@roc-ledger/identity';
-import { CUSTOMER_STREAM_PREFIX, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, CUSTOMER_STREAM_PREFIX, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
 import { foldEvents } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 
@@ -15,7 +15,7 @@ export const trustFromLedger = async (store: EventStore, cut: { knownAt?: Date }
   const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const merges = new MergeMap();
   const byStream = new Map<string, RecordedEvent[]>();
-  for await (const event of store.readAll({ types: [...new Set([...trustScore.consumes, 'CustomersMerged'])], pageSize: 2048 })) {
+  for await (const event of store.readAll({ types: [...new Set([...trustScore.consumes, 'CustomersMerged'])], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
     if (Date.parse(event.recordedAt) > knownAt) break;
     if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;
     if (event.type === 'CustomersMerged') {

@@ -1,5 +1,5 @@
 import { isLateArrival } from '@roc-ledger/events';
-import type { EventStore } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, type EventStore } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
@@ -21,7 +21,7 @@ const bump = (counts: Record<string, number>, key: string) => (counts[key] = (co
 export const summarizeLedger = async (store: EventStore): Promise<LedgerSummary> => {
   const streams = new Set<string>();
   const summary: LedgerSummary = { events: 0, customers: 0, firstOccurredAt: null, lastOccurredAt: null, lateArrivals: 0, byChannel: {}, byType: {} };
-  for await (const event of store.readAll({ pageSize: 2048 })) {
+  for await (const event of store.readAll({ pageSize: 2048, openPersonalData: NO_PERSONAL_DATA })) {
     summary.events++;
     streams.add(event.streamId);
     bump(summary.byChannel, event.channel);

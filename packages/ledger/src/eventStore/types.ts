@@ -97,6 +97,13 @@ export interface ReadScope extends LogFilter {
   readonly openPersonalData?: readonly string[];
 }
 
+/**
+ * openPersonalData for a read that needs no personal value (money, merges, counts): on a sealed
+ * store, opening every event derives each page's customers' keys and decrypts their values, a
+ * third of such a read's time.
+ */
+export const NO_PERSONAL_DATA: readonly string[] = [];
+
 export interface ReadAllOptions extends ReadScope {
   /** Inclusive; positions start at 1. */
   readonly fromPosition?: number;
