@@ -1,15 +1,17 @@
-import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
-import { NO_PERSONAL_DATA, CUSTOMER_STREAM_PREFIX, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
+import { earliestOf, periodOf, periodsBetween, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyLog, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 
-/** A series computed for a later cut of the log: as known at an instant, or through a log position (the tracked series). */
+/** A cut of the log: as known at an instant, or through a log position (the tracked series'). */
+export type LaterCut = { readonly knownAt: Date } | { readonly through: number };
+
+/** A series computed for a later cut of the log than the one asked for. */
 export interface LaterSeries {
   readonly points: readonly EquityPoint[];
-  readonly cut: { readonly knownAt: Date } | { readonly through: number };
+  readonly cut: LaterCut;
 }
 
-const beyond = (event: RecordedEvent, cut: LaterSeries['cut']): boolean =>
-  'through' in cut ? event.globalPosition > cut.through : Date.parse(event.recordedAt) > cut.knownAt.getTime();
+const inLaterCut = (cut: LaterCut) => (recordedAt: number, position: number): boolean =>
+  'through' in cut ? position <= cut.through : recordedAt <= cut.knownAt.getTime();
 
 /** When a customer of the cut made their first purchase, refund or cost (every one is a cash movement); Infinity if never. */
 const firstMovementOf = (money: LedgerMoney, customerIds: ReadonlySet<string>): number => {
@@ -19,25 +21,24 @@ const firstMovementOf = (money: LedgerMoney, customerIds: ReadonlySet<string>): 
 };
 
 /**
- * The earliest instant the events recorded after `money`'s cut, up to the later cut, can change
- * figures at: money events when they happened; a merge when the first movement, in the earlier
- * cut, of either customer it joins happened (their movements change hands, and each period from
- * then counts one customer where it counted two). Stops reading once nothing before `floor` can
- * be kept anyway.
+ * The earliest instant the events recorded after `known`, up to the later cut, can change figures
+ * at: money events when they happened; a merge when the first movement, in the earlier cut, of
+ * either customer it joins happened (their movements change hands, and each period from then
+ * counts one customer where it counted two).
  */
-const earliestChange = async (store: EventStore, money: LedgerMoney, later: LaterSeries['cut'], floor: number): Promise<number> => {
+const earliestChange = (log: MoneyLog, money: LedgerMoney, known: number, later: LaterCut): number => {
+  const inLater = inLaterCut(later);
   let earliest = Number.POSITIVE_INFINITY;
-  for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], fromPosition: money.lastPosition + 1, openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
-    if (beyond(event, later)) break;
-    // As moneyFromLedger: movements count only on customers' streams.
-    if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;
-    let from = Date.parse(event.occurredAt);
-    if (event.type === 'CustomersMerged') {
-      const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
-      from = Math.min(from, firstMovementOf(money, new Set([money.canonicalOf(survivorId), money.canonicalOf(mergedId)])));
-    }
-    earliest = Math.min(earliest, from);
-    if (earliest <= floor) break;
+  // Log order: the events recorded after `known` are at the end.
+  for (let i = log.entries.length - 1; i >= 0 && log.entries[i]!.recordedAt > known; i--) {
+    const entry = log.entries[i]!;
+    if (inLater(entry.recordedAt, entry.position)) earliest = Math.min(earliest, entry.at);
+  }
+  for (let i = log.merges.length - 1; i >= 0 && log.merges[i]!.recordedMs > known; i--) {
+    const merge = log.merges[i]!;
+    if (!inLater(merge.recordedMs, merge.globalPosition)) continue;
+    const joined = new Set([money.canonicalOf(merge.survivorId), money.canonicalOf(merge.mergedId)]);
+    earliest = Math.min(earliest, merge.at, firstMovementOf(money, joined));
   }
   return earliest;
 };
@@ -49,16 +50,17 @@ const earliestChange = async (store: EventStore, money: LedgerMoney, later: Late
  * before it): where no event recorded between the two cuts changes anything by that instant, the
  * point is the later series' own, byte for byte. The periods from the first one an event changes
  * are computed again, each from the point before it; all of them when the later series starts
- * elsewhere.
+ * elsewhere. `log` must hold every money event of the later cut (MoneyLog.covers).
  */
-export const knownAtFromLater = async (store: EventStore, later: LaterSeries, known: Date, unit: PeriodUnit, options: EquityOptions): Promise<EquityPoint[]> => {
-  const money = await moneyFromLedger(store, { knownAt: known });
+export const knownAtFromLater = async (log: MoneyLog, later: LaterSeries, known: Date, unit: PeriodUnit, options: EquityOptions): Promise<EquityPoint[]> => {
+  if (!log.covers(later.cut)) throw new RangeError('the money log does not reach the later cut');
+  const money = log.cut({ knownAt: known });
   const to = known.getTime();
   if (money.purchases.length === 0) return [];
   const first = periodOf(earliestOf(money.purchases.map((p) => p.at)), unit);
   const kept: EquityPoint[] = [];
   if (later.points[0]?.period === first.label) {
-    const changedFrom = await earliestChange(store, money, later.cut, first.end - 1);
+    const changedFrom = earliestChange(log, money, to, later.cut);
     // Kept: the periods that ended by `known` (an open one is valued at `known`, not at its end) and before the first change.
     for (const point of later.points) {
       const last = Date.parse(point.end) - 1;

@@ -1,4 +1,4 @@
-import { modelsFor, moneyFromLedger, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
+import { modelsFor, moneyFromLedger, readMoneyLog, SEGMENTS, type EquityOptions, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
 import { RocLedgerError } from '@roc-ledger/events';
 import type { EventStore } from '@roc-ledger/ledger';
 import { knownAtFromLater, type LaterSeries } from './knownAtFromLater.ts';
@@ -72,7 +72,9 @@ const finalSeries = async (store: EventStore, tracker: EquityTracker, period: Pe
       ? (({ through, points }) => ({ points, cut: { through } }))(tracker.trackedCut())
       : undefined;
   if (!later) return computeSeries(store, {}, period, known);
-  return knownAtFromLater(store, later, known, period, options);
+  // The tracker's money in memory, if it reaches the later cut (it does, unless nothing was recorded after a kept instant).
+  const log = await tracker.money();
+  return knownAtFromLater(log.covers(later.cut) ? log : await readMoneyLog(store, later.cut), later, known, period, options);
 };
 
 /**

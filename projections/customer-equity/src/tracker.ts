@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqliteFile } from '@roc-ledger/store-sqlite';
-import { earliestOf, MONEY_EVENT_TYPES, moneyFromLedger, periodOf, periodsBetween, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type PeriodUnit } from '@roc-ledger/clv';
+import { earliestOf, MONEY_EVENT_TYPES, periodOf, periodsBetween, readMoneyLog, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyLog, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 import { changesFiguresFrom } from './changesFrom.ts';
 import { checkBusyShare, DEFAULT_MAX_BUSY_SHARE, nextUpdateDelay, type Pacing } from './pacing.ts';
@@ -85,6 +85,7 @@ export class EquityTracker {
   private lastUpdate: { startedAt: number; durationMs: number } | undefined;
   private readonly pacing: Pacing;
   private recomputed = false;
+  private moneyLog: MoneyLog | undefined;
   private stopped = false;
   private readonly waiters: { position: number; resolve: () => void }[] = [];
   private markCurrent!: () => void;
@@ -239,10 +240,12 @@ export class EquityTracker {
 
   private async update(events: RecordedEvent[], position: number): Promise<void> {
     const head = await this.options.store.head();
-    if (events.length > 0 || this.series().length === 0) {
+    const recompute = events.length > 0 || this.series().length === 0;
+    // Exactly the log up to the position caught up to: the events of this batch and every one before, none after (see trackedCut).
+    const log = recompute || this.moneyLog ? await this.moneyThrough(position, events) : undefined;
+    if (recompute) {
       const now = head.recordedAt ? Date.parse(head.recordedAt) : Date.now();
-      // Exactly the log up to the position caught up to: the events of this batch and every one before, none after (see trackedCut).
-      const money = await moneyFromLedger(this.options.store, { knownAt: new Date(now), through: position });
+      const money = log!.cut();
       const stored = new Map(this.series().map((p) => [p.period, p]));
       const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, events, stored);
       this.save(recomputed, events.map((event) => ({ event, from: changesFiguresFrom(event, money) })), now, position);
@@ -253,6 +256,35 @@ export class EquityTracker {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.position <= this.checkpoint) this.waiters.splice(i, 1)[0]!.resolve();
     }
+  }
+
+  /**
+   * The money events through `position`: read from the log the first time, then kept in memory,
+   * each batch added as it comes, so that no recomputation reads every money event again (4 s on
+   * 2.7 million events). About 150 bytes per money event.
+   */
+  private async moneyThrough(position: number, events: readonly RecordedEvent[]): Promise<MoneyLog> {
+    if (!this.moneyLog) {
+      this.moneyLog = await readMoneyLog(this.options.store, { through: position });
+      return this.moneyLog;
+    }
+    for (const event of events) this.moneyLog.add(event);
+    this.moneyLog.caughtUpTo(position);
+    return this.moneyLog;
+  }
+
+  /**
+   * The money events up to the tracked position, in memory: what the series as known at a past
+   * instant is cut from (knownAtFromLater). Waits for a recomputation in progress; the first call
+   * on a restarted service reads them from the log.
+   */
+  money(): Promise<MoneyLog> {
+    const loaded = this.updating.then(() => this.moneyThrough(this.checkpoint, []));
+    this.updating = loaded.then(
+      () => undefined,
+      () => undefined,
+    );
+    return loaded;
   }
 
   /** Every period, on a worker thread: at start-up on a large ledger this is the longest computation. */
