@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { equitySeries, moneyFromLedger, readMoneyLog, SEGMENTS, type EquityPoint } from '@roc-ledger/clv';
 import { EquityTracker, knownAtFromLater, knownAtStops, querySeries } from '@roc-ledger/customer-equity';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
@@ -52,6 +52,17 @@ describe('the series as known at a past instant, from a later one', () => {
       expect(JSON.stringify(tracker.keptKnownAt('month', stop)), stop.toISOString()).toBe(JSON.stringify(await fromScratch(stop)));
     }
   }, 120_000);
+
+  it('computes a series asked for twice at once only once; both get it', async () => {
+    // An instant not prepared by the test before: between two month ends.
+    const known = new Date(stops[6]!.getTime() + 10 * 86_400_000);
+    const money = vi.spyOn(tracker, 'money');
+    const [a, b] = await Promise.all([0, 1].map(() => querySeries(store, tracker, { period: 'month', knownAt: known })));
+    expect(money).toHaveBeenCalledTimes(1);
+    money.mockRestore();
+    expect(b).toEqual(a);
+    expect(JSON.stringify(tracker.keptKnownAt('month', known))).toBe(JSON.stringify(await fromScratch(known)));
+  }, 60_000);
 
   it('keeps the later series up to the first period a later event changes, and computes the rest', async () => {
     // The tracked series, marked: every point kept from it says customers -1.

@@ -77,6 +77,22 @@ const finalSeries = async (store: EventStore, tracker: EquityTracker, period: Pe
   return knownAtFromLater(log.covers(later.cut) ? log : await readMoneyLog(store, later.cut), later, known, period, options);
 };
 
+/** Final series being computed, per tracker, by `period@instant`. */
+const computing = new WeakMap<EquityTracker, Map<string, Promise<EquityPoint[]>>>();
+
+/** finalSeries, joined by a second request for the same series while it is computed (a slider stop asked while the service prepares it). */
+const finalSeriesOnce = (store: EventStore, tracker: EquityTracker, period: PeriodUnit, known: Date): Promise<EquityPoint[]> => {
+  let running = computing.get(tracker);
+  if (!running) computing.set(tracker, (running = new Map()));
+  const key = `${period}@${known.toISOString()}`;
+  let series = running.get(key);
+  if (!series) {
+    series = finalSeries(store, tracker, period, known).finally(() => running.delete(key));
+    running.set(key, series);
+  }
+  return series;
+};
+
 /**
  * The equity and ROC series for a query: the tracked series when it answers exactly this (same
  * period, no cut, default valuation), otherwise computed from the log cut at asOf / knownAt
@@ -99,7 +115,7 @@ export const querySeries = async (store: EventStore, tracker: EquityTracker | un
     const final = tracker !== undefined && query.knownAt !== undefined && !query.asOf && defaultValuation && head.recordedAt !== null && known.getTime() < Date.parse(head.recordedAt);
     const kept = final ? tracker.keptKnownAt(period, known) : undefined;
     source = kept ? 'kept' : 'computed';
-    points = kept ?? (final ? await finalSeries(store, tracker, period, known) : await computeSeries(store, query, period, known));
+    points = kept ?? (final ? await finalSeriesOnce(store, tracker, period, known) : await computeSeries(store, query, period, known));
     if (final && !kept) tracker.keepKnownAt(period, known, points);
   }
   const from = query.from?.getTime() ?? Number.NEGATIVE_INFINITY;
