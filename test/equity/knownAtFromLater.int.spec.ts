@@ -86,7 +86,7 @@ describe('the series as known at a past instant, from a later one', () => {
     const known = stops.find((s) => s.getUTCMonth() % 3 === 1)!;
     const later = new Date(known.getTime() + 1);
     const log = await readMoneyLog(store);
-    expect(log.entries.filter((e) => e.recordedAt <= later.getTime()).length).toBe(log.entries.filter((e) => e.recordedAt <= known.getTime()).length);
+    expect(log.recordedAt.filter((at) => at <= later.getTime()).length).toBe(log.recordedAt.filter((at) => at <= known.getTime()).length);
     const laterMoney = log.cut({ knownAt: later });
     const laterPoints = equitySeries(laterMoney.purchases, laterMoney.cash, later.getTime(), quarters);
     const series = await knownAtFromLater(log, { points: laterPoints, cut: { knownAt: later } }, known, 'quarter', quarters);

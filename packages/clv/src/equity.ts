@@ -10,7 +10,8 @@ export interface CashMovement {
   readonly customerId: string;
   readonly at: number;
   readonly amount: number;
-  readonly eventId: string;
+  /** The event it comes from, where known (no computation reads it). */
+  readonly eventId?: string;
 }
 
 export interface Models {

@@ -11,9 +11,5 @@ import type { RecordedEvent } from '@roc-ledger/ledger';
 export const changesFiguresFrom = (event: Pick<RecordedEvent, 'type' | 'occurredAt' | 'data'>, money: LedgerMoney): number => {
   const occurred = Date.parse(event.occurredAt);
   if (event.type !== 'CustomersMerged') return occurred;
-  const survivor = money.canonicalOf((event.data as { survivorId: string }).survivorId);
-  let first = occurred;
-  // Every purchase, refund and cost to serve is a cash movement.
-  for (const movement of money.cash) if (movement.customerId === survivor && movement.at < first) first = movement.at;
-  return first;
+  return Math.min(occurred, money.firstMovementOf([money.canonicalOf((event.data as { survivorId: string }).survivorId)]));
 };

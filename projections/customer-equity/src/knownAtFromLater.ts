@@ -1,4 +1,4 @@
-import { earliestOf, periodOf, periodsBetween, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyLog, type PeriodUnit } from '@roc-ledger/clv';
+import { periodOf, periodsBetween, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyLog, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 
 /** A cut of the log: as known at an instant, or through a log position (the tracked series'). */
@@ -13,13 +13,6 @@ export interface LaterSeries {
 const inLaterCut = (cut: LaterCut) => (recordedAt: number, position: number): boolean =>
   'through' in cut ? position <= cut.through : recordedAt <= cut.knownAt.getTime();
 
-/** When a customer of the cut made their first purchase, refund or cost (every one is a cash movement); Infinity if never. */
-const firstMovementOf = (money: LedgerMoney, customerIds: ReadonlySet<string>): number => {
-  let first = Number.POSITIVE_INFINITY;
-  for (const movement of money.cash) if (movement.at < first && customerIds.has(movement.customerId)) first = movement.at;
-  return first;
-};
-
 /**
  * The earliest instant the events recorded after `known`, up to the later cut, can change figures
  * at: money events when they happened; a merge when the first movement, in the earlier cut, of
@@ -29,16 +22,14 @@ const firstMovementOf = (money: LedgerMoney, customerIds: ReadonlySet<string>): 
 const earliestChange = (log: MoneyLog, money: LedgerMoney, known: number, later: LaterCut): number => {
   const inLater = inLaterCut(later);
   let earliest = Number.POSITIVE_INFINITY;
-  // Log order: the events recorded after `known` are at the end.
-  for (let i = log.entries.length - 1; i >= 0 && log.entries[i]!.recordedAt > known; i--) {
-    const entry = log.entries[i]!;
-    if (inLater(entry.recordedAt, entry.position)) earliest = Math.min(earliest, entry.at);
+  // Log order: the movements recorded after `known` are at the end.
+  for (let i = log.length - 1; i >= 0 && log.recordedAt[i]! > known; i--) {
+    if (inLater(log.recordedAt[i]!, log.positions[i]!)) earliest = Math.min(earliest, log.at[i]!);
   }
   for (let i = log.merges.length - 1; i >= 0 && log.merges[i]!.recordedMs > known; i--) {
     const merge = log.merges[i]!;
     if (!inLater(merge.recordedMs, merge.globalPosition)) continue;
-    const joined = new Set([money.canonicalOf(merge.survivorId), money.canonicalOf(merge.mergedId)]);
-    earliest = Math.min(earliest, merge.at, firstMovementOf(money, joined));
+    earliest = Math.min(earliest, merge.at, money.firstMovementOf([money.canonicalOf(merge.survivorId), money.canonicalOf(merge.mergedId)]));
   }
   return earliest;
 };
@@ -56,8 +47,8 @@ export const knownAtFromLater = async (log: MoneyLog, later: LaterSeries, known:
   if (!log.covers(later.cut)) throw new RangeError('the money log does not reach the later cut');
   const money = log.cut({ knownAt: known });
   const to = known.getTime();
-  if (money.purchases.length === 0) return [];
-  const first = periodOf(earliestOf(money.purchases.map((p) => p.at)), unit);
+  if (!Number.isFinite(money.firstPurchaseAt)) return [];
+  const first = periodOf(money.firstPurchaseAt, unit);
   const kept: EquityPoint[] = [];
   if (later.points[0]?.period === first.label) {
     const changedFrom = earliestChange(log, money, to, later.cut);
@@ -68,9 +59,9 @@ export const knownAtFromLater = async (log: MoneyLog, later: LaterSeries, known:
       kept.push(point);
     }
   }
-  if (kept.length === 0) return equitySeriesOffThread(money.purchases, money.cash, to, options);
+  if (kept.length === 0) return equitySeriesOffThread(money, to, options);
   const previous = kept.at(-1)!;
   const rest = periodsBetween(Date.parse(previous.end), to, unit);
   if (rest.length === 0) return kept;
-  return [...kept, ...(await equityPointsOffThread(money.purchases, money.cash, rest, periodOf(Date.parse(previous.start), unit), previous, to, options))];
+  return [...kept, ...(await equityPointsOffThread(money, rest, periodOf(Date.parse(previous.start), unit), previous, to, options))];
 };

@@ -17,7 +17,7 @@ describe('equitySeriesOffThread', () => {
   it('gives exactly the series computed on this thread, for calls made at once, in any order', async () => {
     const options = { period: 'month' as const, segments: SEGMENTS };
     const halfway = end - 200 * 86_400_000;
-    const [whole, half] = await Promise.all([equitySeriesOffThread(purchases, cash, end, options), equitySeriesOffThread(purchases, cash, halfway, options)]);
+    const [whole, half] = await Promise.all([equitySeriesOffThread({ purchases, cash }, end, options), equitySeriesOffThread({ purchases, cash }, halfway, options)]);
     expect(whole).toEqual(equitySeries(purchases, cash, end, options));
     expect(half).toEqual(equitySeries(purchases, cash, halfway, options));
     expect(half.length).toBeLessThan(whole.length);
@@ -29,8 +29,8 @@ describe('equitySeriesOffThread', () => {
     const from = whole.length - 4;
     const periods = whole.slice(from).map((p) => periodOf(Date.parse(p.start), 'month'));
     const before = periodOf(periods[0]!.start - 1, 'month');
-    expect(await equityPointsOffThread(purchases, cash, periods, before, whole[from - 1], end, options)).toEqual(whole.slice(from));
-    const recomputed = await equityPointsOffThread(purchases, cash, periods, before, undefined, end, options);
+    expect(await equityPointsOffThread({ purchases, cash }, periods, before, whole[from - 1], end, options)).toEqual(whole.slice(from));
+    const recomputed = await equityPointsOffThread({ purchases, cash }, periods, before, undefined, end, options);
     expect(recomputed.map((p) => p.equityEnd)).toEqual(whole.slice(from).map((p) => p.equityEnd));
   });
 });

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { CashMovement, EquityOptions, EquityPoint, Period, Purchase } from '@roc-ledger/clv';
-import { runJob, type EquityJob } from './seriesWorker.ts';
+import { copyColumns, packMoney, transferablesOf, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyColumns, type Period } from '@roc-ledger/clv';
+import { runJob, type EquityJob, type WireJob } from './seriesWorker.ts';
 
 const WORKER = new URL('./seriesWorker.ts', import.meta.url);
 
@@ -38,31 +38,39 @@ const theWorker = (): Worker => {
   return started;
 };
 
+/** The money a series is computed from: a cut of the ledger's (LedgerMoney, which has it in columns too), or objects. */
+export type SeriesMoney = Pick<LedgerMoney, 'purchases' | 'cash'> & { readonly columns?: MoneyColumns };
+
 /**
  * equitySeries on a worker thread, so that the service keeps answering while the models of every
  * period are fitted (seconds to minutes on a large ledger). The worker takes one series at a time,
  * in order: each is CPU-bound, and several at once on a small machine only make each slower.
  * Options with a trust input (which holds a function) are computed on this thread.
  */
-export const equitySeriesOffThread = (purchases: readonly Purchase[], cash: readonly CashMovement[], to: number, options: EquityOptions): Promise<EquityPoint[]> =>
-  offThread({ kind: 'series', purchases: purchases as Purchase[], cash: cash as CashMovement[], to, options });
+export const equitySeriesOffThread = (money: SeriesMoney, to: number, options: EquityOptions): Promise<EquityPoint[]> => offThread(money, { kind: 'series', to, options });
 
 /**
  * The points of some periods, each from the one before, on the worker thread: the live update of a
  * tracked series. `previous` is the point of `before`, computed there when not kept.
  */
-export const equityPointsOffThread = (purchases: readonly Purchase[], cash: readonly CashMovement[], periods: Period[], before: Period, previous: EquityPoint | undefined, until: number, options: EquityOptions): Promise<EquityPoint[]> =>
-  offThread({ kind: 'points', purchases: purchases as Purchase[], cash: cash as CashMovement[], periods, before, previous, until, options });
+export const equityPointsOffThread = (money: SeriesMoney, periods: Period[], before: Period, previous: EquityPoint | undefined, until: number, options: EquityOptions): Promise<EquityPoint[]> =>
+  offThread(money, { kind: 'points', periods, before, previous, until, options });
 
-const offThread = (job: EquityJob): Promise<EquityPoint[]> => {
-  if (job.options.trust) return Promise.resolve(runJob(job));
+type JobWithoutMoney = DistributiveOmit<EquityJob, 'purchases' | 'cash'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const offThread = (money: SeriesMoney, job: JobWithoutMoney): Promise<EquityPoint[]> => {
+  if (job.options.trust) return Promise.resolve(runJob({ ...job, purchases: money.purchases, cash: money.cash } as EquityJob));
   return new Promise((resolve, reject) => {
     const id = nextId++;
     jobs.set(id, { resolve, reject });
     try {
       const busy = theWorker();
       busy.ref();
-      busy.postMessage({ id, job });
+      // A copy of the columns is handed over (transferred, not copied again); the cut keeps its own.
+      const columns = money.columns ? copyColumns(money.columns) : packMoney(money.purchases, money.cash);
+      const wire: WireJob = { ...job, money: columns } as WireJob;
+      busy.postMessage({ id, job: wire }, transferablesOf(columns));
     } catch (error) {
       jobs.delete(id);
       reject(error as Error);

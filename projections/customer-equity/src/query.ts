@@ -55,7 +55,7 @@ const computeSeries = async (store: EventStore, query: SeriesQuery, period: Peri
     ...(query.horizonMonths !== undefined ? { horizonMonths: query.horizonMonths } : {}),
     ...(query.monthlyDiscountRate !== undefined ? { monthlyDiscountRate: query.monthlyDiscountRate } : {}),
   };
-  return equitySeriesOffThread(money.purchases, money.cash, to, options);
+  return equitySeriesOffThread(money, to, options);
 };
 
 /**

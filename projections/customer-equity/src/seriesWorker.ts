@@ -1,6 +1,6 @@
 // The worker thread of offThread.ts: computes each job it is sent, in order.
 import { parentPort } from 'node:worker_threads';
-import { equityPoints, equitySeries, pointFor, type CashMovement, type EquityOptions, type EquityPoint, type Period, type Purchase } from '@roc-ledger/clv';
+import { equityPoints, equitySeries, pointFor, unpackMoney, type CashMovement, type EquityOptions, type EquityPoint, type MoneyColumns, type Period, type Purchase } from '@roc-ledger/clv';
 
 /** A whole series to `to`, or the points of some periods from the one before them (computed when not given). */
 export type EquityJob =
@@ -13,9 +13,14 @@ export const runJob = (job: EquityJob): EquityPoint[] => {
   return equityPoints(job.purchases, job.cash, job.periods, previous, job.options, job.until);
 };
 
-parentPort?.on('message', ({ id, job }: { id: number; job: EquityJob }) => {
+/** A job as posted to the worker: its purchases and cash movements in columns, handed over whole. */
+export type WireJob = DistributiveOmit<EquityJob, 'purchases' | 'cash'> & { readonly money: MoneyColumns };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+parentPort?.on('message', ({ id, job }: { id: number; job: WireJob }) => {
   try {
-    parentPort!.postMessage({ id, points: runJob(job) });
+    const { money, ...rest } = job;
+    parentPort!.postMessage({ id, points: runJob({ ...rest, ...unpackMoney(money) } as EquityJob) });
   } catch (error) {
     parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }
