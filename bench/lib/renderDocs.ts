@@ -180,18 +180,23 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **dashboard-\***: the demo history of 100,000 customers over one year (2.7 million events, kept in bench/.data) and
   \`serve\` on it in a child process. *serve-first-start*: until the projections are live and the equity series
   tracked, from nothing; *serve-ready*: the same on a restart. *known-at-prepared*: after that, until serve has
-  prepared every known-at stop of the slider. *equity-known-at-cold*: a stop asked while the stops are being prepared (it waits for the series in progress);
-  *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the pages, timed from the
-  client, one after another, from the moment serve is ready: meanwhile the service still walks the chain (since
-  5d1127e on a thread of its own; before, on its event loop, 14-21 s on this ledger) and prepares the known-at stops
-  (a worker thread fits each series; the event loop reads its purchases from the log and hands them over), so calls
-  wait for those turns on two cores; \`/v1/equity\` most, and as much with the walk off the event loop as on it
-  (the walk was not what it waited for; what it waits for is not found); after, by hand
-  on the same ledger at b49bc6d, \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). The restart
+  prepared every known-at stop of the slider. *equity-known-at-cold*: a stop asked while the stops are being prepared
+  (since 829f218 it joins the same stop's computation in progress). Since 726743a each stop starts from the next later
+  one and refits only the months its late events change, and since 12eb365 the money is cut from memory: 62.8 s (cold)
+  and 128 s (all 12) at d861bc7, 31.3 s and 77.5 s at 726743a (a first start), 24.1 s and 47.4 s at 12eb365, 11.3 s
+  and 35.3 s at 9acba5f. *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the
+  pages, timed from the client, one after another, from the moment serve is ready: meanwhile the service still walks
+  the chain (on a thread of its own since 5d1127e) and prepares the known-at stops (a worker thread fits the months
+  each needs; the event loop cuts the money and hands it over in columns), so calls wait for those turns on two
+  cores, \`/v1/equity\` most (42.0 ms at the median at d861bc7, 23.9 at 9acba5f); after, by hand on the same ledger
+  at b49bc6d, \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). The restart
   (*serve-ready*) took 27.2 s at d93a7f2, 15.2 s at 5d1127e and 10.1 s at 9906f1d: since 103c260 the identity index
   opens only the linked identifiers, since 9906f1d it reads where each stream begins and the identity events alone,
   not every event, and since d861bc7 both from partial indexes. *page-\**: each page in headless Chromium,
-  from navigation until every chart is drawn. Their peak RSS is the bench client's, not the service's.
+  from navigation until every chart is drawn, once the start's chain walk has ended. They took 0.22-0.23 s at the
+  median at d861bc7 on another machine; on this session's, 0.53-0.62 s at 9acba5f, and bb7cba9 drew the equity page
+  alike there (an idle service, 7 loads each, one after the other: 447-528 ms against 470-639 ms at 9acba5f). Their
+  peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
   appended, and the time is until the restated series is committed.
 - **append-batch-100-personal-data / read-all-personal-data**: 100,000 demo events appended 100 per call to 2,000
