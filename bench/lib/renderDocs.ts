@@ -176,7 +176,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   identity stood on a date inside the history (what \`GET /v1/customers?identifier=…&asOf=…\` does), 500 times.
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
 - **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
-  ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon.
+  ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon. 90.1 s at
+  b49bc6d on an earlier machine; 128.8 s at 00355c5 on this session's, where the series code is the same as at
+  bb7cba9: in one process, alternating that code and this, 108.8 s (bb7cba9), 114.5 s, 117.9 s (bb7cba9), 130.4 s,
+  each run slower than the one before whichever code it ran. This machine runs the code more slowly (the rebuild and
+  the pages too); nothing in this row's code changed.
 - **dashboard-\***: the demo history of 100,000 customers over one year (2.7 million events, kept in bench/.data) and
   \`serve\` on it in a child process. *serve-first-start*: until the projections are live and the equity series
   tracked, from nothing; *serve-ready*: the same on a restart. *known-at-prepared*: after that, until serve has

@@ -3,6 +3,7 @@ import { equitySeries, moneyFromLedger, readMoneyLog, SEGMENTS, type EquityPoint
 import { EquityTracker, knownAtFromLater, knownAtStops, querySeries } from '@roc-ledger/customer-equity';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import { seriesFromScratch, trackerCaughtUp } from '../support/equity.ts';
 import { contract } from '../support/tempLedger.ts';
 
 const clock: SimClock = { now: new Date(0) };
@@ -29,19 +30,14 @@ beforeAll(async () => {
     contract.parse({ ...envelope, eventId: '01950000-0000-7000-8000-00000000d001', type: 'CustomersMerged', channel: 'system', data: { survivorId: survivor, mergedId: other, reason: 'same person' } }),
     contract.parse({ ...envelope, eventId: '01950000-0000-7000-8000-00000000d002', type: 'PurchaseMade', schemaVersion: 2, channel: 'store', occurredAt: new Date(latePurchaseAt).toISOString(), data: { orderId: 'late-k', amount: { minor: 990_000, currency: 'EUR' } } }),
   ]);
-  tracker = new EquityTracker({ store, path: ':memory:', period: 'month', minIntervalMs: 0 });
-  tracker.start();
-  await tracker.waitFor((await store.head()).position);
+  tracker = await trackerCaughtUp(store, 'month');
 }, 120_000);
 afterAll(async () => {
   await tracker.stop();
   await store.close();
 });
 
-const fromScratch = async (knownAt: Date): Promise<EquityPoint[]> => {
-  const money = await moneyFromLedger(store, { knownAt });
-  return equitySeries(money.purchases, money.cash, knownAt.getTime(), options);
-};
+const fromScratch = (knownAt: Date): Promise<EquityPoint[]> => seriesFromScratch(store, options, knownAt);
 
 describe('the series as known at a past instant, from a later one', () => {
   it('is, at every month end and newest first (as the dashboard prepares them), exactly the series computed from scratch', async () => {

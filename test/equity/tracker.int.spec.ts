@@ -4,6 +4,7 @@ import { EquityTracker } from '@roc-ledger/customer-equity';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
 import { join } from 'node:path';
+import { seriesFromScratch, trackerCaughtUp } from '../support/equity.ts';
 import { contract, tempDataDir } from '../support/tempLedger.ts';
 
 const clock: SimClock = { now: new Date(0) };
@@ -13,21 +14,14 @@ let tracker: EquityTracker;
 beforeAll(async () => {
   store = getInMemoryEventStore({ contract, clock: () => clock.now });
   await loadDemo(store, clock, { customers: 150, years: 2, seed: 'equity' });
-  tracker = new EquityTracker({ store, path: ':memory:', period: 'quarter', minIntervalMs: 0 });
-  tracker.start();
-  await tracker.waitFor((await store.head()).position);
+  tracker = await trackerCaughtUp(store, 'quarter');
 }, 120_000);
 afterAll(async () => {
   await tracker.stop();
   await store.close();
 });
 
-const fromScratch = async (knownAt?: Date): Promise<EquityPoint[]> => {
-  const head = await store.head();
-  const now = knownAt ?? new Date(head.recordedAt!);
-  const money = await moneyFromLedger(store, { knownAt: now });
-  return equitySeries(money.purchases, money.cash, now.getTime(), { period: 'quarter', segments: SEGMENTS });
-};
+const fromScratch = (knownAt?: Date): Promise<EquityPoint[]> => seriesFromScratch(store, { period: 'quarter', segments: SEGMENTS }, knownAt);
 /** The figures, to the cent (ROC to 1e-9), without the bookkeeping fields. */
 const figures = (points: readonly EquityPoint[]) =>
   points.map((p) => ({
