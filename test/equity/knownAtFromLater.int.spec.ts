@@ -89,5 +89,10 @@ describe('the series as known at a past instant, from a later one', () => {
     const money = await moneyFromLedger(store, { knownAt: known });
     expect(JSON.stringify(series)).toBe(JSON.stringify(equitySeries(money.purchases, money.cash, known.getTime(), quarters)));
     expect(series.at(-1)!.valuedAt).toBe(known.toISOString());
+    // The same from the money read only up to the later cut (what a service does when its own does not reach it).
+    const upToLater = await readMoneyLog(store, { knownAt: later });
+    expect(upToLater.covers({ knownAt: later })).toBe(true);
+    expect(upToLater.covers({ knownAt: new Date(later.getTime() + 86_400_000) })).toBe(false);
+    expect(JSON.stringify(await knownAtFromLater(upToLater, { points: laterPoints, cut: { knownAt: later } }, known, 'quarter', quarters))).toBe(JSON.stringify(series));
   }, 60_000);
 });

@@ -88,8 +88,10 @@ export class MoneyLog {
   readonly merges: MoneyMerge[] = [];
   /** Every money event up to this log position is here; events at or before it are ignored (a batch given again after a failure). */
   position = 0;
-  /** The transaction time of the last event added (epoch ms): every event recorded before it is here. */
+  /** The transaction time of the last event added (epoch ms). */
   lastRecordedAt = Number.NEGATIVE_INFINITY;
+  /** Every money event recorded at or before this instant (epoch ms) is here. */
+  knownThrough = Number.NEGATIVE_INFINITY;
 
   /** The number of movements. */
   get length(): number {
@@ -101,6 +103,8 @@ export class MoneyLog {
     if (event.globalPosition <= this.position) return;
     this.position = event.globalPosition;
     this.lastRecordedAt = Date.parse(event.recordedAt);
+    // recordedAt never decreases along the log: whatever was recorded before this one came before it.
+    this.knownThrough = Math.max(this.knownThrough, this.lastRecordedAt - 1);
     if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) return;
     const at = Date.parse(event.occurredAt);
     if (event.type === 'CustomersMerged') {
@@ -126,9 +130,14 @@ export class MoneyLog {
     this.position = Math.max(this.position, position);
   }
 
+  /** Every money event recorded at or before this instant has been added (a read went past it). */
+  readPast(knownAt: number): void {
+    this.knownThrough = Math.max(this.knownThrough, knownAt);
+  }
+
   /** Whether every event of a cut is here: every event up to its position, or recorded by its instant. */
   covers(cut: { readonly through: number } | { readonly knownAt: Date }): boolean {
-    return 'through' in cut ? cut.through <= this.position : cut.knownAt.getTime() < this.lastRecordedAt;
+    return 'through' in cut ? cut.through <= this.position : cut.knownAt.getTime() <= this.knownThrough;
   }
 
   /**
@@ -231,7 +240,11 @@ export const readMoneyLog = async (store: EventStore, cut: Pick<LedgerCut, 'know
   const inCut = cutFilter(cut);
   const log = new MoneyLog();
   for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
-    if (!inCut(Date.parse(event.recordedAt), event.globalPosition)) break; // recordedAt never decreases along the log
+    if (!inCut(Date.parse(event.recordedAt), event.globalPosition)) {
+      // recordedAt never decreases along the log: nothing recorded by the cut's instant comes after this one.
+      if (cut.knownAt && Date.parse(event.recordedAt) > cut.knownAt.getTime()) log.readPast(cut.knownAt.getTime());
+      break;
+    }
     log.add(event);
   }
   // Read to the end of the log or past the position: every money event up to it is here.
