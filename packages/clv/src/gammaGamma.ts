@@ -25,16 +25,22 @@ export const spendCustomers = <C extends Spend>(customers: readonly C[]): C[] =>
 /** Maximum likelihood over log-parameters, by Nelder–Mead from (1, 1, 1), on the repeat buyers. */
 export const fitGammaGamma = (customers: readonly Spend[]): Fit<GammaGammaParams> => {
   const buyers = spendCustomers(customers);
+  // What does not depend on the parameters, once, in columns: the fit evaluates the sum hundreds of times.
+  const xs = Int32Array.from(buyers, (c) => c.x);
+  const lnZbar = Float64Array.from(buyers, (c) => Math.log(c.zbar));
+  const xZbar = Float64Array.from(buyers, (c) => c.x * c.zbar);
+  const maxX = xs.reduce((m, x) => Math.max(m, x), 0);
   // The Gamma terms depend on x alone: computed once per distinct x per evaluation.
   const negative = (logs: readonly number[]) => {
     const [p, q, gamma] = [Math.exp(logs[0]!), Math.exp(logs[1]!), Math.exp(logs[2]!)];
-    const byX = new Map<number, number>();
+    const byX = new Float64Array(maxX + 1).fill(Number.NaN);
     const constant = -lnGamma(q) + q * Math.log(gamma);
     let total = 0;
-    for (const { x, zbar } of buyers) {
-      let k = byX.get(x);
-      if (k === undefined) byX.set(x, (k = lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x) + constant));
-      total += k + (p * x - 1) * Math.log(zbar) - (p * x + q) * Math.log(gamma + x * zbar);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      let k = byX[x]!;
+      if (Number.isNaN(k)) byX[x] = k = lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x) + constant;
+      total += k + (p * x - 1) * lnZbar[i]! - (p * x + q) * Math.log(gamma + xZbar[i]!);
     }
     return -total;
   };
