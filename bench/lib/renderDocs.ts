@@ -177,10 +177,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **clv-fit-cdnow**: summarising the 2,357 CDNOW customers from their transactions and fitting BG/NBD and Gamma-Gamma.
 - **equity-series**: the demo generator's purchases (customers' own references standing for resolved customers), CE and
   ROC for 36 monthly periods with the models refitted at each period end and a 36-month CLV horizon. 90.1 s at
-  b49bc6d on an earlier machine; 128.8 s at 00355c5 on this session's, where the series code is the same as at
-  bb7cba9: in one process, alternating that code and this, 108.8 s (bb7cba9), 114.5 s, 117.9 s (bb7cba9), 130.4 s,
-  each run slower than the one before whichever code it ran. This machine runs the code more slowly (the rebuild and
-  the pages too); nothing in this row's code changed.
+  b49bc6d on an earlier machine, 128.8 s at 00355c5 on this session's (the series code unchanged: alternating
+  bb7cba9's code and it in one process, 108.8, 114.5, 117.9, 130.4 s, slower run by run whichever ran), 71.1 s at
+  85e514d, where the likelihoods the fits evaluate hundreds of times run over typed columns with their per-x terms in
+  arrays, not Maps. Alternating df3811a's code and 85e514d's in one process: 126.5 s (df3811a), 66.2 s, 69.3 s, 149.7 s (df3811a); the same series, byte for byte
+  (one hash for all four).
 - **dashboard-\***: the demo history of 100,000 customers over one year (2.7 million events, kept in bench/.data) and
   \`serve\` on it in a child process. *serve-first-start*: until the projections are live and the equity series
   tracked, from nothing; *serve-ready*: the same on a restart. *known-at-prepared*: after that, until serve has
