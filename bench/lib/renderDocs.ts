@@ -189,17 +189,19 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   (since 829f218 it joins the same stop's computation in progress). Since 726743a each stop starts from the next later
   one and refits only the months its late events change, and since 12eb365 the money is cut from memory: 62.8 s (cold)
   and 128 s (all 12) at d861bc7, 31.3 s and 77.5 s at 726743a (a first start), 24.1 s and 47.4 s at 12eb365, 11.3 s
-  and 35.3 s at 9acba5f. *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the
+  and 35.3 s at 9acba5f, 11.2 s and 33.7 s at ba05765 (the fits twice as fast: what is left of a stop is mostly not
+  the fit). *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the
   pages, timed from the client, one after another, from the moment serve is ready: meanwhile the service still walks
   the chain (on a thread of its own since 5d1127e) and prepares the known-at stops (a worker thread fits the months
   each needs; the event loop cuts the money and hands it over in columns), so calls wait for those turns on two
-  cores, \`/v1/equity\` most (42.0 ms at the median at d861bc7, 23.9 at 9acba5f); after, by hand on the same ledger
+  cores, \`/v1/equity\` most (42.0 ms at the median at d861bc7, 23.9 at 9acba5f, 17.7 at ba05765); after, by hand on the same ledger
   at b49bc6d, \`/v1/equity\` answered in 0.7-1.6 ms (serve's own response times). The restart
-  (*serve-ready*) took 27.2 s at d93a7f2, 15.2 s at 5d1127e and 10.1 s at 9906f1d: since 103c260 the identity index
+  (*serve-ready*) took 27.2 s at d93a7f2, 15.2 s at 5d1127e and 10.1 s at 9906f1d (8.2 to 12.1 s over this session's four
+  restarts, the code of the start unchanged): since 103c260 the identity index
   opens only the linked identifiers, since 9906f1d it reads where each stream begins and the identity events alone,
   not every event, and since d861bc7 both from partial indexes. *page-\**: each page in headless Chromium,
   from navigation until every chart is drawn, once the start's chain walk has ended. They took 0.22-0.23 s at the
-  median at d861bc7 on another machine; on this session's, 0.53-0.62 s at 9acba5f, and bb7cba9 drew the equity page
+  median at d861bc7 on another machine; on this session's, 0.52-0.65 s at 9acba5f and ba05765, and bb7cba9 drew the equity page
   alike there (an idle service, 7 loads each, one after the other: 447-528 ms against 470-639 ms at 9acba5f). Their
   peak RSS is the bench client's, not the service's.
 - **equity-restatement**: the equity tracker over a 1,000-customer, 3-year ledger; a purchase dated 40 days back is
