@@ -3,7 +3,7 @@ import { discountedExpectedPurchases } from './clv.ts';
 import { expectedSpend, fitGammaGamma, spendCustomers, type GammaGammaParams } from './gammaGamma.ts';
 import { periodsBetween, type Period, type PeriodUnit } from './periods.ts';
 import { returnOnCustomer } from './roc.ts';
-import { summarize, type Purchase } from './summary.ts';
+import { summarize, type CustomerSummary, type Purchase } from './summary.ts';
 
 /** Money that moved between the firm and a customer, in major units: + purchases (or their margin), − refunds, − cost to serve. */
 export interface CashMovement {
@@ -89,10 +89,13 @@ export interface EquityPoint {
 
 const MIN_REPEAT_BUYERS = 10;
 
-/** The models for a history: refitted on it, or pinned. Unavailable (with the reason) until enough customers have bought again. */
-export const modelsFor = (purchases: readonly Purchase[], end: number, options: EquityOptions): Models | { unavailable: string } => {
+/**
+ * The models for a history: refitted on it, or pinned. Unavailable (with the reason) until enough
+ * customers have bought again. `customers`: the history's summaries at `end`, when already made.
+ */
+export const modelsFor = (purchases: readonly Purchase[], end: number, options: EquityOptions, summaries?: readonly CustomerSummary[]): Models | { unavailable: string } => {
   if (options.models && options.models !== 'refit') return options.models;
-  const customers = summarize(purchases, end);
+  const customers = summaries ?? summarize(purchases, end);
   if (customers.length === 0) return { unavailable: 'no customer has bought yet' };
   const buyers = spendCustomers(customers).length;
   if (buyers < MIN_REPEAT_BUYERS) return { unavailable: `${buyers} repeat buyer(s) by then; the models need ${MIN_REPEAT_BUYERS}` };
@@ -110,7 +113,7 @@ export const equityAt = (
   options: EquityOptions,
 ): { equity: number | null; customers: number; models: Models | { unavailable: string }; values: Map<string, number> } => {
   const customers = summarize(purchases, at);
-  const models = modelsFor(purchases, at, options);
+  const models = modelsFor(purchases, at, options, customers);
   const values = new Map<string, number>();
   // No customer yet: nothing to value, whatever the models.
   if (customers.length === 0) return { equity: 0, customers: 0, models, values };
