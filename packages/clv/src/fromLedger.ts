@@ -89,7 +89,7 @@ export class MoneyLog {
   /** Every money event up to this log position is here; events at or before it are ignored (a batch given again after a failure). */
   position = 0;
   /** The transaction time of the last event added (epoch ms). */
-  lastRecordedAt = Number.NEGATIVE_INFINITY;
+  private lastRecordedAt = Number.NEGATIVE_INFINITY;
   /** Every money event recorded at or before this instant (epoch ms) is here. */
   knownThrough = Number.NEGATIVE_INFINITY;
 

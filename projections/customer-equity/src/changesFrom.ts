@@ -2,14 +2,19 @@ import type { LedgerMoney } from '@roc-ledger/clv';
 import type { RecordedEvent } from '@roc-ledger/ledger';
 
 /**
- * The earliest instant (epoch ms) from which a money event or a merge can change the series'
- * figures. A money event: when it happened. A merge: when the survivor's first movement in the cut
- * happened, if earlier than the merge itself. Identity is retroactive: in the cut, every movement
- * of the merged customer is under the survivor, from the first on, so each period from then counts
- * one customer where it counted two (their summaries, and the models fitted on them, change too).
+ * The earliest instant (epoch ms) from which a merge can change the series' figures: when the first
+ * movement, in the cut, of either customer it joins happened, if earlier than the merge itself.
+ * Identity is retroactive: every movement of the merged customer goes under the survivor, from the
+ * first on, so each period from then counts one customer where it counted two (their summaries,
+ * and the models fitted on them, change too). In a cut after the merge both ids name the survivor.
  */
+export const mergeChangesFiguresFrom = (merge: { readonly survivorId: string; readonly mergedId: string; readonly at: number }, money: LedgerMoney): number =>
+  Math.min(merge.at, money.firstMovementOf([money.canonicalOf(merge.survivorId), money.canonicalOf(merge.mergedId)]));
+
+/** The earliest instant (epoch ms) from which a money event (when it happened) or a merge (above) can change the series' figures. */
 export const changesFiguresFrom = (event: Pick<RecordedEvent, 'type' | 'occurredAt' | 'data'>, money: LedgerMoney): number => {
-  const occurred = Date.parse(event.occurredAt);
-  if (event.type !== 'CustomersMerged') return occurred;
-  return Math.min(occurred, money.firstMovementOf([money.canonicalOf((event.data as { survivorId: string }).survivorId)]));
+  const at = Date.parse(event.occurredAt);
+  if (event.type !== 'CustomersMerged') return at;
+  const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
+  return mergeChangesFiguresFrom({ survivorId, mergedId, at }, money);
 };

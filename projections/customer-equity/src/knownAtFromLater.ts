@@ -1,4 +1,5 @@
 import { periodOf, periodsBetween, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyLog, type PeriodUnit } from '@roc-ledger/clv';
+import { mergeChangesFiguresFrom } from './changesFrom.ts';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 
 /** A cut of the log: as known at an instant, or through a log position (the tracked series'). */
@@ -15,9 +16,8 @@ const inLaterCut = (cut: LaterCut) => (recordedAt: number, position: number): bo
 
 /**
  * The earliest instant the events recorded after `known`, up to the later cut, can change figures
- * at: money events when they happened; a merge when the first movement, in the earlier cut, of
- * either customer it joins happened (their movements change hands, and each period from then
- * counts one customer where it counted two).
+ * at (changesFrom.ts): money events when they happened, merges from the first movement, in the
+ * earlier cut, of either customer they join.
  */
 const earliestChange = (log: MoneyLog, money: LedgerMoney, known: number, later: LaterCut): number => {
   const inLater = inLaterCut(later);
@@ -29,7 +29,7 @@ const earliestChange = (log: MoneyLog, money: LedgerMoney, known: number, later:
   for (let i = log.merges.length - 1; i >= 0 && log.merges[i]!.recordedMs > known; i--) {
     const merge = log.merges[i]!;
     if (!inLater(merge.recordedMs, merge.globalPosition)) continue;
-    earliest = Math.min(earliest, merge.at, money.firstMovementOf([money.canonicalOf(merge.survivorId), money.canonicalOf(merge.mergedId)]));
+    earliest = Math.min(earliest, mergeChangesFiguresFrom(merge, money));
   }
   return earliest;
 };

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { copyColumns, packMoney, transferablesOf, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyColumns, type Period } from '@roc-ledger/clv';
-import { runJob, type EquityJob, type WireJob } from './seriesWorker.ts';
+import { runJob, type EquityJob, type JobWithoutMoney, type WireJob } from './seriesWorker.ts';
 
 const WORKER = new URL('./seriesWorker.ts', import.meta.url);
 
@@ -55,9 +55,6 @@ export const equitySeriesOffThread = (money: SeriesMoney, to: number, options: E
  */
 export const equityPointsOffThread = (money: SeriesMoney, periods: Period[], before: Period, previous: EquityPoint | undefined, until: number, options: EquityOptions): Promise<EquityPoint[]> =>
   offThread(money, { kind: 'points', periods, before, previous, until, options });
-
-type JobWithoutMoney = DistributiveOmit<EquityJob, 'purchases' | 'cash'>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const offThread = (money: SeriesMoney, job: JobWithoutMoney): Promise<EquityPoint[]> => {
   if (job.options.trust) return Promise.resolve(runJob({ ...job, purchases: money.purchases, cash: money.cash } as EquityJob));

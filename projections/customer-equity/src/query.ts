@@ -58,6 +58,15 @@ const computeSeries = async (store: EventStore, query: SeriesQuery, period: Peri
   return equitySeriesOffThread(money, to, options);
 };
 
+/** The kept series of the next later instant, else the tracked series when it is of this period and valued by default. */
+const laterSeries = (tracker: EquityTracker, period: PeriodUnit, known: Date): LaterSeries | undefined => {
+  const kept = tracker.keptAfter(period, known);
+  if (kept) return { points: kept.points, cut: { knownAt: kept.knownAt } };
+  if (period !== tracker.period || !tracker.valuedByDefault) return undefined;
+  const { through, points } = tracker.trackedCut();
+  return { points, cut: { through } };
+};
+
 /**
  * A final series (as known at an instant before the head, valued by default) from the nearest
  * later one computed: the kept series of the next later instant, else the tracked series (when it
@@ -65,12 +74,7 @@ const computeSeries = async (store: EventStore, query: SeriesQuery, period: Peri
  */
 const finalSeries = async (store: EventStore, tracker: EquityTracker, period: PeriodUnit, known: Date): Promise<EquityPoint[]> => {
   const options: EquityOptions = { period, segments: SEGMENTS };
-  const keptLater = tracker.keptAfter(period, known);
-  const later: LaterSeries | undefined = keptLater
-    ? { points: keptLater.points, cut: { knownAt: keptLater.knownAt } }
-    : period === tracker.period && tracker.valuedByDefault
-      ? (({ through, points }) => ({ points, cut: { through } }))(tracker.trackedCut())
-      : undefined;
+  const later = laterSeries(tracker, period, known);
   if (!later) return computeSeries(store, {}, period, known);
   // The tracker's money in memory, if it reaches the later cut (it does, unless nothing was recorded after a kept instant).
   const log = await tracker.money();

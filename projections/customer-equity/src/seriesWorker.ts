@@ -13,9 +13,12 @@ export const runJob = (job: EquityJob): EquityPoint[] => {
   return equityPoints(job.purchases, job.cash, job.periods, previous, job.options, job.until);
 };
 
+/** A job without its purchases and cash movements (Omit on each kind of job). */
+export type JobWithoutMoney = WithoutMoney<EquityJob>;
+type WithoutMoney<J> = J extends unknown ? Omit<J, 'purchases' | 'cash'> : never;
+
 /** A job as posted to the worker: its purchases and cash movements in columns, handed over whole. */
-export type WireJob = DistributiveOmit<EquityJob, 'purchases' | 'cash'> & { readonly money: MoneyColumns };
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type WireJob = JobWithoutMoney & { readonly money: MoneyColumns };
 
 parentPort?.on('message', ({ id, job }: { id: number; job: WireJob }) => {
   try {

@@ -40,6 +40,12 @@ const sameFigures = (a: Figures, b: Figures): boolean =>
     [a.roc, b.roc, 1e-9],
   ].every(([x, y, tolerance]) => (x === null || y === null ? x === y : Math.abs((x as number) - (y as number)) < (tolerance as number)));
 
+/** An event of a batch and the earliest instant it changes figures from (changesFiguresFrom). */
+interface EventChange {
+  readonly event: RecordedEvent;
+  readonly from: number;
+}
+
 /** Raise it when the valuation changes: series kept under an older version are computed again. */
 const KNOWN_AT_VERSION = 1;
 
@@ -112,16 +118,20 @@ export class EquityTracker {
     return this.unit;
   }
 
+  /** The options that value the series (horizon, rate, models), without the tracker's own. */
+  private get valuation(): Omit<EquityOptions, 'period' | 'segments'> {
+    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, maxBusyShare: _share, ...valuation } = this.options;
+    return valuation;
+  }
+
   /** Whether the series is valued as a query without valuation options values it (no horizon, rate or models given). */
   get valuedByDefault(): boolean {
-    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, maxBusyShare: _share, ...valuation } = this.options;
-    return Object.values(valuation).every((value) => value === undefined);
+    return Object.values(this.valuation).every((value) => value === undefined);
   }
 
   /** The valuation options alone (plain data, so that a worker thread can be given them). */
   get equityOptions(): EquityOptions {
-    const { store: _store, path: _path, period: _period, log: _log, minIntervalMs: _interval, maxBusyShare: _share, ...valuation } = this.options;
-    return { ...valuation, period: this.unit, segments: SEGMENTS };
+    return { ...this.valuation, period: this.unit, segments: SEGMENTS };
   }
 
   /** Follows the log from the checkpoint: each time it has read everything stored, the series is brought up to date. */
@@ -246,9 +256,11 @@ export class EquityTracker {
     if (recompute) {
       const now = head.recordedAt ? Date.parse(head.recordedAt) : Date.now();
       const money = log!.cut();
+      // Once per event: for a merge it scans every movement.
+      const changes = events.map((event) => ({ event, from: changesFiguresFrom(event, money) }));
       const stored = new Map(this.series().map((p) => [p.period, p]));
-      const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, events, stored);
-      this.save(recomputed, events.map((event) => ({ event, from: changesFiguresFrom(event, money) })), now, position);
+      const recomputed = stored.size === 0 ? await this.fromScratch(money, now) : await this.fromEarliest(money, now, changes, stored);
+      this.save(recomputed, changes, now, position);
     }
     this.checkpoint = Math.max(this.checkpoint, position);
     this.markCurrent();
@@ -293,8 +305,8 @@ export class EquityTracker {
   }
 
   /** The periods from the earliest one the new events change (changesFiguresFrom), each from the (kept or recomputed) point before it. */
-  private async fromEarliest(money: LedgerMoney, now: number, events: readonly RecordedEvent[], stored: Map<string, StoredPoint>): Promise<EquityPoint[]> {
-    const earliest = earliestOf(events.map((e) => changesFiguresFrom(e, money)));
+  private async fromEarliest(money: LedgerMoney, now: number, changes: readonly EventChange[], stored: Map<string, StoredPoint>): Promise<EquityPoint[]> {
+    const earliest = earliestOf(changes.map((c) => c.from));
     const firstPurchase = money.firstPurchaseAt;
     if (!Number.isFinite(firstPurchase)) return [];
     if (earliest < firstPurchase || earliest <= periodOf(firstPurchase, this.unit).end) return this.fromScratch(money, now);
@@ -310,7 +322,7 @@ export class EquityTracker {
    * one has saved up to this position is left as it is, and restatements are judged against the
    * points stored now, so each is recorded once.
    */
-  private save(points: readonly EquityPoint[], events: readonly { event: RecordedEvent; from: number }[], now: number, position: number): void {
+  private save(points: readonly EquityPoint[], events: readonly EventChange[], now: number, position: number): void {
     const computedAt = new Date(now).toISOString();
     const upsert = this.db.prepare('INSERT INTO equity_points (unit, period, start, point) VALUES (?, ?, ?, ?) ON CONFLICT (unit, period) DO UPDATE SET point = excluded.point');
     const restate = this.db.prepare('INSERT INTO equity_restatements (unit, period, recorded_at, body) VALUES (?, ?, ?, ?)');
