@@ -94,5 +94,8 @@ describe('the series as known at a past instant, from a later one', () => {
     expect(upToLater.covers({ knownAt: later })).toBe(true);
     expect(upToLater.covers({ knownAt: new Date(later.getTime() + 86_400_000) })).toBe(false);
     expect(JSON.stringify(await knownAtFromLater(upToLater, { points: laterPoints, cut: { knownAt: later } }, known, 'quarter', quarters))).toBe(JSON.stringify(series));
+    // Money that does not reach the later cut is refused, rather than keeping points a later event changed.
+    const upToKnown = await readMoneyLog(store, { knownAt: known });
+    await expect(knownAtFromLater(upToKnown, { points: laterPoints, cut: { knownAt: new Date(later.getTime() + 86_400_000) } }, known, 'quarter', quarters)).rejects.toThrow(/does not reach the later cut/);
   }, 60_000);
 });
