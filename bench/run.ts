@@ -27,6 +27,7 @@ const cases: [string, string[]][] = [
   ['equity.bench.ts', quick ? ['--customers', '1000', '--runs', '1'] : ['--runs', '3']],
   ['privacy.bench.ts', quick ? ['--events', '20000', '--runs', '1', '--erasures', '5'] : ['--runs', '5']],
   ['projections.bench.ts', quick ? ['--customers', '1000', '--years', '1', '--runs', '1'] : ['--runs', '3']],
+  ['merkle.bench.ts', quick ? ['--events', '50000', '--runs', '1'] : ['--runs', '3']],
   ['projector-shards.bench.ts', quick ? ['--customers', '500', '--years', '1', '--runs', '1'] : ['--runs', '3']],
   ['dashboard.bench.ts', quick ? ['--customers', '1000', '--runs', '1'] : ['--customers', '100000', '--years', '1', '--runs', '7']],
 ];

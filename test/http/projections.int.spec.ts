@@ -1,7 +1,8 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { checkBundle, type AuditBundle } from '@roc-ledger/audit';
-import { verifyDigestSignature } from '@roc-ledger/ledger';
+import { customerStreamId, merkleDigestOf, merkleTreeOf, verifyDigestSignature } from '@roc-ledger/ledger';
+import { interaction } from '@roc-ledger/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
 import { customerView } from '@roc-ledger/customer-view';
@@ -229,5 +230,23 @@ describe('the audit routes (scope audit)', () => {
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect((await get('/v1/audit/verify', reader.key)).statusCode).toBe(403);
     expect((await get('/v1/audit/customers/nobody/bundle', auditor.key)).statusCode).toBe(404);
+  });
+
+  it('keeps its Merkle tree from call to call: a digest after an append covers it, with the root of a tree built anew', async () => {
+    const before = (await get('/v1/audit/digest', auditor.key)).json().digest;
+    const { survivorId } = (await mergeOf()).data as { survivorId: string };
+    await store.append(customerStreamId(survivorId), [interaction(survivorId)]);
+    const { digest } = (await get('/v1/audit/digest', auditor.key)).json();
+    const head = await store.head();
+    expect(digest.size).toBe(before.size + 1);
+    expect(digest.size).toBe(head.position);
+    const { tree, recordedAt } = await merkleTreeOf(store);
+    expect(digest).toMatchObject(await merkleDigestOf(tree, recordedAt));
+    // The bundle's proofs read earlier tiles of the log again (more than 256 events here): they still check.
+    expect(head.position).toBeGreaterThan(512);
+    const bundle = (await get(`/v1/audit/customers/${survivorId}/bundle`, auditor.key)).json() as AuditBundle;
+    expect(bundle.digest.size).toBe(head.position);
+    expect(bundle.events.at(-1)!.position).toBe(head.position);
+    expect(checkBundle(bundle, createPublicKey(signingKey.publicKeyPem)).checks.filter((c) => !c.ok)).toEqual([]);
   });
 });

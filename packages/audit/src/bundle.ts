@@ -1,5 +1,5 @@
 import { customerView } from '@roc-ledger/customer-view';
-import { customerStreamId, decodeRecord, leafHash, merkleDigestOf, merkleTreeOf, signDigest, type EventStore, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
+import { customerStreamId, decodeRecord, leafHash, merkleDigestOf, signDigest, type EventStore, type MerkleSnapshot, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
 import { foldEvents, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import type { KeyObject } from 'node:crypto';
@@ -55,19 +55,36 @@ export const projectionsAt = (events: readonly RecordedEvent[], at: Date, custom
   });
 
 /**
+ * The stored records of these streams among the first `size` events, in log order: found through
+ * the streams' own index, then fetched one by one, not by a pass over the whole log.
+ */
+const storedRecordsOf = async (store: EventStore, streamIds: readonly string[], size: number): Promise<StoredRecord[]> => {
+  const positions: number[] = [];
+  for (const streamId of streamIds) {
+    for (const event of (await store.readStream(streamId)).events) if (event.globalPosition <= size) positions.push(event.globalPosition);
+  }
+  positions.sort((a, b) => a - b);
+  const records: StoredRecord[] = [];
+  for (const position of positions) {
+    for await (const record of store.readStoredRecords({ fromPosition: position, pageSize: 1 })) {
+      records.push(record);
+      break;
+    }
+  }
+  return records;
+};
+
+/**
  * One customer's audit bundle: every stored event of the customer's streams (and of customers
- * merged into it) with its inclusion proof against a digest of the whole log signed now, and the
+ * merged into it) with its inclusion proof against a digest of the log's tree signed now, and the
  * built-in projections' states and answers as of the date asked.
  */
-export const createBundle = async (store: EventStore, customerId: string, members: readonly string[], key: { privateKey: KeyObject; publicKeyPem: string }, asOf?: Date): Promise<AuditBundle> => {
-  const { tree, recordedAt } = await merkleTreeOf(store);
-  const digest = signDigest(merkleDigestOf(tree, recordedAt), key.privateKey);
-  const streams = new Set(members.map(customerStreamId));
-  const records: StoredRecord[] = [];
-  for await (const record of store.readStoredRecords({ pageSize: 4096 })) {
-    if (record.globalPosition > digest.size) break;
-    if (streams.has(record.streamId)) records.push(record);
-  }
+export const createBundle = async (store: EventStore, merkle: MerkleSnapshot, customerId: string, members: readonly string[], key: { privateKey: KeyObject; publicKeyPem: string }, asOf?: Date): Promise<AuditBundle> => {
+  const { tree, size, recordedAt } = merkle;
+  const digest = signDigest(await merkleDigestOf(tree, recordedAt, size), key.privateKey);
+  const records = await storedRecordsOf(store, members.map(customerStreamId), size);
+  const events: BundledEvent[] = [];
+  for (const r of records) events.push({ position: r.globalPosition, streamId: r.streamId, body: r.body, proof: await tree.inclusionProof(r.globalPosition - 1, size) });
   const at = asOf ?? new Date(recordedAt ?? Date.now());
   const decoded = records.map((r) => decodeRecord(r.body, r.hash));
   return {
@@ -79,7 +96,7 @@ export const createBundle = async (store: EventStore, customerId: string, member
     createdAt: new Date().toISOString(),
     digest,
     publicKey: key.publicKeyPem,
-    events: records.map((r) => ({ position: r.globalPosition, streamId: r.streamId, body: r.body, proof: tree.inclusionProof(r.globalPosition - 1, digest.size) })),
+    events,
     projections: projectionsAt(eventsForProjections(decoded, at.getTime()), at, customerId),
   };
 };

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { checkBundle, createBundle, type AuditBundle } from '@roc-ledger/audit';
 import { CustomerId } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
-import { loadOrCreateSigningKey } from '@roc-ledger/ledger';
+import { loadOrCreateSigningKey, merkleTreeOf } from '@roc-ledger/ledger';
 import { recordCliAccess } from '../accessLog.ts';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -22,7 +22,7 @@ export const auditBundleCommand = async (customer: string, options: { dataDir?: 
     const customerId = resolver.resolve(ref);
     if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     const key = loadOrCreateSigningKey(signingKeyFile(ledger.dataDir));
-    const bundle = await createBundle(ledger.store, customerId, resolver.merges.members(customerId), key, asOf);
+    const bundle = await createBundle(ledger.store, await merkleTreeOf(ledger.store), customerId, resolver.merges.members(customerId), key, asOf);
     await recordCliAccess(ledger.dataDir, options.purpose ?? 'audit', customerId, 'audit bundle');
     writeFileSync(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
     process.stdout.write(`audit bundle for ${customerId}: ${bundle.events.length} event(s) proven against the signed root ${bundle.digest.root} of ${bundle.digest.size} event(s) (key ${bundle.digest.signature.keyId}), ${bundle.projections.length} projection(s) at ${bundle.at}; written to ${options.out}\n`);

@@ -10,9 +10,9 @@ export const signingKeyFile = (dataDir: string) => join(dataDir, 'signing-key.pe
 export const merkleDigestCommand = async (options: { dataDir?: string; sign?: boolean; size?: number; publicKey?: boolean }): Promise<number> => {
   const ledger = openLedger(options.dataDir);
   try {
-    const { tree, recordedAt } = await merkleTreeOf(ledger.store, options.size);
+    const { tree, recordedAt } = await merkleTreeOf(ledger.store, options.size === undefined ? {} : { size: options.size });
     if (options.size !== undefined && options.size > tree.size) throw new CliError(CliErrorCode.invalidProof, `--size ${options.size}: the log holds ${tree.size} event(s)`);
-    const digest = merkleDigestOf(tree, recordedAt);
+    const digest = await merkleDigestOf(tree, recordedAt);
     if (!options.sign) {
       process.stdout.write(`${JSON.stringify(digest)}\n`);
     } else {
@@ -33,28 +33,25 @@ export const merkleDigestCommand = async (options: { dataDir?: string; sign?: bo
 export const proveCommand = async (eventId: string | undefined, options: { dataDir?: string; size?: number; consistency?: number }): Promise<number> => {
   const ledger = openLedger(options.dataDir);
   try {
-    const { tree, recordedAt } = await merkleTreeOf(ledger.store, options.size);
+    // The event is looked for in the same pass over the log that builds the tree.
+    let found: { index: number; body: string } | undefined;
+    const { tree, recordedAt } = await merkleTreeOf(ledger.store, {
+      ...(options.size === undefined ? {} : { size: options.size }),
+      onRecord: (record) => {
+        if (!found && record.eventId === eventId) found = { index: record.globalPosition - 1, body: record.body };
+      },
+    });
     const size = options.size ?? tree.size;
     if (size > tree.size) throw new CliError(CliErrorCode.invalidProof, `--size ${size}: the log holds ${tree.size} event(s)`);
     if (options.consistency !== undefined) {
       if (!(options.consistency >= 1 && options.consistency <= size)) throw new CliError(CliErrorCode.invalidProof, `--consistency ${options.consistency}: must be 1..${size}`);
-      const first = merkleDigestOf(tree, null, options.consistency);
-      process.stdout.write(`${JSON.stringify({ first: { size: first.size, root: first.root }, second: merkleDigestOf(tree, recordedAt, size), proof: tree.consistencyProof(options.consistency, size) })}\n`);
+      const first = await merkleDigestOf(tree, null, options.consistency);
+      process.stdout.write(`${JSON.stringify({ first: { size: first.size, root: first.root }, second: await merkleDigestOf(tree, recordedAt, size), proof: await tree.consistencyProof(options.consistency, size) })}\n`);
       return ExitCode.ok;
     }
     if (!eventId) throw new CliError(CliErrorCode.invalidProof, 'give an event id, or --consistency <size>');
-    let index = -1;
-    let body = '';
-    for await (const record of ledger.store.readStoredRecords({ pageSize: 4096 })) {
-      if (record.globalPosition > size) break;
-      if (record.eventId === eventId) {
-        index = record.globalPosition - 1;
-        body = record.body;
-        break;
-      }
-    }
-    if (index < 0) throw new CliError(CliErrorCode.customerNotFound, `no event ${eventId} among the first ${size} of this ledger`);
-    process.stdout.write(`${JSON.stringify({ eventId, index, size, leafHash: leafHash(body).toString('hex'), root: tree.root(size), proof: tree.inclusionProof(index, size) })}\n`);
+    if (!found) throw new CliError(CliErrorCode.customerNotFound, `no event ${eventId} among the first ${size} of this ledger`);
+    process.stdout.write(`${JSON.stringify({ eventId, index: found.index, size, leafHash: leafHash(found.body).toString('hex'), root: await tree.root(size), proof: await tree.inclusionProof(found.index, size) })}\n`);
     return ExitCode.ok;
   } finally {
     await ledger.store.close();

@@ -1,8 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson } from '../eventStore/recordCodec.ts';
-import type { EventStore } from '../eventStore/types.ts';
-import { MERKLE_ALGORITHM, MerkleTree } from './merkle.ts';
+import { MERKLE_ALGORITHM, type MerkleTree } from './merkle.ts';
 
 /** The Merkle root of the log at a size: what an auditor keeps, and later proofs are checked against. */
 export interface MerkleDigest {
@@ -24,19 +23,13 @@ export interface SignedDigest extends MerkleDigest {
   };
 }
 
-/** The tree over the stored records (their bytes, in log order) up to a size (default: the whole log). */
-export const merkleTreeOf = async (store: EventStore, size?: number): Promise<{ tree: MerkleTree; recordedAt: string | null }> => {
-  const tree = new MerkleTree();
-  let recordedAt: string | null = null;
-  for await (const record of store.readStoredRecords({ pageSize: 4096 })) {
-    if (size !== undefined && record.globalPosition > size) break;
-    tree.append(record.body);
-    recordedAt = record.recordedAt;
-  }
-  return { tree, recordedAt };
-};
-
-export const merkleDigestOf = (tree: MerkleTree, recordedAt: string | null, size = tree.size): MerkleDigest => ({ algorithm: MERKLE_ALGORITHM, size, root: tree.root(size), recordedAt });
+/** The digest of the tree of the first `size` leaves; `recordedAt` is that of the event at `size`. */
+export const merkleDigestOf = async (tree: MerkleTree, recordedAt: string | null, size = tree.size): Promise<MerkleDigest> => ({
+  algorithm: MERKLE_ALGORITHM,
+  size,
+  root: await tree.root(size),
+  recordedAt,
+});
 
 const signedBytes = (digest: MerkleDigest) => Buffer.from(canonicalJson({ algorithm: digest.algorithm, size: digest.size, root: digest.root, recordedAt: digest.recordedAt }));
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createBundle } from '@roc-ledger/audit';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import type { Ingestor } from '@roc-ledger/ingest';
-import { merkleDigestOf, merkleTreeOf, signDigest, verifyLog, type ChainMonitor, type EventStore } from '@roc-ledger/ledger';
+import { followMerkleTree, merkleDigestOf, signDigest, verifyLog, type ChainMonitor, type EventStore } from '@roc-ledger/ledger';
 import { ApiErrorCode, HttpError } from '../errors.ts';
 import { Instant, problemResponses, toInstant } from './schemas.ts';
 
@@ -23,6 +23,8 @@ export interface AuditRouteOptions {
 /** For auditors (scope audit): the chain verified, a signed Merkle digest, one customer's bundle. */
 export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey, chain }: AuditRouteOptions): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  // Kept for the service's life: each digest or bundle reads only what was appended since the last.
+  const merkle = followMerkleTree(store);
   typed.get(
     '/v1/audit/verify',
     {
@@ -44,8 +46,8 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
       },
     },
     async () => {
-      const { tree, recordedAt } = await merkleTreeOf(store);
-      return { digest: signDigest(merkleDigestOf(tree, recordedAt), signingKey.privateKey) as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem };
+      const { tree, size, recordedAt } = await merkle();
+      return { digest: signDigest(await merkleDigestOf(tree, recordedAt, size), signingKey.privateKey) as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem };
     },
   );
   typed.get(
@@ -66,7 +68,7 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
       const customerId = ingestor.resolver.resolve(parseCustomerRef(request.params.customer));
       if (customerId === undefined) throw new HttpError(404, ApiErrorCode.notFound, `no customer ${request.params.customer}`);
       const asOf = toInstant(request.query.asOf);
-      return (await createBundle(store, customerId, ingestor.resolver.merges.members(customerId), signingKey, asOf)) as unknown as Record<string, unknown>;
+      return (await createBundle(store, await merkle(), customerId, ingestor.resolver.merges.members(customerId), signingKey, asOf)) as unknown as Record<string, unknown>;
     },
   );
 };
