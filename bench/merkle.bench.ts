@@ -5,7 +5,7 @@
 // Usage: node bench/merkle.bench.ts [--events 1000000] [--runs 3]
 //        (child modes, used by itself: --fill, --build, --proofs)
 import { spawnSync } from 'node:child_process';
-import { followMerkleTree, leafHash, merkleDigestOf, merkleTreeOf, verifyInclusion } from '@roc-ledger/ledger';
+import { followMerkleTree, leafHash, merkleDigestOf, merkleTreeOf, storedRecordAt, verifyInclusion } from '@roc-ledger/ledger';
 import { argValue, emit, median, peakRssMb, percentile } from './lib/result.ts';
 import { rocLedgerStore } from './lib/stores.ts';
 import { demoEvents, freshIds, tempDir } from './lib/workload.ts';
@@ -47,11 +47,7 @@ if (mode === '--fill') {
     const proof = await tree.inclusionProof(index, size);
     latencies.push(performance.now() - started);
     if (i % 100 === 0) {
-      let body = '';
-      for await (const record of store.readStoredRecords({ fromPosition: index + 1, pageSize: 1 })) {
-        body = record.body;
-        break;
-      }
+      const { body } = (await storedRecordAt(store, index + 1))!;
       if (!verifyInclusion(leafHash(body).toString('hex'), index, size, proof, root)) throw new Error(`the proof of leaf ${index} does not hold`);
     }
   }

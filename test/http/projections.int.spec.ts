@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { checkBundle, type AuditBundle } from '@roc-ledger/audit';
-import { customerStreamId, merkleDigestOf, merkleTreeOf, verifyDigestSignature } from '@roc-ledger/ledger';
+import { customerStreamId, leafHash, merkleDigestOf, merkleTreeOf, storedRecordAt, verifyConsistency, verifyDigestSignature, verifyInclusion } from '@roc-ledger/ledger';
 import { interaction } from '@roc-ledger/ledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
@@ -248,5 +248,37 @@ describe('the audit routes (scope audit)', () => {
     expect(bundle.digest.size).toBe(head.position);
     expect(bundle.events.at(-1)!.position).toBe(head.position);
     expect(checkBundle(bundle, createPublicKey(signingKey.publicKeyPem)).checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('prove an event included, and a later tree consistent with an earlier digest, each against a signed digest', async () => {
+    const key = createPublicKey(signingKey.publicKeyPem);
+    const earlier = (await get('/v1/audit/digest?size=300', auditor.key)).json().digest;
+    expect(earlier.size).toBe(300);
+    expect(earlier.recordedAt).toBe((await storedRecordAt(store, 300))!.recordedAt);
+    expect(verifyDigestSignature(earlier, key)).toBe(true);
+
+    const included = (await get('/v1/audit/proof?position=123', auditor.key)).json();
+    const stored = (await storedRecordAt(store, 123))!;
+    expect(included).toMatchObject({ eventId: stored.eventId, position: 123, index: 122, size: (await store.head()).position, body: stored.body, leafHash: leafHash(stored.body).toString('hex') });
+    expect(verifyDigestSignature(included.digest, key)).toBe(true);
+    expect(verifyInclusion(included.leafHash, included.index, included.size, included.proof, included.digest.root)).toBe(true);
+    expect(verifyInclusion(included.leafHash, included.index + 1, included.size, included.proof, included.digest.root)).toBe(false);
+    // In a smaller tree: the proof holds against that tree's root, the one the earlier digest signed.
+    const inEarlier = (await get('/v1/audit/proof?position=123&size=300', auditor.key)).json();
+    expect(inEarlier.digest.root).toBe(earlier.root);
+    expect(verifyInclusion(inEarlier.leafHash, 122, 300, inEarlier.proof, earlier.root)).toBe(true);
+
+    const consistent = (await get('/v1/audit/consistency?first=300', auditor.key)).json();
+    expect(consistent.first).toEqual({ size: 300, root: earlier.root });
+    expect(verifyDigestSignature(consistent.second, key)).toBe(true);
+    expect(verifyConsistency(300, consistent.second.size, earlier.root, consistent.second.root, consistent.proof)).toBe(true);
+    expect(verifyConsistency(300, consistent.second.size, (await get('/v1/audit/digest?size=299', auditor.key)).json().digest.root, consistent.second.root, consistent.proof)).toBe(false);
+
+    const past = (await store.head()).position + 1;
+    expect((await get(`/v1/audit/proof?position=${past}`, auditor.key)).statusCode).toBe(404);
+    expect((await get(`/v1/audit/digest?size=${past}`, auditor.key)).statusCode).toBe(404);
+    expect((await get(`/v1/audit/consistency?first=${past}`, auditor.key)).statusCode).toBe(400);
+    expect((await get('/v1/audit/proof?position=0', auditor.key)).statusCode).toBe(400);
+    expect((await get('/v1/audit/proof?position=1', reader.key)).statusCode).toBe(403);
   });
 });

@@ -1,5 +1,5 @@
 import { customerView } from '@roc-ledger/customer-view';
-import { customerStreamId, decodeRecord, leafHash, merkleDigestOf, signDigest, type EventStore, type MerkleSnapshot, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
+import { customerStreamId, decodeRecord, leafHash, merkleDigestOf, signDigest, storedRecordAt, type EventStore, type MerkleSnapshot, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
 import { foldEvents, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import type { KeyObject } from 'node:crypto';
@@ -65,12 +65,7 @@ const storedRecordsOf = async (store: EventStore, streamIds: readonly string[], 
   }
   positions.sort((a, b) => a - b);
   const records: StoredRecord[] = [];
-  for (const position of positions) {
-    for await (const record of store.readStoredRecords({ fromPosition: position, pageSize: 1 })) {
-      records.push(record);
-      break;
-    }
-  }
+  for (const position of positions) records.push((await storedRecordAt(store, position))!);
   return records;
 };
 

@@ -6,6 +6,7 @@ export { DEFAULT_PAGE_SIZE, matchesFilter, readAllPaged, readRecordsPaged, type 
 export { canonicalJson, chainHash, decodeRecord, encodeBody, GENESIS_HASH } from './eventStore/recordCodec.ts';
 export { openEvents, openingSource, sealAppend, type PersonalDataGuard } from './eventStore/personalData.ts';
 export { streamSlice } from './eventStore/readStreamSlice.ts';
+export { storedRecordAt } from './eventStore/storedRecordAt.ts';
 export { systemClock, validateAppend, type StoreOptions } from './eventStore/storeOptions.ts';
 export { assertStreamId, customerStreamId, CUSTOMER_STREAM_PREFIX } from './eventStore/streamIds.ts';
 export { catchUpSubscription } from './eventStore/subscription.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createBundle } from '@roc-ledger/audit';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import type { Ingestor } from '@roc-ledger/ingest';
-import { followMerkleTree, merkleDigestOf, signDigest, verifyLog, type ChainMonitor, type EventStore } from '@roc-ledger/ledger';
+import { followMerkleTree, leafHash, merkleDigestOf, signDigest, storedRecordAt, verifyLog, type ChainMonitor, type EventStore } from '@roc-ledger/ledger';
 import { ApiErrorCode, HttpError } from '../errors.ts';
 import { Instant, problemResponses, toInstant } from './schemas.ts';
 
@@ -20,10 +20,10 @@ export interface AuditRouteOptions {
   readonly chain?: ChainMonitor;
 }
 
-/** For auditors (scope audit): the chain verified, a signed Merkle digest, one customer's bundle. */
+/** For auditors (scope audit): the chain verified, signed Merkle digests, inclusion and consistency proofs, one customer's bundle. */
 export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey, chain }: AuditRouteOptions): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  // Kept for the service's life: each digest or bundle reads only what was appended since the last.
+  // Kept for the service's life: each digest, proof or bundle reads only what was appended since the last.
   const merkle = followMerkleTree(store);
   typed.get(
     '/v1/audit/verify',
@@ -34,6 +34,16 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
     // Without a monitor, on this thread in pages of the stores' default size: the walk runs between other requests.
     async () => (chain ? await chain.check() : await verifyLog(store.readStoredRecords())) as unknown as Record<string, unknown>,
   );
+  /** The tree of the first `size` events (default: the whole log) and its digest, signed now. */
+  const signedAt = async (size: number | undefined) => {
+    const snapshot = await merkle();
+    const at = size ?? snapshot.size;
+    if (at > snapshot.size) throw new HttpError(404, ApiErrorCode.notFound, `size ${at}: the log holds ${snapshot.size} event(s)`);
+    const recordedAt = at === snapshot.size ? snapshot.recordedAt : ((await storedRecordAt(store, at))?.recordedAt ?? null);
+    return { tree: snapshot.tree, size: at, digest: signDigest(await merkleDigestOf(snapshot.tree, recordedAt, at), signingKey.privateKey) };
+  };
+  const Size = z.coerce.number().int().min(1).optional().describe('The tree of the first `size` events; the whole log without it.');
+  const Digest = z.record(z.string(), z.unknown()).describe('The signed Merkle digest of that tree: algorithm, size, root, recordedAt, signature.');
   typed.get(
     '/v1/audit/digest',
     {
@@ -42,12 +52,58 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
         tags: ['audit'],
         summary: "The log's Merkle root (RFC 9162), signed with the ledger's Ed25519 key, and the public key",
         security,
-        response: { 200: z.object({ digest: z.record(z.string(), z.unknown()), publicKey: z.string() }), ...problemResponses(401, 403) },
+        querystring: z.object({ size: Size }),
+        response: { 200: z.object({ digest: Digest, publicKey: z.string() }), ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async () => {
-      const { tree, size, recordedAt } = await merkle();
-      return { digest: signDigest(await merkleDigestOf(tree, recordedAt, size), signingKey.privateKey) as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem };
+    async (request) => ({ digest: (await signedAt(request.query.size)).digest as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem }),
+  );
+  typed.get(
+    '/v1/audit/proof',
+    {
+      config: { scope: 'audit' },
+      schema: {
+        tags: ['audit'],
+        summary: "An event's inclusion proof (RFC 9162) in the tree of the first `size` events, with that tree's signed digest",
+        description: 'Check it with verifyInclusion(leafHash, index, size, proof, digest.root): leafHash is SHA-256 of 0x00 and `body`, the bytes stored.',
+        security,
+        querystring: z.object({ position: z.coerce.number().int().min(1).describe("The event's position in the log (globalPosition)."), size: Size }),
+        response: {
+          200: z.object({ eventId: z.string(), position: z.int(), index: z.int(), size: z.int(), body: z.string(), leafHash: z.string(), proof: z.array(z.string()), digest: Digest }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { position } = request.query;
+      const { tree, size, digest } = await signedAt(request.query.size);
+      if (position > size) throw new HttpError(404, ApiErrorCode.notFound, `no event at position ${position} among the first ${size}`);
+      const record = (await storedRecordAt(store, position))!;
+      const proof = await tree.inclusionProof(position - 1, size);
+      return { eventId: record.eventId, position, index: position - 1, size, body: record.body, leafHash: leafHash(record.body).toString('hex'), proof, digest: digest as unknown as Record<string, unknown> };
+    },
+  );
+  typed.get(
+    '/v1/audit/consistency',
+    {
+      config: { scope: 'audit' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The proof (RFC 9162) that the tree of `size` events extends the tree of `first`: the log was only appended to in between',
+        description: 'Check it with verifyConsistency(first.size, second.size, first.root, second.root, proof), first.root being the root of a digest kept earlier.',
+        security,
+        querystring: z.object({ first: z.coerce.number().int().min(1).describe('The size of the earlier tree (a digest kept earlier).'), size: Size }),
+        response: {
+          200: z.object({ first: z.object({ size: z.int(), root: z.string() }), second: Digest, proof: z.array(z.string()) }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { first } = request.query;
+      const { tree, size, digest } = await signedAt(request.query.size);
+      if (first > size) throw new HttpError(400, ApiErrorCode.invalidRequest, `first ${first}: must be 1..${size}`);
+      return { first: { size: first, root: await tree.root(first) }, second: digest as unknown as Record<string, unknown>, proof: await tree.consistencyProof(first, size) };
     },
   );
   typed.get(
