@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uuidv7 } from '@roc-ledger/events';
@@ -16,6 +17,7 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
   let service: RunningService;
   let browser: Browser;
   let readKey: string;
+  let adminKey: string;
   let latePurchase: { eventId: string; period: string };
 
   const api = async <T>(path: string): Promise<T> => {
@@ -43,6 +45,7 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
   beforeAll(async () => {
     expect(cli(temp.dir, ['demo', 'load', '--customers', '300', '--years', '2', '--seed', '11']).status).toBe(0);
     readKey = cli(temp.dir, ['keys', 'create', '--id', 'analyst', '--scope', 'read']).stdout.trim();
+    adminKey = cli(temp.dir, ['keys', 'create', '--id', 'ops', '--scope', 'admin']).stdout.trim();
     const tillKey = cli(temp.dir, ['keys', 'create', '--id', 'till', '--scope', 'ingest:store']).stdout.trim();
     service = await startService(temp.dir);
     browser = await launchChromium();
@@ -173,6 +176,65 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
     const knownThen = await api<{ matched: number }>(`/v1/customers/${LATE_CUSTOMER}/history?asOf=${asOf}&knownAt=${new Date(Date.now() - DAY).toISOString().slice(0, 10)}&limit=1`);
     expect(knownThen.matched).toBe(history.matched - 1);
     expect(await page.textContent('#summary')).toContain(`${knownThen.matched} events`);
+    await expectClean(page, errors);
+  });
+
+  it("Projections: an analyst's projection added to the service, its rows as a table and a chart of the API's figures, now and as of a date", async () => {
+    type Row = { channel: string; month: string; resolved: number; meanHours: number; lateShare: number };
+    const module = join(import.meta.dirname, '..', '..', 'examples', 'complaint-resolution.ts');
+    const added = cli(temp.dir, ['project', 'add', module, '--url', service.url, '--api-key', adminKey]);
+    expect(added.status, added.stderr).toBe(0);
+    const head = (await api<{ head: { position: number } }>('/v1/ledger/health')).head.position;
+    await vi.waitFor(async () => expect((await api<{ projections: { name: string; status: string; position: number }[] }>('/v1/projections')).projections.find((p) => p.name === 'complaint-resolution')).toMatchObject({ status: 'live', position: head }), { timeout: 60_000, interval: 250 });
+
+    const { page, errors } = await open('projections.html');
+    await page.waitForFunction(() => (window as unknown as { rocCharts: Charts }).rocCharts.rows !== undefined);
+    expect(await page.inputValue('#projection')).toBe('complaint-resolution');
+    expect(await page.inputValue('#query')).toBe('rows');
+    const now = (await api<{ result: Row[] }>('/v1/projections/complaint-resolution/partitions/*?query=rows')).result;
+    expect(await page.locator('#answer-rows tbody tr').count()).toBe(now.length);
+    // Month over the x axis, resolved complaints as the value, one line per channel: each the API's figure.
+    const expectDrawn = async (rows: Row[], value: 'resolved' | 'meanHours') => {
+      const drawn = (await charts(page)).rows!;
+      const months = [...new Set(rows.map((r) => r.month))].sort();
+      const channels = [...new Set(rows.map((r) => r.channel))].sort();
+      expect(drawn.labels).toEqual(months);
+      expect(Object.keys(drawn.lines)).toEqual(channels);
+      for (const channel of channels) expect(drawn.lines[channel]).toEqual(months.map((m) => rows.find((r) => r.channel === channel && r.month === m)?.[value] ?? null));
+    };
+    await expectDrawn(now, 'resolved');
+    const before = await renders(page, 'rows');
+    await page.selectOption('#y-column', 'meanHours');
+    await page.waitForFunction((n) => ((window as unknown as { rocCharts: Charts }).rocCharts.rows?.renders ?? 0) > n, before);
+    await expectDrawn(now, 'meanHours');
+    await screenshot(page, 'projections');
+
+    // As of a date inside the history: the complaints resolved by then, as the API folds them.
+    const asOf = now[Math.floor(now.length / 2)]!.month + '-15';
+    const asked = await renders(page, 'rows');
+    await page.fill('#as-of', asOf);
+    await page.click('#ask button[type="submit"]');
+    await page.waitForFunction((n) => ((window as unknown as { rocCharts: Charts }).rocCharts.rows?.renders ?? 0) > n && document.body.dataset.busy === 'false', asked);
+    const then = (await api<{ result: Row[] }>(`/v1/projections/complaint-resolution/partitions/*?query=rows&asOf=${asOf}`)).result;
+    expect(then.length).toBeLessThan(now.length);
+    await expectDrawn(then, 'resolved');
+    expect(await page.textContent('#about')).toContain('folded from the log for this cut');
+
+    // A per-customer projection's state: no rows, the JSON as the API answers it.
+    await page.selectOption('#projection', 'trust-score');
+    await page.selectOption('#query', 'state');
+    await page.fill('#partition', LATE_CUSTOMER);
+    await page.fill('#as-of', '');
+    await page.click('#ask button[type="submit"]');
+    await page.waitForSelector('#answer-json');
+    const state = (await api<{ result: unknown }>(`/v1/projections/trust-score/partitions/${LATE_CUSTOMER}?query=state`)).result;
+    expect(JSON.parse((await page.textContent('#answer-json'))!)).toEqual(state);
+    expect(await page.isHidden('#rows-chart')).toBe(true);
+    // The address keeps the question: opened again, the page asks it again.
+    expect(new URL(page.url()).search).toBe(`?projection=trust-score&query=state&partition=${LATE_CUSTOMER}`);
+    await page.reload();
+    await page.waitForSelector('#answer-json');
+    expect(JSON.parse((await page.textContent('#answer-json'))!)).toEqual(state);
     await expectClean(page, errors);
   });
 

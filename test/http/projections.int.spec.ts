@@ -105,6 +105,11 @@ describe('projection queries over HTTP', () => {
     const rows = response.json().projections;
     expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@2', 'trust-score@102']);
     for (const row of rows) expect(row).toMatchObject({ status: 'live', active: true, lagEvents: 0, running: true });
+    // What each says of itself, for a client (the dashboard's projections page) to ask it the right way.
+    const definitionOf = (key: string) => rows.find((r: { key: string }) => r.key === key).definition;
+    expect(definitionOf('customer-view@2')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['view']) });
+    expect(definitionOf('trust-score@102')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['score']) });
+    expect(definitionOf('trust-score@102').description).toEqual(expect.any(String));
     expect((await get('/v1/projections', web.key)).statusCode).toBe(403);
     expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);
   });

@@ -50,7 +50,27 @@ export interface ProjectionStatusReport extends ProjectionRow {
   readonly running: boolean;
   /** With sharded projectors: each shard's checkpoint, status and the instance holding it. */
   readonly shards?: ShardRow[];
+  /** Where this process has the definition (it can answer queries): what it says of itself. */
+  readonly definition?: {
+    readonly description?: string;
+    /** 'custom': a partition function of the projection's own. */
+    readonly partitionBy: 'customer' | 'global' | 'custom';
+    /** The names of its queries (besides `state`, which every projection answers). */
+    readonly queries: string[];
+  };
 }
+
+const describe = (definition: ProjectionDefinition<any> | undefined): Pick<ProjectionStatusReport, 'definition'> => {
+  if (!definition) return {};
+  const by = definition.partitionBy ?? 'customer';
+  return {
+    definition: {
+      ...(definition.description ? { description: definition.description } : {}),
+      partitionBy: typeof by === 'function' ? 'custom' : by,
+      queries: Object.keys(definition.queries ?? {}),
+    },
+  };
+};
 
 export interface QueryAnswer {
   /** name@version that answered. */
@@ -309,6 +329,7 @@ export class ProjectionRuntime {
         lagMs: row.position >= head.position || !row.recordedAt ? 0 : Math.max(0, headMs - Date.parse(row.recordedAt)),
         running: running.has(row.key) || shards.some((s) => s.owner !== null && s.status !== 'failed'),
         ...(shards.length > 0 ? { shards } : {}),
+        ...describe(this.definitions.get(row.key)),
       });
     }
     return reports;

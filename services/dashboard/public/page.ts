@@ -6,6 +6,7 @@ import { h } from './format.ts';
 const PAGES = [
   ['index.html', 'Equity and ROC'],
   ['customer.html', 'Customer'],
+  ['projections.html', 'Projections'],
   ['health.html', 'Ledger health'],
 ] as const;
 

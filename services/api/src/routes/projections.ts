@@ -51,6 +51,14 @@ export const ProjectionStatus = z.object({
     )
     .optional()
     .describe('With sharded projectors (serve --role projector --shards N): each shard; the row above sums them up'),
+  definition: z
+    .object({
+      description: z.string().optional(),
+      partitionBy: z.enum(['customer', 'global', 'custom']).describe("customer: one partition per canonical customer id; global: one partition, '*'; custom: the projection's own keys"),
+      queries: z.array(z.string()).describe('Its queries, asked as ?query= on /v1/projections/:name/partitions/:partition (besides state)'),
+    })
+    .optional()
+    .describe('What the projection says of itself, where this service has its definition'),
 });
 
 export interface ProjectionRouteOptions {
