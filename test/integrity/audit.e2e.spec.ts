@@ -3,8 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDigest } from '@roc-ledger/ledger';
-import { tempDataDir } from '../support/tempLedger.ts';
+import { consistencyProofDocument, inclusionProofDocument } from '@roc-ledger/audit';
+import { loadOrCreateSigningKey, merkleTreeOf, signDigest } from '@roc-ledger/ledger';
+import { openStore, tempDataDir } from '../support/tempLedger.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'roc-ledger.js');
 const temp = tempDataDir();
@@ -78,5 +79,53 @@ describe('audit bundles', () => {
       b.digest.size += 1;
     });
     expect(resized.stdout).toContain('FAIL digest signature');
+  });
+});
+
+describe('proofs as GET /v1/audit/proof and /v1/audit/consistency give them, checked offline', () => {
+  it('hold against the pinned key and a digest kept earlier; forged ones fail, naming what', async () => {
+    const store = openStore(temp.dbPath);
+    try {
+      const key = loadOrCreateSigningKey(join(temp.dir, 'signing-key.pem'));
+      const merkle = await merkleTreeOf(store);
+      const earlier = Math.floor(merkle.size / 2);
+      // The digest an auditor kept back then, as `digest --merkle --sign` printed it.
+      const keptFile = join(temp.dir, 'kept.json');
+      writeFileSync(keptFile, cli(['digest', '--merkle', '--sign', '--size', String(earlier)]).stdout);
+      const write = (name: string, document: unknown) => {
+        const file = join(temp.dir, name);
+        writeFileSync(file, JSON.stringify(document));
+        return file;
+      };
+      const proof = await inclusionProofDocument(store, merkle, key.privateKey, 17);
+      const consistency = await consistencyProofDocument(store, merkle, key.privateKey, earlier);
+
+      const included = cli(['audit', 'check', write('proof.json', proof), '--public-key', publicKey]);
+      expect(included.code).toBe(0);
+      expect(included.stdout).toMatch(new RegExp(`^OK: (\\d+) of \\1 check\\(s\\) hold for the inclusion of event ${proof.eventId} at position 17 in the tree of ${merkle.size}`));
+      const extended = cli(['audit', 'check', write('consistency.json', consistency), '--public-key', publicKey, '--against', keptFile]);
+      expect(extended.code).toBe(0);
+      expect(extended.stdout).toContain(`hold for the tree of ${merkle.size} extending the tree of ${earlier} (the kept digest)`);
+
+      const forgedBody = cli(['audit', 'check', write('forged-proof.json', { ...proof, body: proof.body.replace('"source":"', '"source":"forged-') }), '--public-key', publicKey]);
+      expect(forgedBody.code).toBe(4);
+      expect(forgedBody.stdout).toContain("FAIL leaf hash is the stored bytes'");
+      const moved = cli(['audit', 'check', write('moved-proof.json', { ...proof, position: 18, index: 17 }), '--public-key', publicKey]);
+      expect(moved.code).toBe(4);
+      expect(moved.stdout).toContain('FAIL the event at position 18');
+      expect(moved.stdout).toContain(`FAIL included in the signed tree of ${merkle.size}`);
+      // A proof from a tree the auditor did not keep: it holds for its own roots, not for the kept digest.
+      const otherFirst = await consistencyProofDocument(store, merkle, key.privateKey, earlier - 1);
+      const unkept = cli(['audit', 'check', write('other.json', otherFirst), '--public-key', publicKey, '--against', keptFile]);
+      expect(unkept.code).toBe(4);
+      expect(unkept.stdout).toContain("FAIL the earlier tree is the kept digest's");
+      const rewritten = cli(['audit', 'check', write('rewritten.json', { ...consistency, first: { ...consistency.first, root: otherFirst.first.root } }), '--public-key', publicKey]);
+      expect(rewritten.code).toBe(4);
+      expect(rewritten.stdout).toContain(`FAIL the tree of ${merkle.size} extends the tree of ${earlier}`);
+      // A proof carries no key: without a pinned one it is refused, not passed.
+      expect(cli(['audit', 'check', join(temp.dir, 'proof.json')]).code).toBe(2);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { customerView } from '@roc-ledger/customer-view';
-import { customerStreamId, decodeRecord, leafHash, merkleDigestOf, signDigest, storedRecordAt, type EventStore, type MerkleSnapshot, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
+import { customerStreamId, decodeRecord, leafHash, storedRecordAt, type EventStore, type MerkleSnapshot, type RecordedEvent, type SignedDigest, type StoredRecord } from '@roc-ledger/ledger';
 import { foldEvents, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import type { KeyObject } from 'node:crypto';
+import { signedTreeAt } from './proofs.ts';
 
 export const BUNDLE_FORMAT = 'roc-ledger-audit-bundle-v1';
 
@@ -76,7 +77,7 @@ const storedRecordsOf = async (store: EventStore, streamIds: readonly string[], 
  */
 export const createBundle = async (store: EventStore, merkle: MerkleSnapshot, customerId: string, members: readonly string[], key: { privateKey: KeyObject; publicKeyPem: string }, asOf?: Date): Promise<AuditBundle> => {
   const { tree, size, recordedAt } = merkle;
-  const digest = signDigest(await merkleDigestOf(tree, recordedAt, size), key.privateKey);
+  const { digest } = await signedTreeAt(store, merkle, key.privateKey);
   const records = await storedRecordsOf(store, members.map(customerStreamId), size);
   const events: BundledEvent[] = [];
   for (const r of records) events.push({ position: r.globalPosition, streamId: r.streamId, body: r.body, proof: await tree.inclusionProof(r.globalPosition - 1, size) });

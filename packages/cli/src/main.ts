@@ -129,7 +129,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--public-key', 'with --sign: also print the public key (PEM) on standard error')
     .option('--size <n>', 'with --merkle: the tree of the first n events', positiveInt('--size'))
     .action(run(async (opts) => (opts.merkle ? (await commands.proofCommands()).merkleDigestCommand(opts) : (await commands.integrityCommands()).digestCommand(opts))));
-  const audit = program.command('audit').description('audit bundles: one customer, proven against a signed digest, checkable offline');
+  const audit = program.command('audit').description('audit bundles (one customer, proven against a signed digest) and proofs, checked offline');
   audit
     .command('bundle')
     .argument('<customer>', 'a customer id or <kind>:<value>')
@@ -138,8 +138,9 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .action(run(async (customer: string, opts) => (await commands.auditCommands()).auditBundleCommand(customer, opts)));
   audit
     .command('check')
-    .argument('<file>', 'a bundle written by audit bundle')
-    .option('--public-key <pem>', "the ledger's public key, to pin (digest --merkle --sign --public-key prints it)")
+    .argument('<file>', 'a bundle written by audit bundle, or a proof from GET /v1/audit/proof or /v1/audit/consistency')
+    .option('--public-key <pem>', "the ledger's public key, to pin (digest --merkle --sign --public-key prints it); needed for a proof")
+    .option('--against <digest>', 'with a consistency proof: the signed digest kept earlier (digest --merkle --sign, or GET /v1/audit/digest), which the earlier tree must be')
     .option('--json', 'print every check as JSON')
     .action(run(async (file: string, opts) => (await commands.auditCommands()).auditCheckCommand(file, opts)));
   program

@@ -2,10 +2,10 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createBundle } from '@roc-ledger/audit';
+import { consistencyProofDocument, createBundle, inclusionProofDocument, OutsideTreeError, signedTreeAt } from '@roc-ledger/audit';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import type { Ingestor } from '@roc-ledger/ingest';
-import { followMerkleTree, leafHash, merkleDigestOf, signDigest, storedRecordAt, verifyLog, type ChainMonitor, type EventStore } from '@roc-ledger/ledger';
+import { followMerkleTree, verifyLog, type ChainMonitor, type EventStore } from '@roc-ledger/ledger';
 import { ApiErrorCode, HttpError } from '../errors.ts';
 import { Instant, problemResponses, toInstant } from './schemas.ts';
 
@@ -34,13 +34,14 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
     // Without a monitor, on this thread in pages of the stores' default size: the walk runs between other requests.
     async () => (chain ? await chain.check() : await verifyLog(store.readStoredRecords())) as unknown as Record<string, unknown>,
   );
-  /** The tree of the first `size` events (default: the whole log) and its digest, signed now. */
-  const signedAt = async (size: number | undefined) => {
-    const snapshot = await merkle();
-    const at = size ?? snapshot.size;
-    if (at > snapshot.size) throw new HttpError(404, ApiErrorCode.notFound, `size ${at}: the log holds ${snapshot.size} event(s)`);
-    const recordedAt = at === snapshot.size ? snapshot.recordedAt : ((await storedRecordAt(store, at))?.recordedAt ?? null);
-    return { tree: snapshot.tree, size: at, digest: signDigest(await merkleDigestOf(snapshot.tree, recordedAt, at), signingKey.privateKey) };
+  /** A proof or digest about a tree or position the log does not hold yet is a 404. */
+  const inTree = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof OutsideTreeError) throw new HttpError(404, ApiErrorCode.notFound, error.message);
+      throw error;
+    }
   };
   const Size = z.coerce.number().int().min(1).optional().describe('The tree of the first `size` events; the whole log without it.');
   const Digest = z.record(z.string(), z.unknown()).describe('The signed Merkle digest of that tree: algorithm, size, root, recordedAt, signature.');
@@ -56,7 +57,7 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
         response: { 200: z.object({ digest: Digest, publicKey: z.string() }), ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ digest: (await signedAt(request.query.size)).digest as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem }),
+    async (request) => ({ digest: (await inTree(async () => signedTreeAt(store, await merkle(), signingKey.privateKey, request.query.size))).digest as unknown as Record<string, unknown>, publicKey: signingKey.publicKeyPem }),
   );
   typed.get(
     '/v1/audit/proof',
@@ -75,12 +76,8 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
       },
     },
     async (request) => {
-      const { position } = request.query;
-      const { tree, size, digest } = await signedAt(request.query.size);
-      if (position > size) throw new HttpError(404, ApiErrorCode.notFound, `no event at position ${position} among the first ${size}`);
-      const record = (await storedRecordAt(store, position))!;
-      const proof = await tree.inclusionProof(position - 1, size);
-      return { eventId: record.eventId, position, index: position - 1, size, body: record.body, leafHash: leafHash(record.body).toString('hex'), proof, digest: digest as unknown as Record<string, unknown> };
+      const document = await inTree(async () => inclusionProofDocument(store, await merkle(), signingKey.privateKey, request.query.position, request.query.size));
+      return document as unknown as { eventId: string; position: number; index: number; size: number; body: string; leafHash: string; proof: string[]; digest: Record<string, unknown> };
     },
   );
   typed.get(
@@ -100,10 +97,8 @@ export const auditRoutes = (app: FastifyInstance, { store, ingestor, signingKey,
       },
     },
     async (request) => {
-      const { first } = request.query;
-      const { tree, size, digest } = await signedAt(request.query.size);
-      if (first > size) throw new HttpError(400, ApiErrorCode.invalidRequest, `first ${first}: must be 1..${size}`);
-      return { first: { size: first, root: await tree.root(first) }, second: digest as unknown as Record<string, unknown>, proof: await tree.consistencyProof(first, size) };
+      const document = await inTree(async () => consistencyProofDocument(store, await merkle(), signingKey.privateKey, request.query.first, request.query.size));
+      return document as unknown as { first: { size: number; root: string }; second: Record<string, unknown>; proof: string[] };
     },
   );
   typed.get(
