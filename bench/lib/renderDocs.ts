@@ -326,7 +326,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   the noise, 6 alternated pairs). In the table's run (the
   single-threaded ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 407,265 in f2976fa's slow hour and 524,404 at f9e2f5a, the handler
   breakdown at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293 at f9e2f5a; the rebuild row was 87,847 events/s in
-  646 MB at f2976fa, 107,083 in 751 MB at f9e2f5a):
+  646 MB at f2976fa, 107,083 in 751 MB at f9e2f5a, 136,609 in 654 MB at d861bc7 on an earlier machine against a ceiling
+  of 548,806):
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
   ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run: the run of c9d6029
@@ -352,9 +353,10 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   RSS: 2.2 GB); contributions as tuples in the trust score's state (12 % smaller read models, no fewer
   instructions); each decoded event's type set to the catalogue's own (internalised) string (the trust score's
   states over the whole log held 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies, once
-  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild ${(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s ?? 0) >= 150_000 ? 'reaches' : 'comes near'} 150,000 events/s (6.534 s for these
-  events) only in the machine's fastest hours (this table's run: ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s, ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), and needs two fifths less CPU
-  per event in its slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half
+  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild came near 150,000 events/s (6.534 s for these
+  events) only in the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7; this table's run:
+  ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s, ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), and needs two fifths less CPU
+  per event in their slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half
   the CPU per event in any hour: on two cores the rebuild would have to read, decode, unseal, fold, serialise and
   store each event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading and
   decoding alone (both threads' SQL scans and JSON parsing) take about two of those four.
