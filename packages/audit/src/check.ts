@@ -9,14 +9,21 @@ export interface CheckResult {
   readonly checks: readonly { readonly check: string; readonly ok: boolean; readonly detail?: string }[];
 }
 
+/** Checks noted one by one, each failure with what exactly failed; the result holds when all do. */
+export const checker = () => {
+  const checks: { check: string; ok: boolean; detail?: string }[] = [];
+  const note = (check: string, ok: boolean, detail?: string) => checks.push({ check, ok, ...(ok || detail === undefined ? {} : { detail }) });
+  const result = (): CheckResult => ({ ok: checks.every((c) => c.ok), checks });
+  return { note, result };
+};
+
 /**
  * Checks a bundle offline, with nothing but the bundle (and, to pin the ledger's key, its public
  * key): the digest's signature, each event's bytes against its inclusion proof, that the events
  * are the customer's, and that the projections' states and answers follow from the events.
  */
 export const checkBundle = (bundle: AuditBundle, pinnedKey?: KeyObject): CheckResult => {
-  const checks: { check: string; ok: boolean; detail?: string }[] = [];
-  const note = (check: string, ok: boolean, detail?: string) => checks.push({ check, ok, ...(ok || detail === undefined ? {} : { detail }) });
+  const { note, result } = checker();
 
   note('format', bundle.format === BUNDLE_FORMAT, `format is ${JSON.stringify(bundle.format)}, expected ${BUNDLE_FORMAT}`);
   let key: KeyObject | undefined;
@@ -64,5 +71,5 @@ export const checkBundle = (bundle: AuditBundle, pinnedKey?: KeyObject): CheckRe
     const same = found !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(found.state)), JSON.parse(JSON.stringify(expected.state))) && isDeepStrictEqual(JSON.parse(JSON.stringify(found.result)), JSON.parse(JSON.stringify(expected.result)));
     note(`projection ${expected.projection}: follows from the events`, same, found ? `its state or ${expected.query} answer differs from folding the bundled events with ${expected.projection}` : 'missing from the bundle');
   }
-  return { ok: checks.every((c) => c.ok), checks };
+  return result();
 };

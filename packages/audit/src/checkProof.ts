@@ -1,14 +1,7 @@
 import { keyIdOf, verifyConsistency, verifyDigestSignature, verifyInclusion, decodeRecord, leafHash, type SignedDigest } from '@roc-ledger/ledger';
 import type { KeyObject } from 'node:crypto';
-import type { CheckResult } from './check.ts';
+import { checker, type CheckResult } from './check.ts';
 import type { ConsistencyProofDocument, InclusionProofDocument } from './proofs.ts';
-
-const checker = () => {
-  const checks: { check: string; ok: boolean; detail?: string }[] = [];
-  const note = (check: string, ok: boolean, detail?: string) => checks.push({ check, ok, ...(ok || detail === undefined ? {} : { detail }) });
-  const result = (): CheckResult => ({ ok: checks.every((c) => c.ok), checks });
-  return { note, result };
-};
 
 const signatureHolds = (digest: SignedDigest | undefined, key: KeyObject): boolean => {
   try {

@@ -60,7 +60,7 @@ export interface ProjectionStatusReport extends ProjectionRow {
   };
 }
 
-const describe = (definition: ProjectionDefinition<any> | undefined): Pick<ProjectionStatusReport, 'definition'> => {
+const selfDescription = (definition: ProjectionDefinition<any> | undefined): Pick<ProjectionStatusReport, 'definition'> => {
   if (!definition) return {};
   const by = definition.partitionBy ?? 'customer';
   return {
@@ -329,7 +329,7 @@ export class ProjectionRuntime {
         lagMs: row.position >= head.position || !row.recordedAt ? 0 : Math.max(0, headMs - Date.parse(row.recordedAt)),
         running: running.has(row.key) || shards.some((s) => s.owner !== null && s.status !== 'failed'),
         ...(shards.length > 0 ? { shards } : {}),
-        ...describe(this.definitions.get(row.key)),
+        ...selfDescription(this.definitions.get(row.key)),
       });
     }
     return reports;

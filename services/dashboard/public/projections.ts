@@ -83,17 +83,16 @@ const drawRows = (): void => {
   }
   const labels = columns.distinct(x);
   const groups = split ? columns.distinct(split) : [y];
+  const labelAt = new Map(labels.map((label, i) => [label, i]));
+  const lines = groups.map((group) => ({ label: group, values: labels.map((): number | null => null) }));
+  const lineOf = new Map(lines.map((line) => [line.label, line]));
   // Rows that share a date (and line) are summed.
-  const lines = groups.map((group) => {
-    const values: (number | null)[] = labels.map(() => null);
-    for (const row of rows) {
-      if (split && String(row[split]) !== group) continue;
-      const at = labels.indexOf(String(row[x]));
-      const value = row[y];
-      if (at >= 0 && typeof value === 'number') values[at] = (values[at] ?? 0) + value;
-    }
-    return { label: split ? `${group}` : y, values };
-  });
+  for (const row of rows) {
+    const at = labelAt.get(String(row[x]));
+    const line = lineOf.get(split ? String(row[split]) : y);
+    const value = row[y];
+    if (at !== undefined && line && typeof value === 'number') line.values[at] = (line.values[at] ?? 0) + value;
+  }
   figure.hidden = false;
   drawChart(figure, {
     id: 'rows',

@@ -114,26 +114,26 @@ export class MerkleTree {
 
   /** MTH of the first n leaves (hex); the empty tree's root is SHA-256 of nothing. */
   async root(n = this.size): Promise<string> {
-    this.check(n, 'tree size');
+    this.check(n);
     return (n === 0 ? createHash('sha256').digest() : await this.mth(0, n)).toString('hex');
   }
 
   /** The audit path of leaf `index` in the tree of the first n leaves (hex, leaf to root). */
   async inclusionProof(index: number, n = this.size): Promise<string[]> {
-    this.check(n, 'tree size');
+    this.check(n);
     if (!(index >= 0 && index < n)) throw new RangeError(`leaf ${index} is not in a tree of ${n}`);
     return (await this.path(index, 0, n)).map((h) => h.toString('hex'));
   }
 
   /** The proof that the tree of the first n leaves extends the tree of the first m (0 < m ≤ n). */
   async consistencyProof(m: number, n = this.size): Promise<string[]> {
-    this.check(n, 'tree size');
+    this.check(n);
     if (!(m > 0 && m <= n)) throw new RangeError(`no consistency proof from ${m} to ${n}`);
     return (await this.subproof(m, 0, n, true)).map((h) => h.toString('hex'));
   }
 
-  private check(n: number, what: string): void {
-    if (!Number.isSafeInteger(n) || n < 0 || n > this.count) throw new RangeError(`${what} ${n} is outside 0..${this.count}`);
+  private check(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.count) throw new RangeError(`tree size ${n} is outside 0..${this.count}`);
   }
 
   /** MTH(D[start : start + n]); in RFC 9162's recursion, start is a multiple of the largest power of two up to n. */

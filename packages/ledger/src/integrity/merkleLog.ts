@@ -32,16 +32,25 @@ export interface MerkleTreeOptions {
   readonly tileHeight?: number;
 }
 
-/** The tree over the stored records (their bytes, in log order), read in one pass. */
-export const merkleTreeOf = async (store: EventStore, { size, onRecord, tileHeight }: MerkleTreeOptions = {}): Promise<MerkleSnapshot> => {
-  const tree = new MerkleTree(storeLeafReader(store), tileHeight === undefined ? {} : { tileHeight });
+/**
+ * Appends the stored records from position `from` to the tree, up to `size` if given; the
+ * recordedAt of the last one appended (null if none was).
+ */
+const appendRecords = async (store: EventStore, tree: MerkleTree, from: number, size?: number, onRecord?: (record: StoredRecord) => void): Promise<string | null> => {
   let recordedAt: string | null = null;
-  for await (const record of store.readStoredRecords({ pageSize: PAGE })) {
+  for await (const record of store.readStoredRecords({ fromPosition: from, pageSize: PAGE })) {
     if (size !== undefined && record.globalPosition > size) break;
     tree.append(record.body);
     recordedAt = record.recordedAt;
     onRecord?.(record);
   }
+  return recordedAt;
+};
+
+/** The tree over the stored records (their bytes, in log order), read in one pass. */
+export const merkleTreeOf = async (store: EventStore, { size, onRecord, tileHeight }: MerkleTreeOptions = {}): Promise<MerkleSnapshot> => {
+  const tree = new MerkleTree(storeLeafReader(store), tileHeight === undefined ? {} : { tileHeight });
+  const recordedAt = await appendRecords(store, tree, 1, size, onRecord);
   return { tree, size: tree.size, recordedAt };
 };
 
@@ -55,10 +64,7 @@ export const followMerkleTree = (store: EventStore): (() => Promise<MerkleSnapsh
   const tree = new MerkleTree(storeLeafReader(store));
   let recordedAt: string | null = null;
   const readOn = async (): Promise<MerkleSnapshot> => {
-    for await (const record of store.readStoredRecords({ fromPosition: tree.size + 1, pageSize: PAGE })) {
-      tree.append(record.body);
-      recordedAt = record.recordedAt;
-    }
+    recordedAt = (await appendRecords(store, tree, tree.size + 1)) ?? recordedAt;
     return { tree, size: tree.size, recordedAt };
   };
   let last: Promise<unknown> = Promise.resolve();
