@@ -124,6 +124,13 @@ describe('proofs as GET /v1/audit/proof and /v1/audit/consistency give them, che
       expect(rewritten.stdout).toContain(`FAIL the tree of ${merkle.size} extends the tree of ${earlier}`);
       // A proof carries no key: without a pinned one it is refused, not passed.
       expect(cli(['audit', 'check', join(temp.dir, 'proof.json')]).code).toBe(2);
+      // Neither a bundle nor a proof, or a kept digest that is not JSON: refused, naming the file.
+      const other = cli(['audit', 'check', write('other-doc.json', { hello: 'world' }), '--public-key', publicKey]);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain('neither a bundle, nor an inclusion or consistency proof');
+      const badKept = cli(['audit', 'check', join(temp.dir, 'consistency.json'), '--public-key', publicKey, '--against', publicKey]);
+      expect(badKept.code).toBe(2);
+      expect(badKept.stderr).toContain(`${publicKey}: not a readable signed digest`);
     } finally {
       await store.close();
     }
