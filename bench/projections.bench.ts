@@ -142,9 +142,12 @@ if (liveAt !== -1) {
   emit({ case: 'identity-index-open', impl: `roc-ledger${variant}`, events: openedAt.position, seconds: openSeconds, events_per_s: openedAt.position / openSeconds, runs: 1, note: 'Ingestor.open: where each stream begins, then the identity events alone, only the linked identifiers opened' });
   // `runs` rounds of 10 s each, new customers every round; the round with the median p99 is reported.
   const offer = async (round: number) => {
-    const live = generateDemo({ customers: 2000, years: 1, seed: `bench-live-${round}`, start: '2025-01-01' });
-    const lags: number[] = [];
     const perTick = 20; // every 10 ms
+    // Generated before the round: a channel's events arrive from outside, and the generator's start
+    // (2,000 new customers, each seeded by a hash) held this event loop for ~150 ms, the first
+    // second's worst lags (its p99 245-442 ms where the seconds after were 50-140 ms).
+    const live = generateDemo({ customers: 2000, years: 1, seed: `bench-live-${round}`, start: '2025-01-01' }).take(perTick * 1000).toArray().values();
+    const lags: number[] = [];
     const started = performance.now();
     const pending: Promise<void>[] = [];
     for (let tick = 0; tick < 1000; tick++) {
@@ -167,7 +170,7 @@ if (liveAt !== -1) {
     return { lags, seconds: (performance.now() - started) / 1000, p99: percentile(lags, 99) };
   };
   const { lags, seconds, p99, all } = await medianRun(liveRuns, offer, (r) => r.p99);
-  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: p99, runs: liveRuns, note: `append (with identity resolution) to both views committed; 2,000 events/s offered for 10 s per round; the round with the median p99 (p99 of each round: ${all.map((r) => r.p99.toFixed(1)).join(', ')} ms)` });
+  emit({ case: 'projection-live-lag', impl: `roc-ledger${variant}`, events: lags.length, seconds, events_per_s: lags.length / seconds, p50_ms: percentile(lags, 50), p99_ms: p99, worst_round_p99_ms: Math.max(...all.map((r) => r.p99)), runs: liveRuns, note: `append (with identity resolution) to both views committed; 2,000 events/s offered for 10 s per round; the round with the median p99 (p99 of each round: ${all.map((r) => r.p99.toFixed(1)).join(', ')} ms)` });
 
   // As-of queries: one customer's trust score as of a date inside its history, replayed from the log.
   const ids: string[] = [];

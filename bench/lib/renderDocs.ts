@@ -61,7 +61,7 @@ const TARGETS: Target[] = [
     bench: 'projections.bench.ts',
   },
   { label: '... its peak RSS', measured: (r) => find(r, 'projection-rebuild', 'roc-ledger')?.peak_rss_mb, unit: 'MB', goal: 1024, higherIsBetter: false, bench: 'projections.bench.ts' },
-  { label: 'live lag, append to updated views, 2,000 events/s (p99 of the median 10-s round; each round in the row note)', measured: (r) => find(r, 'projection-live-lag', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 200, higherIsBetter: false, bench: 'projections.bench.ts' },
+  { label: 'live lag, append to updated views, 2,000 events/s (p99 of the worst 10-s round; each round in the row note)', measured: (r) => find(r, 'projection-live-lag', 'roc-ledger')?.worst_round_p99_ms, unit: 'ms', goal: 200, higherIsBetter: false, bench: 'projections.bench.ts' },
   { label: 'as-of query for one customer (p99)', measured: (r) => find(r, 'projection-as-of-query', 'roc-ledger')?.p99_ms, unit: 'ms', goal: 50, higherIsBetter: false, bench: 'projections.bench.ts' },
   { label: 'CDNOW BG/NBD + Gamma-Gamma fit', measured: (r) => find(r, 'clv-fit-cdnow', 'roc-ledger')?.seconds, unit: 's', goal: 2, higherIsBetter: false, bench: 'equity.bench.ts' },
   { label: 'CE and ROC series, 100,000 customers, 36 monthly periods', measured: (r) => find(r, 'equity-series', 'roc-ledger')?.seconds, unit: 's', goal: 120, higherIsBetter: false, bench: 'equity.bench.ts' },
@@ -165,7 +165,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 - **projection-live-lag**: the runtime caught up over the rebuild's million events (on backfill threads, as \`serve\`
   catches up; up to commit e059627 in the runtime's own runner, whose heap then held what the rebuild left), then 2,000 events/s ingested for
   10 s (identity resolution included), in as many rounds as runs, new customers in each; for each event, the time
-  from sending it to both views having committed it. The round with the median p99 is reported.
+  from sending it to both views having committed it. The row's p99 is the median round's; the target is held to the worst
+  round's (\`worst_round_p99_ms\`). Each round's events are generated before it starts, so the generator does not hold the
+  event loop it measures (up to commit edf9afa it did, and the first round's first second carried ~150 ms of it).
 - **projection-as-of-query**: one customer's trust score as of a date inside the history, 500 times.
 - **identity-index-open**: in the live child, before the live rounds, the identity resolver folded from the whole
   sealed log (\`Ingestor.open\`, what \`serve\` does at every start): where each stream begins (a scan that decodes

@@ -10,6 +10,8 @@ export interface BenchResult {
   events_per_s: number;
   p50_ms?: number;
   p99_ms?: number;
+  /** Where a case runs in rounds: the worst round's p99 (p99_ms is the median round's). */
+  worst_round_p99_ms?: number;
   peak_rss_mb: number;
   runs: number;
   node: string;
@@ -66,6 +68,7 @@ export const emit = (result: Omit<BenchResult, 'node' | 'commit' | 'peak_rss_mb'
     events_per_s: Math.round(result.events_per_s),
     ...(result.p50_ms !== undefined ? { p50_ms: round(result.p50_ms) } : {}),
     ...(result.p99_ms !== undefined ? { p99_ms: round(result.p99_ms) } : {}),
+    ...(result.worst_round_p99_ms !== undefined ? { worst_round_p99_ms: round(result.worst_round_p99_ms) } : {}),
     peak_rss_mb: result.peak_rss_mb ?? peakRssMb(),
     node: process.version,
     commit: commit(),
