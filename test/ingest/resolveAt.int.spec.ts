@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContract, type CustomerRef, type EventInput } from '@roc-ledger/events';
 import { IdentityResolver } from '@roc-ledger/identity';
-import { Ingestor } from '@roc-ledger/ingest';
+import { Ingestor, resolverFor } from '@roc-ledger/ingest';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { interaction } from '@roc-ledger/ledger/testing';
 import { createPersonalDataGuard, eraseCustomer, getFileKeyStore } from '@roc-ledger/privacy';
@@ -82,6 +82,39 @@ describe('resolving a customer in a cut of the log', () => {
         await keys.close();
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('resolves one reference from the merges alone where it is a customer id, as the whole index does', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 25 }), async (operations) => {
+        let now = START;
+        const clock = () => new Date(now);
+        const keys = getFileKeyStore({ path: `${temp.dir}/keys-${run++}.db` });
+        const store = getInMemoryEventStore({ contract, clock, personalData: createPersonalDataGuard(keys) });
+        const ingestor = await Ingestor.open({ store, contract, clock, maxFutureSkewMs: 365 * DAY });
+        for (const step of operations) {
+          now += 3_600_000;
+          const occurredAt = new Date(START + (step.op === 'erase' ? 0 : step.day) * DAY).toISOString();
+          if (step.op === 'contact') await ingestor.ingest(interaction('ignored', { customer: byEmail(step.who), occurredAt }));
+          if (step.op === 'link') await ingestor.ingest({ ...interaction('x'), customer: byEmail(step.who), type: 'IdentifierLinked', occurredAt, data: { identifier: byEmail(step.other), verified: true } } as EventInput);
+          if (step.op === 'erase') {
+            const customerId = ingestor.resolver.resolve(byEmail(step.who));
+            if (customerId) await eraseCustomer({ keys, store, ingestor, clock }, { customerId, basis: 'customer-request' });
+          }
+        }
+        const customerIds = ['C404'];
+        for await (const event of store.readAll({ types: ['CustomerRegistered'] })) customerIds.push(event.streamId.slice('customer-'.length));
+        const whole = (await Ingestor.open({ store, contract, clock })).resolver;
+        for (const ref of [...customerIds.map((value) => ({ kind: 'customerId', value }) as CustomerRef), ...EMAILS.map((_, i) => byEmail(i))]) {
+          const alone = await resolverFor({ store, contract, clock }, ref);
+          const customerId = whole.resolve(ref);
+          expect(alone.resolve(ref), `${ref.kind}:${ref.value}`).toBe(customerId);
+          if (customerId !== undefined) expect(alone.merges.members(customerId), `members of ${customerId}`).toEqual(whole.merges.members(customerId));
+        }
+        await keys.close();
+      }),
+      { numRuns: 100 },
     );
   });
 

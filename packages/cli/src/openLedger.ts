@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { createContract, type Contract } from '@roc-ledger/events';
-import type { NormalizationConfig } from '@roc-ledger/identity';
-import { Ingestor } from '@roc-ledger/ingest';
+import { createContract, type Contract, type CustomerRef } from '@roc-ledger/events';
+import type { IdentityResolver, NormalizationConfig } from '@roc-ledger/identity';
+import { Ingestor, resolverFor, type IngestorOptions } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
 import { loadConfig, resolveDataDir } from './config.ts';
@@ -35,6 +35,17 @@ export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, 
   return { store, contract, dataDir, identity, keys };
 };
 
+const ingestorOptions = (ledger: OpenLedger, clock?: () => Date, options: { otherWriters?: boolean } = {}): IngestorOptions => ({
+  store: ledger.store,
+  contract: ledger.contract,
+  normalization: ledger.identity,
+  ...(clock ? { clock } : {}),
+  ...options,
+});
+
 /** The embedded store with the ingestion path every channel uses (identity resolution included). */
 export const openIngestor = async (ledger: OpenLedger, clock?: () => Date, options: { otherWriters?: boolean } = {}): Promise<Ingestor> =>
-  Ingestor.open({ store: ledger.store, contract: ledger.contract, normalization: ledger.identity, ...(clock ? { clock } : {}), ...options });
+  Ingestor.open(ingestorOptions(ledger, clock, options));
+
+/** A resolver for one customer reference, folded from no more of the log than it needs (see resolverFor). */
+export const openResolverFor = (ledger: OpenLedger, ref: CustomerRef): Promise<IdentityResolver> => resolverFor(ingestorOptions(ledger), ref);

@@ -8,7 +8,7 @@ import { recordCliAccess } from '../accessLog.ts';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
-import { openIngestor, openLedger } from '../openLedger.ts';
+import { openLedger, openResolverFor } from '../openLedger.ts';
 import { signingKeyFile } from './proofCommands.ts';
 
 /** `audit bundle <customer> [--as-of D] --out file`: the customer's events with proofs against a signed digest, and the projections at D. */
@@ -18,7 +18,7 @@ export const auditBundleCommand = async (customer: string, options: { dataDir?: 
   if (ref.kind === 'customerId' && !CustomerId.safeParse(ref.value).success) throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(customer)}: give a customer id or <kind>:<value>`);
   const ledger = openLedger(options.dataDir);
   try {
-    const { resolver } = await openIngestor(ledger);
+    const resolver = await openResolverFor(ledger, ref);
     const customerId = resolver.resolve(ref);
     if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     const key = loadOrCreateSigningKey(signingKeyFile(ledger.dataDir));

@@ -7,7 +7,7 @@ import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { parseCustomerRef } from '@roc-ledger/identity';
-import { openIngestor, openLedger } from '../openLedger.ts';
+import { openLedger, openResolverFor } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
 
 export interface EquityFlags {
@@ -63,8 +63,8 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
   try {
     let customerId: string | undefined;
     if (flags.customer) {
-      const { resolver } = await openIngestor(ledger);
       const ref = parseCustomerRef(flags.customer);
+      const resolver = await openResolverFor(ledger, ref);
       customerId = resolver.resolve(ref);
       if (customerId === undefined) throw new CliError(CliErrorCode.customerNotFound, `no customer ${flags.customer} in this ledger`);
       query = { ...query, customers: [customerId] };

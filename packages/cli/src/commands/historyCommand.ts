@@ -5,7 +5,7 @@ import { recordCliAccess } from '../accessLog.ts';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
-import { openIngestor, openLedger } from '../openLedger.ts';
+import { openLedger, openResolverFor } from '../openLedger.ts';
 import { describeEvent } from '../output/describeEvent.ts';
 import { formatTable } from '../output/table.ts';
 
@@ -29,7 +29,7 @@ export const historyCommand = async (customer: string, options: HistoryOptions):
   const ledger = openLedger(options.dataDir);
   const { store } = ledger;
   try {
-    const { resolver } = await openIngestor(ledger);
+    const resolver = await openResolverFor(ledger, ref);
     const history = await customerHistory(store, resolver, ref, { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) });
     if (!history) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     await recordCliAccess(ledger.dataDir, options.purpose, history.customerId, 'history');
