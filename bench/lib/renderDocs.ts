@@ -332,7 +332,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   of 548,806):
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
-  ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run: the run of c9d6029
+  ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run (within the hour of 1feb645's run, five more
+  rebuilds of a ledger built alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work): the run of c9d6029
   gave 92,650 events/s on the shard threads against a ceiling of 492,214, and 13c1ad7's slow hour 55,327 against
   354,425. Where the time goes now (perf, whole process, one rebuild): the two shard threads start folding ~0.25 s
   after the runtime starts (loading their modules), fold for ~6.7 s with both cores busy, and commit in the last
