@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { equitySeries, periodOf, SEGMENTS, type CashMovement, type Purchase } from '@roc-ledger/clv';
 import { generateDemo } from '@roc-ledger/demo';
-import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
+import { equityPointsOffThread, equitySeriesOffThread, equityWorkerRunning, setEquityWorkerIdleEnd } from './offThread.ts';
 
 describe('equitySeriesOffThread', () => {
   const purchases: Purchase[] = [];
@@ -32,5 +32,21 @@ describe('equitySeriesOffThread', () => {
     expect(await equityPointsOffThread({ purchases, cash }, periods, before, whole[from - 1], end, options)).toEqual(whole.slice(from));
     const recomputed = await equityPointsOffThread({ purchases, cash }, periods, before, undefined, end, options);
     expect(recomputed.map((p) => p.equityEnd)).toEqual(whole.slice(from).map((p) => p.equityEnd));
+  });
+
+  it('ends its thread once idle, giving its heap back, and starts another for the next series', async () => {
+    const options = { period: 'month' as const, segments: SEGMENTS };
+    setEquityWorkerIdleEnd(100);
+    try {
+      const first = equitySeriesOffThread({ purchases, cash }, end, options);
+      expect(equityWorkerRunning()).toBe(true);
+      const expected = await first;
+      await expect.poll(() => equityWorkerRunning(), { timeout: 5_000 }).toBe(false);
+      // At once, before the ended thread's exit is seen: the new thread's series is not failed by it.
+      expect(await equitySeriesOffThread({ purchases, cash }, end, options)).toEqual(expected);
+      expect(equityWorkerRunning()).toBe(true);
+    } finally {
+      setEquityWorkerIdleEnd(30_000);
+    }
   });
 });
