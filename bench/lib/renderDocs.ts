@@ -342,7 +342,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   marking ~17 %). In a shard thread: V8's JSON parser ~13 %, compiled JavaScript ~25 % (the handlers, the runner, the
   withholding of personal values), V8's built-ins ~15 % (Map lookups of the partitions' states ~5 %, write barriers
   ~4 %), SQLite ~6 % and the kernel's copies of its pages ~5 %, garbage collection ~8 %, the final commit's
-  key-order check ~4 %, AES-GCM ~2 %; no hotspot is left. Opening the personal values customer-view declares
+  key-order check ~4 %, AES-GCM ~2 %; no hotspot is left. On the slower machine of 1feb645 (a
+  12.1 s rebuild, V8's CPU profile of each shard thread): ~0.45 s loading modules (compile cache on), ~9.5 s
+  folding, then each thread's final commits ~1 s, the second waiting on the first's lock; of a shard thread's
+  samples the SQL page reads 11-14 %, decoding ~11 %, opening personal values ~12-15 % (most in the first
+  seconds, where each customer's key is first read and derived), the fold and its handlers ~30 %, GC ~7 %,
+  the final commits ~8 % (their key-order check and serialising 58 %, SQLite 36 %). Opening the personal values customer-view declares
   (identifiers and profile, 71,931 events, 153,475 values) costs 20-40 µs per such event beyond reading it, ~1.5-3 s
   of a rebuild's CPU (measured twice: those events read alone from the sealed store, 32.5 against 10 µs each; and,
   at f2976fa, the four types most read, with and without opening them, 2.3-3.1 s of CPU apart on one thread). Of
