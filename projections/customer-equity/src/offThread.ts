@@ -14,7 +14,7 @@ interface Job {
  * series holds their garbage until V8's memory reducer gets to it, minutes later, and keeps its
  * heap and code after that; ended, it gives all of it back, and the next series starts a new one
  * (0.3-0.5 s to start). `serve` after a first start on the bench's million-event ledger: RSS
- * 1.15 GB for two minutes, then 588 MB, with the worker kept; 757 MB after one minute, then 494 MB,
+ * 1.15 GB for two minutes, then 588 MB, with the worker kept; 757 MB after 90 s, then 494 MB,
  * with it ended.
  */
 const DEFAULT_IDLE_END_MS = 30_000;
