@@ -18,6 +18,14 @@ interface Job {
  * with it ended.
  */
 const DEFAULT_IDLE_END_MS = 30_000;
+
+/**
+ * The most V8's young generation may grow to in the worker, in MiB (left to itself, 192). Three
+ * series of 20,000 demo customers over 3 years (98,945 purchases), 2 alternated runs each: the
+ * process's peak RSS grew 273-275 MB with 32 against 411-414 MB left to V8, in 36.3-36.9 s against
+ * 36.1-36.2 s.
+ */
+const EQUITY_YOUNG_GENERATION_MB = 32;
 let idleEndMs = DEFAULT_IDLE_END_MS;
 
 let worker: Worker | undefined;
@@ -29,7 +37,7 @@ const jobs = new Map<number, Job>();
 const theWorker = (): Worker => {
   clearTimeout(idleEnd);
   if (worker) return worker;
-  const started = new Worker(WORKER);
+  const started = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: EQUITY_YOUNG_GENERATION_MB } });
   started.on('message', ({ id, points, error }: { id: number; points?: EquityPoint[]; error?: string }) => {
     const job = jobs.get(id);
     jobs.delete(id);
