@@ -361,7 +361,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   RSS: 2.2 GB); contributions as tuples in the trust score's state (12 % smaller read models, no fewer
   instructions); each decoded event's type set to the catalogue's own (internalised) string (the trust score's
   states over the whole log held 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies, once
-  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild came near 150,000 events/s (6.534 s for these
+  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread); at 1feb645, a
+  shard's streams selected in SQL through a temporary table of them rather than the JavaScript predicate
+  (the scan of one shard's 430,881 of 980,067 rows in 826-1,339 ms against 843-1,243, three alternated runs). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild came near 150,000 events/s (6.534 s for these
   events) only in the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7; this table's run:
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s, ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), and needs two fifths less CPU
   per event in their slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half
