@@ -31,11 +31,12 @@ const isRows = (result: unknown): result is Row[] =>
 /** The rows' columns in the order they first appear, and which hold numbers, dates or other text. */
 const columnsOf = (rows: readonly Row[]) => {
   const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const values = (name: string) => rows.map((row) => row[name]).filter((v) => v !== null && v !== undefined);
-  const numbers = names.filter((name) => values(name).length > 0 && values(name).every((v) => typeof v === 'number' && Number.isFinite(v)));
-  const dates = names.filter((name) => values(name).length > 0 && values(name).every((v) => typeof v === 'string' && DATE_LIKE.test(v) && Number.isFinite(epochSeconds(v))));
-  const texts = names.filter((name) => !numbers.includes(name) && !dates.includes(name) && values(name).every((v) => typeof v === 'string'));
-  return { names, numbers, dates, texts, distinct: (name: string) => [...new Set(values(name).map(String))].sort() };
+  const valuesOf = new Map(names.map((name) => [name, rows.map((row) => row[name]).filter((v) => v !== null && v !== undefined)]));
+  const all = (name: string, test: (v: unknown) => boolean) => valuesOf.get(name)!.length > 0 && valuesOf.get(name)!.every(test);
+  const numbers = names.filter((name) => all(name, (v) => typeof v === 'number' && Number.isFinite(v)));
+  const dates = names.filter((name) => all(name, (v) => typeof v === 'string' && DATE_LIKE.test(v) && Number.isFinite(epochSeconds(v))));
+  const texts = names.filter((name) => !numbers.includes(name) && !dates.includes(name) && valuesOf.get(name)!.every((v) => typeof v === 'string'));
+  return { names, numbers, dates, texts, distinct: (name: string) => [...new Set(valuesOf.get(name)!.map(String))].sort() };
 };
 
 const options = (select: HTMLSelectElement, choices: readonly (readonly [string, string])[], selected: string | undefined): void => {

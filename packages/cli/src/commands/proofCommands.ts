@@ -10,7 +10,7 @@ export const signingKeyFile = (dataDir: string) => join(dataDir, 'signing-key.pe
 export const merkleDigestCommand = async (options: { dataDir?: string; sign?: boolean; size?: number; publicKey?: boolean }): Promise<number> => {
   const ledger = openLedger(options.dataDir);
   try {
-    const { tree, recordedAt } = await merkleTreeOf(ledger.store, options.size === undefined ? {} : { size: options.size });
+    const { tree, recordedAt } = await merkleTreeOf(ledger.store, { size: options.size });
     if (options.size !== undefined && options.size > tree.size) throw new CliError(CliErrorCode.invalidProof, `--size ${options.size}: the log holds ${tree.size} event(s)`);
     const digest = await merkleDigestOf(tree, recordedAt);
     if (!options.sign) {
@@ -36,7 +36,7 @@ export const proveCommand = async (eventId: string | undefined, options: { dataD
     // The event is looked for in the same pass over the log that builds the tree.
     let found: { index: number; body: string } | undefined;
     const { tree, recordedAt } = await merkleTreeOf(ledger.store, {
-      ...(options.size === undefined ? {} : { size: options.size }),
+      size: options.size,
       onRecord: (record) => {
         if (!found && record.eventId === eventId) found = { index: record.globalPosition - 1, body: record.body };
       },
@@ -45,8 +45,8 @@ export const proveCommand = async (eventId: string | undefined, options: { dataD
     if (size > tree.size) throw new CliError(CliErrorCode.invalidProof, `--size ${size}: the log holds ${tree.size} event(s)`);
     if (options.consistency !== undefined) {
       if (!(options.consistency >= 1 && options.consistency <= size)) throw new CliError(CliErrorCode.invalidProof, `--consistency ${options.consistency}: must be 1..${size}`);
-      const first = await merkleDigestOf(tree, null, options.consistency);
-      process.stdout.write(`${JSON.stringify({ first: { size: first.size, root: first.root }, second: await merkleDigestOf(tree, recordedAt, size), proof: await tree.consistencyProof(options.consistency, size) })}\n`);
+      const first = { size: options.consistency, root: await tree.root(options.consistency) };
+      process.stdout.write(`${JSON.stringify({ first, second: await merkleDigestOf(tree, recordedAt, size), proof: await tree.consistencyProof(options.consistency, size) })}\n`);
       return ExitCode.ok;
     }
     if (!eventId) throw new CliError(CliErrorCode.invalidProof, 'give an event id, or --consistency <size>');

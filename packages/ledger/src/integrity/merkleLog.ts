@@ -49,7 +49,7 @@ const appendRecords = async (store: EventStore, tree: MerkleTree, from: number, 
 
 /** The tree over the stored records (their bytes, in log order), read in one pass. */
 export const merkleTreeOf = async (store: EventStore, { size, onRecord, tileHeight }: MerkleTreeOptions = {}): Promise<MerkleSnapshot> => {
-  const tree = new MerkleTree(storeLeafReader(store), tileHeight === undefined ? {} : { tileHeight });
+  const tree = new MerkleTree(storeLeafReader(store), { tileHeight });
   const recordedAt = await appendRecords(store, tree, 1, size, onRecord);
   return { tree, size: tree.size, recordedAt };
 };
