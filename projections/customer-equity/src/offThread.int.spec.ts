@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { equitySeries, periodOf, SEGMENTS, type CashMovement, type Purchase } from '@roc-ledger/clv';
 import { generateDemo } from '@roc-ledger/demo';
-import { equityPointsOffThread, equitySeriesOffThread, equityWorkerRunning, setEquityWorkerIdleEnd } from './offThread.ts';
+import { equityPointsOffThread, equitySeriesOffThread, equityWorkerRunning, setEquityWorkerIdleEnd, terminateEquityWorker } from './offThread.ts';
 
 describe('equitySeriesOffThread', () => {
   const purchases: Purchase[] = [];
@@ -48,5 +48,15 @@ describe('equitySeriesOffThread', () => {
     } finally {
       setEquityWorkerIdleEnd(30_000);
     }
+  });
+
+  it('fails the series in flight when ended for a shutdown, and computes the next on a new thread', async () => {
+    const options = { period: 'month' as const, segments: SEGMENTS };
+    const inFlight = equitySeriesOffThread({ purchases, cash }, end, options);
+    const failed = expect(inFlight).rejects.toThrow('the equity worker was ended');
+    await terminateEquityWorker();
+    await failed;
+    expect(equityWorkerRunning()).toBe(false);
+    expect(await equitySeriesOffThread({ purchases, cash }, end, options)).toEqual(equitySeries(purchases, cash, end, options));
   });
 });
