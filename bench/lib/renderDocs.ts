@@ -333,7 +333,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
   ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run (within the hour of 1feb645's run, five more
-  rebuilds of a ledger built alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work): the run of c9d6029
+  rebuilds of a ledger built alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work; on the machine of
+  5beaf5f's run, thirteen more rebuilds at that commit within an hour took 8.83-11.53 s): the run of c9d6029
   gave 92,650 events/s on the shard threads against a ceiling of 492,214, and 13c1ad7's slow hour 55,327 against
   354,425. Where the time goes now (perf, whole process, one rebuild): the two shard threads start folding ~0.25 s
   after the runtime starts (loading their modules), fold for ~6.7 s with both cores busy, and commit in the last
@@ -347,7 +348,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   folding, then each thread's final commits ~1 s, the second waiting on the first's lock; of a shard thread's
   samples the SQL page reads 11-14 %, decoding ~11 %, opening personal values ~12-15 % (most in the first
   seconds, where each customer's key is first read and derived), the fold and its handlers ~30 %, GC ~7 %,
-  the final commits ~8 % (their key-order check and serialising 58 %, SQLite 36 %). Opening the personal values customer-view declares
+  the final commits ~8 % (their key-order check and serialising 58 %, SQLite 36 %). On the machine of 5beaf5f's run (a
+  9.3 s rebuild, perf over the whole machine and V8's GC trace): one core idle for the process's first ~0.6 s (Node
+  and the runtime starting, before the shard threads fold) and for the last ~0.7 s (the second shard thread's final commit, alone); 126 scavenges over both
+  threads, each after ~26 MB allocated, with ~2.5 MB surviving and ~2 MB promoted, pausing its thread 15-20 ms of
+  which ~4 ms is its own copying and the rest waiting for V8's helper tasks, which share the two cores with the other
+  shard thread (1.9 s of pauses in all, and 3.4 s of the helpers' CPU). Opening the personal values customer-view declares
   (identifiers and profile, 71,931 events, 153,475 values) costs 20-40 µs per such event beyond reading it, ~1.5-3 s
   of a rebuild's CPU (measured twice: those events read alone from the sealed store, 32.5 against 10 µs each; and,
   at f2976fa, the four types most read, with and without opening them, 2.3-3.1 s of CPU apart on one thread). Of
@@ -363,7 +369,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   states over the whole log held 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies, once
   looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread); at 1feb645, a
   shard's streams selected in SQL through a temporary table of them rather than the JavaScript predicate
-  (the scan of one shard's 430,881 of 980,067 rows in 826-1,339 ms against 843-1,243, three alternated runs). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild came near 150,000 events/s (6.534 s for these
+  (the scan of one shard's 430,881 of 980,067 rows in 826-1,339 ms against 843-1,243, three alternated runs); at
+  5beaf5f, scavenges without V8's helper tasks (\`--no-parallel-scavenge\`, 6 pairs in ABBA order: 8.80 s against
+  9.02 s in the median, 3-4 % less CPU; \`--v8-pool-size=1\` alike in 4 rounds), not kept: V8's flags hold for the
+  whole process, so the service's own thread would pause longer in its scavenges for a gain within the hour's
+  spread, and \`--single-threaded-gc\` was slower again (in 2 of 3 alternated rounds). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild came near 150,000 events/s (6.534 s for these
   events) only in the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7; this table's run:
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s, ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), and needs two fifths less CPU
   per event in their slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half
