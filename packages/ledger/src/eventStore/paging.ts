@@ -1,4 +1,4 @@
-import type { LogFilter, ReadAllOptions, ReadScope, RecordedEvent, StoredRecord } from './types.ts';
+import type { LogFilter, LogRead, ReadAllOptions, ReadScope, RecordedEvent, StoredRecord } from './types.ts';
 
 /** What a backend provides for reads; paging, catch-up and hand-over to live are built once on it. */
 export interface PageSource {
@@ -34,7 +34,7 @@ export const matchesFilter = (filter: LogFilter, record: Pick<StoredRecord, 'typ
   (!filter.streamPrefix || record.streamId.startsWith(filter.streamPrefix)) &&
   (!filter.streams || record.globalPosition > filter.streams.through || filter.streams.includes(record.streamId));
 
-export async function* readAllPaged(source: PageSource, options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+async function* pagesOf(source: PageSource, options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[]> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
   let after = Math.max(0, (options.fromPosition ?? 1) - 1);
@@ -43,12 +43,20 @@ export async function* readAllPaged(source: PageSource, options: ReadAllOptions 
     const limit = Math.min(pageSize, remaining);
     await breathe();
     const page = await source.readPage(after, limit, options);
-    for (const event of page) yield event;
+    if (page.length > 0) yield page;
     if (page.length < limit) return;
     remaining -= page.length;
     after = page[page.length - 1]!.globalPosition;
   }
 }
+
+/** readAll over a PageSource: its events, or its pages. */
+export const readAllPaged = (source: PageSource, options: ReadAllOptions = {}): LogRead => ({
+  async *[Symbol.asyncIterator]() {
+    for await (const page of pagesOf(source, options)) for (const event of page) yield event;
+  },
+  pages: () => pagesOf(source, options),
+});
 
 export async function* readRecordsPaged(
   source: PageSource,

@@ -120,6 +120,15 @@ export interface SubscribeOptions extends ReadScope {
   readonly onCaughtUp?: (position: number) => void;
 }
 
+/** A read of the log up to where it stood: the events one by one, or a page at a time. */
+export interface LogRead extends AsyncIterable<RecordedEvent> {
+  /**
+   * The same events a page at a time, as read (never an empty page): a consumer that handles events
+   * synchronously pays one promise per page instead of one per event. Each call reads anew.
+   */
+  pages(): AsyncIterable<readonly RecordedEvent[]>;
+}
+
 /** Catch-up then live; pull-based, so a slow consumer slows reading instead of buffering without bound. */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   /**
@@ -150,7 +159,7 @@ export interface EventStore {
   /** Atomic per call: all events are stored, or none. Idempotent by eventId. */
   append(streamId: string, events: readonly AnyVersionEventInput[], options?: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadStreamResult>;
-  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): LogRead;
   subscribe(options?: SubscribeOptions): Subscription;
   /** Stored records in global order, exactly as kept: what integrity verification walks. */
   readStoredRecords(options?: { fromPosition?: number; pageSize?: number }): AsyncIterable<StoredRecord>;

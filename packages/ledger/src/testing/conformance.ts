@@ -221,6 +221,18 @@ export const runEventStoreConformance = (name: string, factory: EventStoreFactor
         expect(all.map((e) => e.streamId)).toEqual(['customer-a', 'customer-a', 'customer-b', 'audit-x', 'customer-a']);
       });
 
+      it('reads the same events a page at a time: pages in order, none empty, none over the page size, a read anew each time', async () => {
+        const read = store.readAll({ fromPosition: 2, types: ['InteractionRecorded', 'PurchaseMade'], streamPrefix: 'customer-', pageSize: 2 });
+        const pages: number[][] = [];
+        for await (const page of read.pages()) pages.push(page.map((e) => e.globalPosition));
+        expect(pages).toEqual([[2, 3], [5]]);
+        expect((await collect(read)).map((e) => e.globalPosition)).toEqual([2, 3, 5]);
+        const limited: number[][] = [];
+        for await (const page of store.readAll({ maxCount: 3, pageSize: 2 }).pages()) limited.push(page.map((e) => e.globalPosition));
+        expect(limited).toEqual([[1, 2], [3]]);
+        for await (const page of store.readAll({ types: ['CustomerDefected'] }).pages()) expect.unreachable(`an empty read gave a page of ${page.length}`);
+      });
+
       it('starts from a position and stops at a max count', async () => {
         expect((await collect(store.readAll({ fromPosition: 3 }))).map((e) => e.globalPosition)).toEqual([3, 4, 5]);
         expect((await collect(store.readAll({ fromPosition: 2, maxCount: 2, pageSize: 1 }))).map((e) => e.globalPosition)).toEqual([2, 3]);
