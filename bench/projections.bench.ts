@@ -18,7 +18,7 @@ import { Immer } from 'immer';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
-import { getSqliteReadModelStore, ProjectionRuntime, projectionKey, type ProjectionDefinition } from '@roc-ledger/projections';
+import { getSqliteReadModelStore, ProjectionRuntime, projectionKey, replayAll, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { loadDemo, type SimClock } from '../test/support/demoLedger.ts';
 import { contract } from '../test/support/tempLedger.ts';
@@ -92,6 +92,21 @@ if (breakdownAt !== -1) {
   }
   out.plain = events.length / ((performance.now() - started) / 1000);
   console.log(JSON.stringify({ events: events.length, ...out }));
+  process.exit(0);
+}
+
+const replayAt = process.argv.indexOf('--replay');
+if (replayAt !== -1) {
+  // Child: what \`project run <module>\` folds, over all history, in a process of its own.
+  const [dbPath, modulePath] = process.argv.slice(replayAt + 1) as [string, string];
+  const store = openStore(dbPath);
+  const definition = (await import(modulePath)).default as ProjectionDefinition<unknown>;
+  const started = performance.now();
+  const { readModels, key } = await replayAll(store, definition);
+  let partitions = 0;
+  for await (const _ of readModels.partitions(key)) partitions++;
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ events: (await store.head()).position, seconds, partitions, rss: peakRssMb() }));
   process.exit(0);
 }
 
@@ -283,6 +298,21 @@ const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: st
 rebuild(`roc-ledger${variant}`, [], `customer-view + trust-score from nothing to the head, SQLite read models, backfilled as serve does: on one thread per core (${Math.min(8, availableParallelism())} here), each folding both projections for its shard of the customers and reading only its shard's streams`);
 rebuild(`roc-ledger-one-backfill-thread${variant}`, [], 'the same on one backfill thread folding both projections for every customer', ['--threads', '1']);
 rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folded on the runtime\'s own thread', ['--one-thread']);
+
+// An analyst's projection over all history, as \`project run\` folds it (on the runtime's own thread, states in memory).
+for (const [impl, module, note] of [
+  ['analyst-per-customer', './lib/contactsPerCustomer.ts', 'bench/lib/contactsPerCustomer.ts: per customer, events of 12 common types by channel'],
+  ['analyst-global', '../examples/complaint-resolution.ts', 'examples/complaint-resolution.ts: one state, the two complaint types'],
+] as const) {
+  const replays: { events: number; seconds: number; partitions: number; rss: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, [import.meta.filename, '--replay', dbPath, import.meta.resolve(module)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`replay child failed: ${child.status}`);
+    replays.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
+  }
+  const seconds = median(replays.map((r) => r.seconds));
+  emit({ case: 'project-run', impl: `${impl}${variant}`, events: replays[0]!.events, seconds, events_per_s: replays[0]!.events / seconds, peak_rss_mb: Math.max(...replays.map((r) => r.rss)), runs, note: `${note}; ${replays[0]!.partitions.toLocaleString('en-US')} partition(s) stored; replayAll from the first event to the head, in a process of its own` });
+}
 
 // Where the time goes: each part alone, on the first 300,000 events (both projections).
 {

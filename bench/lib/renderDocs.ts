@@ -156,6 +156,14 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   reading and decoding the consumed types (personal values opened in the types a projection declared, as the
   runtime reads); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
   events in memory; the same handlers on open immer drafts, as the runtime folded before (for comparison).
+- **project-run**: an analyst's projection folded over the same million events as \`roc-ledger project run <module>\`
+  folds it (\`replayAll\`, on the runtime's own thread, states in an in-memory store), in a child process of its own,
+  until every state is stored: \`analyst-per-customer\` (bench/lib/contactsPerCustomer.ts, per customer, trivial
+  handlers on 12 common types, so the row is the runtime's own part) and \`analyst-global\`
+  (examples/complaint-resolution.ts, one state from the two complaint types). Before commit 72d0598 the
+  per-customer one took 6.50-6.91 s through the CLI (4.54-4.66 s after, 3 alternated pairs): it committed every
+  50,000 events, each commit serialising every state touched since the last, parsed both times of every event
+  for a cut it did not have, and read the log through an async-generator step per event.
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
   \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
