@@ -239,13 +239,15 @@ const cutFilter = (cut: LedgerCut): ((recordedAt: number, position: number) => b
 export const readMoneyLog = async (store: EventStore, cut: Pick<LedgerCut, 'knownAt' | 'through'> = {}): Promise<MoneyLog> => {
   const inCut = cutFilter(cut);
   const log = new MoneyLog();
-  for await (const event of store.readAll({ types: [...MONEY_EVENT_TYPES], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
-    if (!inCut(Date.parse(event.recordedAt), event.globalPosition)) {
-      // recordedAt never decreases along the log: nothing recorded by the cut's instant comes after this one.
-      if (cut.knownAt && Date.parse(event.recordedAt) > cut.knownAt.getTime()) log.readPast(cut.knownAt.getTime());
-      break;
+  reading: for await (const page of store.readAll({ types: [...MONEY_EVENT_TYPES], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 }).pages()) {
+    for (const event of page) {
+      if (!inCut(Date.parse(event.recordedAt), event.globalPosition)) {
+        // recordedAt never decreases along the log: nothing recorded by the cut's instant comes after this one.
+        if (cut.knownAt && Date.parse(event.recordedAt) > cut.knownAt.getTime()) log.readPast(cut.knownAt.getTime());
+        break reading;
+      }
+      log.add(event);
     }
-    log.add(event);
   }
   // Read to the end of the log or past the position: every money event up to it is here.
   if (cut.through !== undefined) log.caughtUpTo(cut.through);

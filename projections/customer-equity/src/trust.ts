@@ -15,18 +15,21 @@ export const trustFromLedger = async (store: EventStore, cut: { knownAt?: Date }
   const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const merges = new MergeMap();
   const byStream = new Map<string, RecordedEvent[]>();
-  for await (const event of store.readAll({ types: [...new Set([...trustScore.consumes, 'CustomersMerged'])], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 })) {
-    if (Date.parse(event.recordedAt) > knownAt) break;
-    if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;
-    if (event.type === 'CustomersMerged') {
-      const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
-      merges.apply({ survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt });
-    }
-    if ((trustScore.consumes as readonly string[]).includes(event.type)) {
-      const customerId = event.streamId.slice(CUSTOMER_STREAM_PREFIX.length);
-      const list = byStream.get(customerId);
-      if (list) list.push(event);
-      else byStream.set(customerId, [event]);
+  const read = store.readAll({ types: [...new Set([...trustScore.consumes, 'CustomersMerged'])], openPersonalData: NO_PERSONAL_DATA, pageSize: 2048 });
+  reading: for await (const page of read.pages()) {
+    for (const event of page) {
+      if (Date.parse(event.recordedAt) > knownAt) break reading;
+      if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;
+      if (event.type === 'CustomersMerged') {
+        const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };
+        merges.apply({ survivorId, mergedId, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordedAt: event.recordedAt });
+      }
+      if ((trustScore.consumes as readonly string[]).includes(event.type)) {
+        const customerId = event.streamId.slice(CUSTOMER_STREAM_PREFIX.length);
+        const list = byStream.get(customerId);
+        if (list) list.push(event);
+        else byStream.set(customerId, [event]);
+      }
     }
   }
   const byCustomer = new Map<string, RecordedEvent[]>();

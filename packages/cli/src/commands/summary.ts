@@ -21,15 +21,20 @@ const bump = (counts: Record<string, number>, key: string) => (counts[key] = (co
 export const summarizeLedger = async (store: EventStore): Promise<LedgerSummary> => {
   const streams = new Set<string>();
   const summary: LedgerSummary = { events: 0, customers: 0, firstOccurredAt: null, lastOccurredAt: null, lateArrivals: 0, byChannel: {}, byType: {} };
-  for await (const event of store.readAll({ pageSize: 2048, openPersonalData: NO_PERSONAL_DATA })) {
-    summary.events++;
-    streams.add(event.streamId);
-    bump(summary.byChannel, event.channel);
-    bump(summary.byType, event.type);
-    const occurred = Date.parse(event.occurredAt);
-    if (isLateArrival(event)) summary.lateArrivals++;
-    if (summary.firstOccurredAt === null || occurred < Date.parse(summary.firstOccurredAt)) summary.firstOccurredAt = event.occurredAt;
-    if (summary.lastOccurredAt === null || occurred > Date.parse(summary.lastOccurredAt)) summary.lastOccurredAt = event.occurredAt;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  // A page at a time: a promise per page rather than one per event.
+  for await (const page of store.readAll({ pageSize: 2048, openPersonalData: NO_PERSONAL_DATA }).pages()) {
+    for (const event of page) {
+      summary.events++;
+      streams.add(event.streamId);
+      bump(summary.byChannel, event.channel);
+      bump(summary.byType, event.type);
+      const occurred = Date.parse(event.occurredAt);
+      if (isLateArrival(event)) summary.lateArrivals++;
+      if (occurred < first) [first, summary.firstOccurredAt] = [occurred, event.occurredAt];
+      if (occurred > last) [last, summary.lastOccurredAt] = [occurred, event.occurredAt];
+    }
   }
   summary.customers = streams.size;
   return summary;
