@@ -160,7 +160,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   folds it (\`replayAll\`, on the runtime's own thread, states in an in-memory store), in a child process of its own,
   until every state is stored: \`analyst-per-customer\` (bench/lib/contactsPerCustomer.ts, per customer, trivial
   handlers on 12 common types, so the row is the runtime's own part) and \`analyst-global\`
-  (examples/complaint-resolution.ts, one state from the two complaint types). Before commit 72d0598 the
+  (examples/complaint-resolution.ts, one state from the two complaint types). Before commit 99bf27b the
   per-customer one took 6.50-6.91 s through the CLI (4.54-4.66 s after, 3 alternated pairs): it committed every
   50,000 events, each commit serialising every state touched since the last, parsed both times of every event
   for a cut it did not have, and read the log through an async-generator step per event.
