@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerView } from '@roc-ledger/customer-view';
+import { WITHHELD_VALUE } from '@roc-ledger/events';
 import { MergeMap } from '@roc-ledger/identity';
 import { getInMemoryEventStore, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
-import { defineProjection, replayAll, replayCustomer, stateHash, type Cut } from '@roc-ledger/projections';
+import { defineProjection, replayAll, replayCustomer, replayEach, stateHash, type Cut } from '@roc-ledger/projections';
+import { trustScore } from '@roc-ledger/trust-score';
 import { mergeRecordOf } from '../../packages/projections/src/runner.ts';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
 import { contract } from '../support/tempLedger.ts';
@@ -86,5 +88,36 @@ describe('replayAll', () => {
       const everyEvent = await replayAll(store, customerView, cut, { commitEvery: 1 });
       expect(await stateHash(everyEvent.readModels, everyEvent.key)).toEqual(await stateHash(once.readModels, once.key));
     }
+  });
+});
+
+describe('replayEach', () => {
+  /** Copies what it is shown of each identifier: it declares no personal data, so it must be shown none. */
+  const copier = defineProjection<{ seen: unknown[] }>({
+    name: 'identifier-copier',
+    version: 1,
+    consumes: ['IdentifierLinked'],
+    initialState: { seen: [] },
+    handlers: { IdentifierLinked: (state, event) => void state.seen.push(event.data.identifier.value) },
+  });
+
+  it('folds several projections in one read, each exactly as replayAll folds it alone, personal values withheld per projection', async () => {
+    const cut = { knownAt: new Date(events[Math.floor(events.length * 0.8)]!.recordedAt) };
+    const definitions = [customerView, trustScore, perType, copier] as const;
+    const together = await replayEach(store, definitions, cut);
+    for (const [i, definition] of definitions.entries()) {
+      const alone = await replayAll(store, definition as never, cut);
+      expect(together[i]!.key).toBe(alone.key);
+      expect(together[i]!.position).toBe(alone.position);
+      expect(await stateHash(together[i]!.readModels, together[i]!.key)).toEqual(await stateHash(alone.readModels, alone.key));
+    }
+    // customer-view, which declares the identifiers, was shown them in the same read the copier was not.
+    const view = await stateOf(together[0]!.readModels, together[0]!.key, 'C0000001') as { identifiers: { value: string }[] };
+    expect(view.identifiers.length).toBeGreaterThan(0);
+    const copied: unknown[] = [];
+    for await (const record of together[3]!.readModels.partitions(together[3]!.key)) copied.push(...(JSON.parse(record.state) as { seen: unknown[] }).seen);
+    expect(copied.length).toBeGreaterThan(0);
+    expect(copied.filter((value) => view.identifiers.some((i) => i.value === value))).toEqual([]);
+    expect(new Set(copied)).toEqual(new Set([WITHHELD_VALUE]));
   });
 });

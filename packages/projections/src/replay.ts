@@ -54,42 +54,65 @@ export const replayCustomer = async <S>(store: EventStore, definition: Projectio
   return { partition: canonical, state: folded.value as S, events: events.length };
 };
 
+export interface ReplayOptions {
+  readonly onEvent?: (event: RecordedEvent) => void;
+  readonly commitEvery?: number;
+  /** Last position to read (default: the head when it starts). */
+  readonly upTo?: number;
+}
+
+export interface Replayed {
+  readonly readModels: ReadModelStore;
+  readonly key: string;
+  readonly position: number;
+}
+
 /**
  * Every partition of a projection in a cut, folded from the whole log by the runtime's own
- * worker into a read-model store of its own (in memory by default): what `project run`, `project
- * diff` and as-of queries of non-customer projections use. It commits every `commitEvery` events
- * (default 1,000,000) and at the end: each commit writes every state changed since the last, and
- * an in-memory store has no crash to survive, so commits only bound how many states are held parsed.
+ * worker into a read-model store of its own (in memory by default): what `project run` and the
+ * as-of queries of non-customer projections use. It commits every `commitEvery` events (default
+ * 1,000,000) and at the end: each commit writes every state changed since the last, and an
+ * in-memory store has no crash to survive, so commits only bound how many states are held parsed.
  */
-export const replayAll = async <S>(
-  store: EventStore,
-  definition: ProjectionDefinition<S>,
-  cut: Cut = {},
-  options: { readModels?: ReadModelStore; onEvent?: (event: RecordedEvent) => void; commitEvery?: number; /** Last position to read (default: the head when it starts). */ upTo?: number } = {},
-): Promise<{ readModels: ReadModelStore; key: string; position: number }> => {
+export const replayAll = async <S>(store: EventStore, definition: ProjectionDefinition<S>, cut: Cut = {}, options: ReplayOptions & { readModels?: ReadModelStore } = {}): Promise<Replayed> =>
+  (await foldTogether(store, [{ definition, readModels: options.readModels ?? getSqliteReadModelStore(':memory:') }], cut, options))[0]!;
+
+/**
+ * Several projections in the same cut, in one read of the log, each into an in-memory store of
+ * its own (what `project diff` compares): the same states as replayAll gives each alone.
+ */
+export const replayEach = (store: EventStore, definitions: readonly ProjectionDefinition<any>[], cut: Cut = {}, options: ReplayOptions = {}): Promise<Replayed[]> =>
+  foldTogether(store, definitions.map((definition) => ({ definition, readModels: getSqliteReadModelStore(':memory:') })), cut, options);
+
+const foldTogether = async (store: EventStore, targets: readonly { definition: ProjectionDefinition<any>; readModels: ReadModelStore }[], cut: Cut, options: ReplayOptions): Promise<Replayed[]> => {
   const keep = bounded(cut) ? withinCut(cut) : undefined;
-  const readModels = options.readModels ?? getSqliteReadModelStore(':memory:');
-  const worker = new ProjectionWorker(definition, store, readModels, keep ? { keep } : {});
-  await worker.open();
+  const workers = targets.map(({ definition, readModels }) => new ProjectionWorker(definition, store, readModels, keep ? { keep } : {}));
+  for (const worker of workers) await worker.open();
   const merges = new MergeMap();
   const commitEvery = options.commitEvery ?? 1_000_000;
   let folded = 0;
-  const types = typesRead(definition);
+  const types = [...new Set(workers.flatMap((worker) => typesRead(worker.definition)))];
+  // Each worker withholds the personal values its projection did not declare (fold.ts, eventFor).
+  const personal = [...new Set(workers.flatMap((worker) => personalDataRead(worker.definition)))];
   const upTo = options.upTo ?? (await store.head()).position;
   // A page at a time: a promise per page rather than one per event.
-  const read = store.readAll({ types, fromPosition: worker.position + 1, openPersonalData: personalDataRead(definition) });
+  const read = store.readAll({ types, fromPosition: Math.min(...workers.map((worker) => worker.position)) + 1, openPersonalData: personal });
   reading: for await (const page of read.pages()) {
     for (const event of page) {
       if (event.globalPosition > upTo) break reading;
       options.onEvent?.(event);
       const step = event.type === 'CustomersMerged' && (keep?.(event) ?? true) ? mergeStep(merges, event) : undefined;
-      // Synchronous for nearly every event (see ProjectionWorker.apply): awaited only when it must read first.
-      const applying = worker.apply(event, merges, step);
-      if (applying) await applying;
-      if (++folded % commitEvery === 0) await worker.commit();
+      for (const worker of workers) {
+        // Synchronous for nearly every event (see ProjectionWorker.apply): awaited only when it must read first.
+        const applying = worker.apply(event, merges, step);
+        if (applying) await applying;
+      }
+      if (++folded % commitEvery === 0) for (const worker of workers) await worker.commit();
     }
   }
-  worker.advanceTo(upTo, null);
-  await worker.commit();
-  return { readModels, key: worker.key, position: worker.committedPosition };
+  for (const worker of workers) {
+    worker.advanceTo(upTo, null);
+    await worker.commit();
+  }
+  return workers.map((worker, i) => ({ readModels: targets[i]!.readModels, key: worker.key, position: worker.committedPosition }));
 };

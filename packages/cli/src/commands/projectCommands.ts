@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
-import { diffStates, keepsShardCheckpoints, projectionKey, replayAll, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
+import { diffStates, keepsShardCheckpoints, projectionKey, replayEach, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type Replayed, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -47,11 +47,11 @@ const backfillProgress = (label: string, head: number) => {
   };
 };
 
-/** Folds a projection over the whole log (in memory, nothing stored in the ledger) and returns its read models. */
-const runOver = async (store: EventStore, definition: ProjectionDefinition<any>, cut: Cut, upTo: number) => {
-  const progress = backfillProgress(projectionKey(definition), upTo);
+/** Folds projections over the whole log in one read (in memory, nothing stored in the ledger) and returns their read models. */
+const runOver = async (store: EventStore, definitions: ProjectionDefinition<any>[], cut: Cut, upTo: number): Promise<Replayed[]> => {
+  const progress = backfillProgress(definitions.map(projectionKey).join(' and '), upTo);
   try {
-    return await replayAll(store, definition, cut, { upTo, ...(progress.onEvent ? { onEvent: progress.onEvent } : {}) });
+    return await replayEach(store, definitions, cut, { upTo, ...(progress.onEvent ? { onEvent: progress.onEvent } : {}) });
   } finally {
     progress.stop();
   }
@@ -96,7 +96,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
   try {
     const head = await ledger.store.head();
     const started = performance.now();
-    const { readModels, key, position } = await runOver(ledger.store, definition, cut, head.position);
+    const { readModels, key, position } = (await runOver(ledger.store, [definition], cut, head.position))[0]!;
     const seconds = (performance.now() - started) / 1000;
     const rows = await resultRows(definition, readModels, key, cut.asOf ?? new Date());
     await readModels.close();
@@ -122,7 +122,7 @@ export const projectDiffCommand = async (a: string, b: string, options: { dataDi
   const ledger = openLedger(options.dataDir);
   try {
     const upTo = (await ledger.store.head()).position;
-    const runs = [await runOver(ledger.store, left, {}, upTo), await runOver(ledger.store, right, {}, upTo)];
+    const runs = await runOver(ledger.store, [left, right], {}, upTo);
     const diff = await diffStates(runs.map((run) => ({ store: run.readModels, key: run.key })), options.limit ?? 10);
     for (const run of runs) await run.readModels.close();
     if (options.json) {
