@@ -17,7 +17,7 @@ export interface Cut {
 export const withinCut = (cut: Cut) => {
   const asOf = cut.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
   const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  // A time only parsed where the cut bounds it: two Date.parse calls an event were a twentieth of an uncut `project run`.
+  // A time is parsed only where the cut bounds it (a cut by one time alone parses one time an event).
   return (event: { occurredAt: string; recordedAt: string }): boolean =>
     (asOf === Number.POSITIVE_INFINITY || Date.parse(event.occurredAt) <= asOf) && (knownAt === Number.POSITIVE_INFINITY || Date.parse(event.recordedAt) <= knownAt);
 };
