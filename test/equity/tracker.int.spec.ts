@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { equitySeries, moneyFromLedger, SEGMENTS, type EquityPoint } from '@roc-ledger/clv';
 import { EquityTracker } from '@roc-ledger/customer-equity';
-import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
+import { getInMemoryEventStore, type AppendResult, type EventStore } from '@roc-ledger/ledger';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
 import { join } from 'node:path';
 import { seriesFromScratch, trackerCaughtUp } from '../support/equity.ts';
@@ -167,6 +167,62 @@ describe('two API services tracking the series in one readmodels.db', () => {
     } finally {
       for (const t of trackers) await t.stop();
       await shared.close();
+      temp.cleanup();
+    }
+  }, 120_000);
+});
+
+describe('a tracker started again', () => {
+  it('reads the money it missed and what arrives while it reads, and equals a from-scratch computation', async () => {
+    const temp = tempDataDir();
+    const restartClock: SimClock = { now: new Date(0) };
+    const log = getInMemoryEventStore({ contract, clock: () => restartClock.now });
+    await loadDemo(log, restartClock, { customers: 80, years: 2, seed: 'restart' });
+    const path = join(temp.dir, 'readmodels.db');
+    const purchase = (customerId: string, n: number, daysAgo: number) =>
+      contract.parse({
+        eventId: `01950000-0000-7000-8000-0000000f000${n}`, type: 'PurchaseMade', schemaVersion: 2, customer: { kind: 'customerId', value: customerId }, channel: 'web', source: 'restart-test',
+        occurredAt: new Date(restartClock.now.getTime() - daysAgo * 86_400_000).toISOString(), data: { orderId: `restart-${n}`, amount: { minor: 1_500_000 + n, currency: 'EUR' } },
+      });
+    let appended: AppendResult | undefined;
+    // The restarted tracker's first read of the money log: a purchase is recorded, and read by its follower, before the read begins.
+    const appendingBeforeRead: EventStore = {
+      ...log,
+      readAll: (options) => {
+        const read = log.readAll(options);
+        if (appended || !options?.types?.includes('PurchaseMade')) return read;
+        return {
+          [Symbol.asyncIterator]: () => read[Symbol.asyncIterator](),
+          async *pages() {
+            restartClock.now = new Date(restartClock.now.getTime() + 1_000);
+            appended = await log.append(`customer-${customerId}`, [purchase(customerId, 2, 90)]);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            yield* read.pages();
+          },
+        };
+      },
+    };
+    const first = new EquityTracker({ store: log, path, period: 'quarter', minIntervalMs: 0 });
+    let second: EquityTracker | undefined;
+    let customerId = '';
+    try {
+      first.start();
+      await first.waitFor((await log.head()).position);
+      await first.stop();
+      customerId = (await moneyFromLedger(log)).purchases[0]!.customerId;
+      // Recorded while no tracker ran: a late purchase from half a year ago.
+      restartClock.now = new Date(restartClock.now.getTime() + 3_600_000);
+      const missed = await log.append(`customer-${customerId}`, [purchase(customerId, 1, 180)]);
+      second = new EquityTracker({ store: appendingBeforeRead, path, period: 'quarter', minIntervalMs: 0 });
+      second.start();
+      await second.waitFor(missed.events[0]!.globalPosition);
+      expect(appended).toBeDefined();
+      await second.waitFor(appended!.events[0]!.globalPosition);
+      expect(second.trackedCut().through).toBe(appended!.events[0]!.globalPosition);
+      expect(figures(second.series())).toEqual(figures(await seriesFromScratch(log, { period: 'quarter', segments: SEGMENTS })));
+    } finally {
+      await second?.stop();
+      await log.close();
       temp.cleanup();
     }
   }, 120_000);

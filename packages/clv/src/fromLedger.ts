@@ -36,6 +36,36 @@ const REFUND = 1;
 const COST = 2;
 const KINDS: Record<string, number | undefined> = { PurchaseMade: PURCHASE, RefundIssued: REFUND, CostToServeRecorded: COST };
 
+/** What the equity series reads of a money event or merge: MoneyLog its times, stream, channel and money or merge; a restatement its id and type. */
+export type MoneyEvent = Pick<RecordedEvent, 'globalPosition' | 'streamId' | 'eventId' | 'type' | 'channel' | 'occurredAt' | 'recordedAt'> & { readonly data: unknown };
+
+/** Of a money event's data, what MoneyLog reads: the amount and cost, or the merge's two ids. */
+interface MoneyData {
+  readonly amount?: unknown;
+  readonly cost?: unknown;
+  readonly survivorId?: string;
+  readonly mergedId?: string;
+}
+
+/**
+ * A money event or merge with only what the equity series reads of it: what a reader keeps of events
+ * it adds later. A decoded event holds its whole envelope and data: the equity tracker's first start
+ * on the bench's million-event ledger held ~190 MB of them until its first series was computed.
+ */
+export const moneyEventOf = (event: RecordedEvent): MoneyEvent => {
+  const data = event.data as MoneyData;
+  return {
+    globalPosition: event.globalPosition,
+    streamId: event.streamId,
+    eventId: event.eventId,
+    type: event.type,
+    channel: event.channel,
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    data: event.type === 'CustomersMerged' ? { survivorId: data.survivorId!, mergedId: data.mergedId! } : data.cost === undefined ? { amount: data.amount } : { amount: data.amount, cost: data.cost },
+  };
+};
+
 /** A merge as the log holds it. */
 export interface MoneyMerge extends MergeRecord {
   /** When it happened and when it was recorded, epoch ms. */
@@ -99,7 +129,7 @@ export class MoneyLog {
   }
 
   /** Adds the next event of the log (money events and merges on customers' streams; any other is passed over). */
-  add(event: RecordedEvent): void {
+  add(event: MoneyEvent): void {
     if (event.globalPosition <= this.position) return;
     this.position = event.globalPosition;
     this.lastRecordedAt = Date.parse(event.recordedAt);

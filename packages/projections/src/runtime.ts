@@ -226,6 +226,14 @@ export class ProjectionRuntime {
     return (await readModels.shardRows(key))[0]?.count;
   }
 
+  /**
+   * Resolves once the backfill on threads that start() began (if any) has handed its projections
+   * over to this process's runners; at once when start() began none.
+   */
+  backfilled(): Promise<void> {
+    return this.backfilling?.handedOver ?? Promise.resolve();
+  }
+
   /** The shards this instance folds now (sharded projectors only). */
   get heldShards(): number[] {
     return this.coordinator?.shards ?? [];

@@ -1,5 +1,4 @@
-import type { LedgerMoney } from '@roc-ledger/clv';
-import type { RecordedEvent } from '@roc-ledger/ledger';
+import type { LedgerMoney, MoneyEvent } from '@roc-ledger/clv';
 
 /**
  * The earliest instant (epoch ms) from which a merge can change the series' figures: when the first
@@ -12,7 +11,7 @@ export const mergeChangesFiguresFrom = (merge: { readonly survivorId: string; re
   Math.min(merge.at, money.firstMovementOf([money.canonicalOf(merge.survivorId), money.canonicalOf(merge.mergedId)]));
 
 /** The earliest instant (epoch ms) from which a money event (when it happened) or a merge (above) can change the series' figures. */
-export const changesFiguresFrom = (event: Pick<RecordedEvent, 'type' | 'occurredAt' | 'data'>, money: LedgerMoney): number => {
+export const changesFiguresFrom = (event: Pick<MoneyEvent, 'type' | 'occurredAt' | 'data'>, money: LedgerMoney): number => {
   const at = Date.parse(event.occurredAt);
   if (event.type !== 'CustomersMerged') return at;
   const { survivorId, mergedId } = event.data as { survivorId: string; mergedId: string };

@@ -1,10 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqliteFile } from '@roc-ledger/store-sqlite';
-import { earliestOf, MONEY_EVENT_TYPES, periodOf, periodsBetween, readMoneyLog, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyLog, type PeriodUnit } from '@roc-ledger/clv';
+import { earliestOf, MONEY_EVENT_TYPES, MoneyLog, moneyEventOf, periodOf, periodsBetween, readMoneyLog, SEGMENTS, type EquityOptions, type EquityPoint, type LedgerMoney, type MoneyEvent, type PeriodUnit } from '@roc-ledger/clv';
 import { equityPointsOffThread, equitySeriesOffThread } from './offThread.ts';
 import { changesFiguresFrom } from './changesFrom.ts';
 import { checkBusyShare, DEFAULT_MAX_BUSY_SHARE, nextUpdateDelay, type Pacing } from './pacing.ts';
-import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower, type RecordedEvent } from '@roc-ledger/ledger';
+import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower } from '@roc-ledger/ledger';
 
 /** A past figure that changed because events about that past arrived after it was reported. */
 export interface Restatement {
@@ -42,7 +42,7 @@ const sameFigures = (a: Figures, b: Figures): boolean =>
 
 /** An event of a batch and the earliest instant it changes figures from (changesFiguresFrom). */
 interface EventChange {
-  readonly event: RecordedEvent;
+  readonly event: MoneyEvent;
   readonly from: number;
 }
 
@@ -83,7 +83,8 @@ export class EquityTracker {
   private readonly unit: PeriodUnit;
   private follower: Follower | undefined;
   private updating: Promise<void> = Promise.resolve();
-  private pending: RecordedEvent[] = [];
+  /** The money events read since the last recomputation, as much of each as it reads (a first start reads every one of the log). */
+  private pending: MoneyEvent[] = [];
   private checkpoint = 0;
   private caughtUpTo = 0;
   private scheduled = false;
@@ -136,6 +137,9 @@ export class EquityTracker {
 
   /** Follows the log from the checkpoint: each time it has read everything stored, the series is brought up to date. */
   start(): void {
+    // From the log's first event the follower reads every money event: the money log is built from
+    // what it reads rather than read again at the first recomputation.
+    if (this.checkpoint === 0) this.moneyLog ??= new MoneyLog();
     this.follower = followLog({
       after: this.checkpoint,
       subscribe: (after) =>
@@ -148,7 +152,12 @@ export class EquityTracker {
             this.schedule();
           },
         }),
-      handle: (event) => void this.pending.push(event),
+      handle: (event) => {
+        const money = moneyEventOf(event);
+        // Once loaded, the money log holds every money event up to what the follower has read.
+        this.moneyLog?.add(money);
+        this.pending.push(money);
+      },
       onRetry: (error, after, attempt) => this.options.log?.('reading the log failed; retrying', { after, attempt, error: String(error) }),
     });
   }
@@ -248,14 +257,15 @@ export class EquityTracker {
     return (this.db.prepare('SELECT seq, body FROM equity_restatements WHERE unit = ? ORDER BY seq').all(this.unit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, ...(JSON.parse(r.body) as Omit<Restatement, 'seq'>) }));
   }
 
-  private async update(events: RecordedEvent[], position: number): Promise<void> {
+  private async update(events: MoneyEvent[], position: number): Promise<void> {
     const head = await this.options.store.head();
     const recompute = events.length > 0 || this.series().length === 0;
     // Exactly the log up to the position caught up to: the events of this batch and every one before, none after (see trackedCut).
-    const log = recompute || this.moneyLog ? await this.moneyThrough(position, events) : undefined;
+    const log = recompute || this.moneyLog ? await this.moneyThrough(position) : undefined;
     if (recompute) {
       const now = head.recordedAt ? Date.parse(head.recordedAt) : Date.now();
-      const money = log!.cut();
+      // Events read since are in the money log too, and in the next batch.
+      const money = log!.cut({ through: position });
       // Once per event: for a merge it scans every movement.
       const changes = events.map((event) => ({ event, from: changesFiguresFrom(event, money) }));
       const stored = new Map(this.series().map((p) => [p.period, p]));
@@ -271,16 +281,19 @@ export class EquityTracker {
   }
 
   /**
-   * The money events through `position`: read from the log the first time, then kept in memory,
-   * each batch added as it comes, so that no recomputation reads every money event again (4 s on
-   * 2.7 million events). About 110 bytes per money event (65 MB for 590,815).
+   * The money events through `position` (and any read since): read from the log the first time
+   * after a restart, then kept in memory, each event added as the follower reads it, so that no
+   * recomputation reads every money event again (4 s on 2.7 million events). About 110 bytes per
+   * money event (65 MB for 590,815).
    */
-  private async moneyThrough(position: number, events: readonly RecordedEvent[]): Promise<MoneyLog> {
+  private async moneyThrough(position: number): Promise<MoneyLog> {
     if (!this.moneyLog) {
-      this.moneyLog = await readMoneyLog(this.options.store, { through: position });
-      return this.moneyLog;
+      const log = await readMoneyLog(this.options.store, { through: position });
+      // What the follower read meanwhile (past the position) is in the next batch, and from now on in the log.
+      for (const event of this.pending) log.add(event);
+      this.moneyLog = log;
+      return log;
     }
-    for (const event of events) this.moneyLog.add(event);
     this.moneyLog.caughtUpTo(position);
     return this.moneyLog;
   }
@@ -291,7 +304,7 @@ export class EquityTracker {
    * on a restarted service reads them from the log.
    */
   money(): Promise<MoneyLog> {
-    const loaded = this.updating.then(() => this.moneyThrough(this.checkpoint, []));
+    const loaded = this.updating.then(() => this.moneyThrough(this.checkpoint));
     this.updating = loaded.then(
       () => undefined,
       () => undefined,

@@ -115,9 +115,25 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const revived = await reapplyErasures(ledger.store, ledger.keys);
   if (revived.length > 0) app.log.warn({ keys: revived.length }, 'keys of erased customers were back in the key store (restored from an older backup?) and were destroyed again');
   await runtime.start();
-  equity.start();
-  chain.start();
-  prepareKnownAt();
+  // The work of a start runs in turn, not at once, so that its memory does not add up: the
+  // projections' backfill (at a first start or a new version, on every core), the equity series'
+  // first computation, the chain walk, then the known-at series.
+  let stopping = false;
+  void runtime
+    .backfilled()
+    .then(() => {
+      if (stopping) return;
+      equity.start();
+      return equity.current;
+    })
+    .then(() => {
+      if (stopping) return;
+      chain.start();
+      return chain.check().catch(() => undefined);
+    })
+    .then(() => {
+      if (!stopping) prepareKnownAt();
+    });
   const hourly = setInterval(prepareKnownAt, 3_600_000).unref();
   if (keys.size === 0) app.log.warn(`no API keys: every protected route answers 401; create one with roc-ledger keys create`);
   // Keys created or revoked while the service runs count within a second; keys given in the environment are fixed.
@@ -135,6 +151,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   if (kafka) process.stderr.write(`roc-ledger: consuming ${defaultTopics(options.kafkaTopicPrefix).byChannel.web} and the other channel topics from ${kafka.brokers.join(',')}\n`);
 
   const signal = await stopSignal;
+  stopping = true;
   app.log.info({ signal }, 'shutting down');
   app.markShuttingDown();
   // The Kafka batch in flight finishes and is committed; then the consumer leaves its group.
