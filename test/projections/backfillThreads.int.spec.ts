@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@roc-ledger/events';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
-import { getSqliteReadModelStore, ProjectionRuntime, stateHash, type RuntimeOptions } from '@roc-ledger/projections';
+import { customerView } from '@roc-ledger/customer-view';
+import { defineProjection, getSqliteReadModelStore, ProjectionRuntime, stateHash, type RuntimeOptions } from '@roc-ledger/projections';
+import { trustScore } from '@roc-ledger/trust-score';
 import { openSealedStore, testDefinitions, type TestBackfillData } from '../support/backfillContext.ts';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
@@ -171,5 +173,35 @@ describe('backfill on threads', () => {
     }
     await third.runtime.stop();
     await third.readModels.close();
+  }, 120_000);
+
+  it('backfills a projection added while running on threads as well, to the same bytes, or here when the threads cannot load it', async () => {
+    const expected = await reference();
+    const logs: string[] = [];
+    const { runtime, readModels } = runtimeOn(readModelsFile(), { threads: true, logs, definitions: [trustScore] });
+    const head = (await store.head()).position;
+    await runtime.start();
+    await runtime.waitFor(head);
+    expect(threadsDone(logs).map((d) => d.thread).sort()).toEqual(['trust-score@102 shard 1/2', 'trust-score@102 shard 2/2']);
+    // customer-view, which the threads' context defines: on two threads, a shard each.
+    await runtime.add(customerView);
+    expect((await runtime.status()).find((s) => s.key === 'customer-view@2')).toMatchObject({ running: true });
+    await runtime.waitFor(head);
+    expect(threadsDone(logs).map((d) => d.thread).filter((t) => t.startsWith('customer-view')).sort()).toEqual(['customer-view@2 shard 1/2', 'customer-view@2 shard 2/2']);
+    expect(await hashes(readModels)).toEqual(expected);
+    // A projection the threads' context does not define: its threads stop, and this runtime folds it from its checkpoint.
+    const visits = defineProjection<{ n: number }>({ name: 'visits', version: 1, consumes: ['InteractionRecorded'], initialState: { n: 0 }, handlers: { InteractionRecorded: (draft) => void (draft.n += 1) } });
+    await runtime.add(visits);
+    await runtime.waitFor(head);
+    expect(logs.some((l) => l.startsWith('a backfill thread stopped') && l.includes('visits@1'))).toBe(true);
+    const alone = runtimeOn(readModelsFile(), { definitions: [visits] });
+    await alone.runtime.start();
+    await alone.runtime.waitFor(head);
+    expect(await stateHash(readModels, 'visits@1')).toEqual(await stateHash(alone.readModels, 'visits@1'));
+    expect((await stateHash(readModels, 'visits@1')).partitions).toBeGreaterThan(50);
+    await alone.runtime.stop();
+    await alone.readModels.close();
+    await runtime.stop();
+    await readModels.close();
   }, 120_000);
 });

@@ -99,8 +99,8 @@ export class ProjectionRuntime {
   /** Merges followed for queries when this process does not fold every projection itself. */
   private merges: { map: MergeMap; follower: Follower } | undefined;
   private stopped = false;
-  /** The backfill on threads, while it runs; then the runtime's own runner takes its projections over. */
-  private backfilling: (BackfillRun & { handedOver: Promise<void> }) | undefined;
+  /** The backfills on threads (at start, and for each projection added far behind); then the runtime's own runners take their projections over. */
+  private readonly backfills: (BackfillRun & { handedOver: Promise<void> })[] = [];
 
   constructor(options: RuntimeOptions) {
     this.options = options;
@@ -135,12 +135,10 @@ export class ProjectionRuntime {
       const head = await this.options.store.head();
       const onThreads: Backfilled[] = [];
       for (const [position, definitions] of groups) {
-        const due = this.options.backfill && head.position - position >= (this.options.backfill.minEvents ?? 100_000);
         const here: Backfilled[] = [];
         for (const definition of definitions) {
-          // A backfill cut short (a stop, a crash) left shards standing apart: they fold on from their own checkpoints.
           const projection = { definition, apart: await this.shardsApart(definition) };
-          (due || (projection.apart && this.options.backfill) ? onThreads : here).push(projection);
+          (this.backfillsOnThreads(projection, position, head) ? onThreads : here).push(projection);
         }
         await this.startRunners(here);
       }
@@ -160,6 +158,14 @@ export class ProjectionRuntime {
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     await this.coordinator.start();
+  }
+
+  /** Whether a projection standing at this position folds to the head on backfill threads rather than on a runner here. */
+  private backfillsOnThreads(projection: Backfilled, position: number, head: LogHead): boolean {
+    const backfill = this.options.backfill;
+    if (!backfill) return false;
+    // A backfill cut short (a stop, a crash) left shards standing apart: they fold on from their own checkpoints.
+    return head.position - position >= (backfill.minEvents ?? 100_000) || projection.apart !== undefined;
   }
 
   /**
@@ -203,7 +209,7 @@ export class ProjectionRuntime {
         await this.startRunners(handed);
       })
       .catch((error) => this.options.log?.('handing the backfilled projections over failed', { error: String(error) }));
-    this.backfilling = { ...run, handedOver };
+    this.backfills.push({ ...run, handedOver });
   }
 
   /** Runners here: one for each projection whose shards stand apart, folding them as laid out; one for all the others. */
@@ -230,8 +236,8 @@ export class ProjectionRuntime {
    * Resolves once the backfill on threads that start() began (if any) has handed its projections
    * over to this process's runners; at once when start() began none.
    */
-  backfilled(): Promise<void> {
-    return this.backfilling?.handedOver ?? Promise.resolve();
+  async backfilled(): Promise<void> {
+    await Promise.all(this.backfills.map((b) => b.handedOver));
   }
 
   /** The shards this instance folds now (sharded projectors only). */
@@ -239,15 +245,24 @@ export class ProjectionRuntime {
     return this.coordinator?.shards ?? [];
   }
 
-  /** Registers a projection while running (an analyst's module): it backfills on its own reader, then follows. */
+  /**
+   * Registers a projection while running (an analyst's module), then follows the log. Far behind the
+   * head it backfills on threads first, as at start: the backfill module's context must define it
+   * too (serve's loads the modules registered in the read models), or a thread stops and the
+   * runtime folds it here from its checkpoint.
+   */
   async add(definition: ProjectionDefinition<any>): Promise<void> {
     const key = projectionKey(definition);
     if (this.definitions.has(key)) return;
     this.definitions.set(key, definition);
-    await this.options.readModels.register(key, definition.name, definition.version);
+    const row = await this.options.readModels.register(key, definition.name, definition.version);
     const folds = this.folds;
-    if (folds === 'all') await this.startRunner([definition]);
-    else if (folds !== 'none') await this.assignShards(this.shardLeases);
+    if (folds === 'all') {
+      const head = await this.options.store.head();
+      const projection = { definition, apart: await this.shardsApart(definition) };
+      if (this.backfillsOnThreads(projection, row.position, head)) await this.backfillOnThreads([projection], head);
+      else await this.startRunners([projection]);
+    } else if (folds !== 'none') await this.assignShards(this.shardLeases);
   }
 
   /**
@@ -256,7 +271,7 @@ export class ProjectionRuntime {
    */
   async waitFor(position: number, signal?: AbortSignal): Promise<void> {
     if (this.folds === 'all') {
-      await this.backfilling?.handedOver;
+      await this.backfilled();
       await Promise.all(this.runners.map((runner) => runner.waitFor(position)));
       return;
     }
@@ -283,8 +298,8 @@ export class ProjectionRuntime {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.backfilling?.stop();
-    await this.backfilling?.handedOver;
+    await Promise.all(this.backfills.map((b) => b.stop()));
+    await this.backfilled();
     await this.coordinator?.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
     await this.merges?.follower.close();
@@ -326,7 +341,7 @@ export class ProjectionRuntime {
   async status(): Promise<ProjectionStatusReport[]> {
     const head = await this.options.store.head();
     const headMs = head.recordedAt ? Date.parse(head.recordedAt) : 0;
-    const running = new Set([...this.runners.flatMap((r) => r.workers.filter((w) => !w.failure && !w.retired).map((w) => w.key)), ...(this.backfilling?.keys ?? [])]);
+    const running = new Set([...this.runners.flatMap((r) => r.workers.filter((w) => !w.failure && !w.retired).map((w) => w.key)), ...this.backfills.flatMap((b) => [...b.keys])]);
     const readModels = this.options.readModels;
     const reports: ProjectionStatusReport[] = [];
     for (const row of await readModels.rows()) {

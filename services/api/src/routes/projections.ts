@@ -167,8 +167,9 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
     },
     async (request, reply) => {
       const definition = await loadProjectionModule(request.body.module);
-      await runtime.add(definition);
+      // Registered first: backfill threads load the registered modules (and a restart loads it again).
       await readModels.addModule(definition.name, request.body.module);
+      await runtime.add(definition);
       request.log.info({ projection: `${definition.name}@${definition.version}` }, 'projection registered');
       return reply.code(202).send({ projection: `${definition.name}@${definition.version}`, module: request.body.module });
     },
