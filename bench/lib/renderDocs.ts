@@ -164,6 +164,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   per-customer one took 6.50-6.91 s through the CLI (4.54-4.66 s after, 3 alternated pairs): it committed every
   50,000 events, each commit serialising every state touched since the last, parsed both times of every event
   for a cut it did not have, and read the log through an async-generator step per event.
+- **serve-first-start**: \`roc-ledger serve\` started as a user starts it (\`bin/roc-ledger.js serve\`, a process of its own) on a
+  copy of the same million-event ledger with no read models: the row's seconds run from the process's start until its
+  projections answer (backfilled on threads), the note gives when the chain was verified, and the peak RSS is the
+  process's (VmHWM) 10 s after that. A start's work runs in turn (backfill, the equity series, the chain walk, the
+  known-at series); before commit 644b1b2 all at once, and by hand on this ledger (2 alternated runs each) it peaked at
+  1.50-1.52 GB with its projections answering at 29 s, against 1.08-1.11 GB and 16-17 s after.
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
   \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
