@@ -204,4 +204,33 @@ describe('backfill on threads', () => {
     await runtime.stop();
     await readModels.close();
   }, 120_000);
+
+  it('runs no more threads at once than it shards the customers into, and hands each projection over when its own threads are done', async () => {
+    const expected = await reference();
+    const logs: string[] = [];
+    const data: TestBackfillData = { dbPath: temp.dbPath, readModelsPath: readModelsFile(), globalCount: true };
+    const readModels = getSqliteReadModelStore(data.readModelsPath);
+    const runtime = new ProjectionRuntime({
+      store,
+      readModels,
+      definitions: testDefinitions(data),
+      backfill: { module: import.meta.resolve('../support/backfillContext.ts'), data, minEvents: 1, threads: 2 },
+      log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields ?? {})}`),
+    });
+    const head = (await store.head()).position;
+    await runtime.start();
+    await runtime.waitFor(head);
+    // The global projection's thread started only once a shard's had ended, so it ended last.
+    expect(threadsDone(logs).map((d) => d.thread)).toEqual([expect.stringMatching(/shard/), expect.stringMatching(/shard/), 'events@1']);
+    // The per-customer projections answered while the global one's thread still folded (it loads its modules first).
+    const at = (prefix: string) => logs.findIndex((l) => l.startsWith(prefix));
+    expect(at('projection version now answers {"key":"customer-view@2"}')).toBeGreaterThanOrEqual(0);
+    expect(at('projection version now answers {"key":"customer-view@2"}')).toBeLessThan(at('backfill thread done {"thread":"events@1"'));
+    expect(await hashes(readModels)).toEqual(expected);
+    let counted = 0;
+    for await (const event of store.readAll({ types: ['InteractionRecorded', 'PurchaseMade'] })) if (event.globalPosition <= head) counted++;
+    expect((await runtime.query('events', '*'))!.result).toEqual({ n: counted });
+    await runtime.stop();
+    await readModels.close();
+  }, 120_000);
 });

@@ -15,7 +15,22 @@ export interface TestBackfillData {
   readonly failAt?: string;
   /** The ledger keeps personal values as they came (openStore), not sealed (openSealedStore). */
   readonly unsealed?: boolean;
+  /** Adds `events`, a global count of interactions and purchases. */
+  readonly globalCount?: boolean;
 }
+
+/** One state for the whole log: interactions and purchases counted. */
+export const globalCount = defineProjection<{ n: number }>({
+  name: 'events',
+  version: 1,
+  consumes: ['InteractionRecorded', 'PurchaseMade'],
+  initialState: { n: 0 },
+  handlers: {
+    InteractionRecorded: (draft) => void (draft.n += 1),
+    PurchaseMade: (draft) => void (draft.n += 1),
+  },
+  partitionBy: 'global',
+});
 
 /** Counts purchases and sentiment notes per customer; throws at one event, after changing the state. */
 export const fragile = (failAt: string) =>
@@ -36,7 +51,7 @@ export const fragile = (failAt: string) =>
     },
   });
 
-export const testDefinitions = (data: Pick<TestBackfillData, 'failAt'>): ProjectionDefinition<any>[] => [customerView, trustScore, ...(data.failAt ? [fragile(data.failAt)] : [])];
+export const testDefinitions = (data: Pick<TestBackfillData, 'failAt' | 'globalCount'>): ProjectionDefinition<any>[] => [customerView, trustScore, ...(data.failAt ? [fragile(data.failAt)] : []), ...(data.globalCount ? [globalCount] : [])];
 
 export const openSealedStore = (dbPath: string, clock?: () => Date) => {
   const keys = getFileKeyStore({ path: join(dirname(dbPath), 'keys.db') });

@@ -177,21 +177,29 @@ export class ProjectionRuntime {
   private async backfillOnThreads(projections: Backfilled[], head: LogHead): Promise<void> {
     // Queries meanwhile resolve customers through the merges recorded so far.
     if (!this.merges) await this.followMerges();
-    const threads = foldsShardsOnThreads(this.options.readModels) ? Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism())) : 1;
-    const byCount = new Map<number, string[]>();
-    const plan: ThreadPlan[] = [];
+    const cores = Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism()));
+    const threads = foldsShardsOnThreads(this.options.readModels) ? cores : 1;
+    // The projections folded by the same threads, handed over together once those threads are done.
+    const byCount = new Map<number, ProjectionDefinition<any>[]>();
+    const groups: ProjectionDefinition<any>[][] = [];
     for (const { definition, apart } of projections) {
-      if (!byCustomer(definition)) plan.push({ keys: [projectionKey(definition)] });
-      else byCount.set(apart ?? threads, [...(byCount.get(apart ?? threads) ?? []), projectionKey(definition)]);
+      if (!byCustomer(definition)) groups.push([definition]);
+      else byCount.set(apart ?? threads, [...(byCount.get(apart ?? threads) ?? []), definition]);
     }
-    for (const [count, keys] of byCount) {
+    const plan: ThreadPlan[] = [];
+    for (const [count, definitions] of byCount) {
+      const keys = definitions.map(projectionKey);
       if (count === 1) plan.push({ keys });
       else for (let index = 0; index < count; index++) plan.push({ keys, shard: { index, count } });
+      groups.unshift(definitions);
     }
+    // The per-customer projections' shards first, then the others' threads as cores come free.
+    for (const group of groups.slice(byCount.size)) plan.push({ keys: group.map(projectionKey) });
     const definitions = projections.map((p) => p.definition);
     const run = backfillOnThreads({
       ...this.options.backfill!,
       plan,
+      concurrency: cores,
       until: { position: head.position, recordedAt: head.recordedAt },
       ...(this.options.commitEvery ? { commitEvery: this.options.commitEvery } : {}),
       ...(this.options.commitEveryMs ? { commitEveryMs: this.options.commitEveryMs } : {}),
@@ -200,14 +208,18 @@ export class ProjectionRuntime {
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     this.options.log?.('projections backfilling on threads', { projections: definitions.map(projectionKey), threads: plan.length, head: head.position });
-    const handedOver = run.done
-      .then(async () => {
+    // Each group as soon as its threads are done: one queued behind others does not hold up those done before.
+    const handedOver = Promise.all(
+      groups.map(async (group) => {
+        await Promise.all(group.map((definition) => run.finished(projectionKey(definition))));
         if (this.stopped) return;
         // Shards the threads left apart (one failed, or its thread died) fold on here, each from its own checkpoint.
         const handed: Backfilled[] = [];
-        for (const definition of definitions) handed.push({ definition, apart: await this.shardsApart(definition) });
+        for (const definition of group) handed.push({ definition, apart: await this.shardsApart(definition) });
         await this.startRunners(handed);
-      })
+      }),
+    )
+      .then(() => undefined)
       .catch((error) => this.options.log?.('handing the backfilled projections over failed', { error: String(error) }));
     this.backfills.push({ ...run, handedOver });
   }

@@ -17,7 +17,7 @@ export interface BackfillThreads {
   /**
    * Threads the per-customer projections backfill on (default: the machine's available
    * parallelism, at most 8): each folds every one of them for its shard of the customers. Other
-   * projections backfill on a thread each.
+   * projections backfill on a thread each. At most this many threads run at once.
    */
   readonly threads?: number;
 }

@@ -14,6 +14,8 @@ export const BACKFILL_YOUNG_GENERATION_MB = 64;
 export interface BackfillRun {
   /** Settles once every thread has stopped, each having committed what it folded. */
   readonly done: Promise<void>;
+  /** Settles once every thread folding this projection has stopped (its shards committed). */
+  finished(key: string): Promise<void>;
   /** The keys being backfilled on threads now. */
   readonly keys: ReadonlySet<string>;
   /** Asks every thread to commit what it has folded and stop. */
@@ -28,6 +30,11 @@ export interface ThreadPlan {
 
 export interface BackfillRunOptions extends BackfillThreads {
   readonly plan: readonly ThreadPlan[];
+  /**
+   * The most threads running at once (default: all of the plan); the others start, in the plan's
+   * order, as threads end. More threads than cores fold no faster, and each holds a heap of its own.
+   */
+  readonly concurrency?: number;
   readonly until: BackfillEnd;
   readonly commitEvery?: number;
   readonly commitEveryMs?: number;
@@ -46,8 +53,27 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
   const threadsOf = new Map<string, number>();
   for (const { keys } of options.plan) for (const key of keys) threadsOf.set(key, (threadsOf.get(key) ?? 0) + 1);
   const running = new Set(threadsOf.keys());
+  const finished = new Map([...threadsOf.keys()].map((key) => [key, Promise.withResolvers<void>()]));
   const latest = new Map<number, Progress>();
-  const threads = options.plan.map((plan, index) => {
+  const started: Worker[] = [];
+  let stopping = false;
+  /** One thread's end: its projections' counts go down, and each that no thread folds any more is finished. */
+  const ended = (plan: ThreadPlan) => {
+    for (const key of plan.keys) {
+      const left = threadsOf.get(key)! - 1;
+      threadsOf.set(key, left);
+      if (left === 0) {
+        running.delete(key);
+        finished.get(key)!.resolve();
+      }
+    }
+  };
+  const start = (plan: ThreadPlan, index: number): Promise<void> => {
+    // Asked to stop before it started: nothing folded, nothing to commit.
+    if (stopping) {
+      ended(plan);
+      return Promise.resolve();
+    }
     const label = plan.shard ? `${plan.keys.join(', ')} shard ${plan.shard.index + 1}/${plan.shard.count}` : plan.keys.join(', ');
     const workerData: ThreadData = {
       module: options.module,
@@ -60,11 +86,13 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     };
     const thread = new Worker(new URL('./thread.ts', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: BACKFILL_YOUNG_GENERATION_MB } });
+    started.push(thread);
     thread.on('message', (message: FromThread) => {
       if (message.type === 'progress') {
         latest.set(index, message.progress);
-        // Until every thread has reported, the slowest may be one not heard from yet: no position is claimed.
-        if (latest.size < options.plan.length) return;
+        // Until every thread started has reported, the slowest may be one not heard from yet: no position is
+        // claimed. Threads still waiting to start count from when they start (the position may then go back).
+        if (latest.size < started.length) return;
         const slowest = [...latest.values()].reduce((a, b) => (b.position < a.position ? b : a));
         options.onProgress?.({ ...slowest, caughtUp: false });
       } else if (message.type === 'failed') options.log?.('projection failed during its backfill; the runtime folds it again from its checkpoint', { key: message.key, thread: label, error: message.message });
@@ -72,26 +100,32 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
     });
     let failure: unknown;
     thread.on('error', (error) => (failure = error));
-    const exited = new Promise<void>((resolve) =>
+    return new Promise<void>((resolve) =>
       thread.once('exit', (code) => {
-        for (const key of plan.keys) {
-          const left = threadsOf.get(key)! - 1;
-          threadsOf.set(key, left);
-          if (left === 0) running.delete(key);
-        }
+        ended(plan);
         // Not lost: whatever it committed stays, and the runtime's runner folds the rest from there.
         if (code !== 0 || failure) options.log?.('a backfill thread stopped; the runtime folds the rest itself', { thread: label, code, error: failure === undefined ? undefined : String(failure) });
         resolve();
       }),
     );
-    return { thread, exited };
-  });
-  const done = Promise.all(threads.map((t) => t.exited)).then(() => undefined);
+  };
+  // Each lane runs its threads one after another; the plan is dealt to the lanes in order.
+  const lanes = Math.max(1, Math.min(options.concurrency ?? options.plan.length, options.plan.length));
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < options.plan.length) {
+      const index = next++;
+      await start(options.plan[index]!, index);
+    }
+  };
+  const done = Promise.all(Array.from({ length: lanes }, lane)).then(() => undefined);
   return {
     done,
     keys: running,
+    finished: (key) => finished.get(key)?.promise ?? Promise.resolve(),
     async stop() {
-      for (const { thread } of threads) thread.postMessage({ type: 'stop' } satisfies ToThread);
+      stopping = true;
+      for (const thread of started) thread.postMessage({ type: 'stop' } satisfies ToThread);
       await done;
     },
   };
