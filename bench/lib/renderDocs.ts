@@ -169,7 +169,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   projections answer (backfilled on threads), the note gives when the chain was verified, and the peak RSS is the
   process's (VmHWM) 10 s after that. A start's work runs in turn (backfill, the equity series, the chain walk, the
   known-at series); before commit 644b1b2 all at once, and by hand on this ledger (2 alternated runs each) it peaked at
-  1.50-1.52 GB with its projections answering at 29 s, against 1.08-1.11 GB and 16-17 s after.
+  1.50-1.52 GB with its projections answering at 29 s, against 1.08-1.11 GB and 16-17 s after. Since 6f8a8fe
+  \`ledger-activity\`'s thread starts when a shard's ends rather than beside them, and each projection is handed over
+  when its own threads are done: by hand, 14 s against 17-19 s, the peak the same (983-1,029 MB against 985-1,034).
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
   \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
