@@ -179,22 +179,22 @@ export class ProjectionRuntime {
     if (!this.merges) await this.followMerges();
     const cores = Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism()));
     const threads = foldsShardsOnThreads(this.options.readModels) ? cores : 1;
-    // The projections folded by the same threads, handed over together once those threads are done.
     const byCount = new Map<number, ProjectionDefinition<any>[]>();
-    const groups: ProjectionDefinition<any>[][] = [];
+    const others: ProjectionDefinition<any>[] = [];
     for (const { definition, apart } of projections) {
-      if (!byCustomer(definition)) groups.push([definition]);
+      if (!byCustomer(definition)) others.push(definition);
       else byCount.set(apart ?? threads, [...(byCount.get(apart ?? threads) ?? []), definition]);
     }
+    // The per-customer projections' shards first, then the others' threads as cores come free.
     const plan: ThreadPlan[] = [];
     for (const [count, definitions] of byCount) {
       const keys = definitions.map(projectionKey);
       if (count === 1) plan.push({ keys });
       else for (let index = 0; index < count; index++) plan.push({ keys, shard: { index, count } });
-      groups.unshift(definitions);
     }
-    // The per-customer projections' shards first, then the others' threads as cores come free.
-    for (const group of groups.slice(byCount.size)) plan.push({ keys: group.map(projectionKey) });
+    for (const definition of others) plan.push({ keys: [projectionKey(definition)] });
+    // The projections folded by the same threads, handed over together once those threads are done.
+    const groups = [...byCount.values(), ...others.map((definition) => [definition])];
     const definitions = projections.map((p) => p.definition);
     const run = backfillOnThreads({
       ...this.options.backfill!,
