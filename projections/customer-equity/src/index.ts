@@ -3,4 +3,4 @@ export { knownAtFromLater, type LaterSeries } from './knownAtFromLater.ts';
 export { EquityTracker, type EquityTrackerOptions, type Figures, type Restatement, type StoredPoint } from './tracker.ts';
 export { trustFromLedger } from './trust.ts';
 export { KnownAtPreparer, knownAtStops, type KnownAtPreparation } from './knownAtStops.ts';
-export { terminateEquityWorker } from './offThread.ts';
+export { endIdleEquityWorker, terminateEquityWorker } from './offThread.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { equitySeries, periodOf, SEGMENTS, type CashMovement, type Purchase } from '@roc-ledger/clv';
 import { generateDemo } from '@roc-ledger/demo';
-import { equityPointsOffThread, equitySeriesOffThread, equityWorkerRunning, setEquityWorkerIdleEnd, terminateEquityWorker } from './offThread.ts';
+import { endIdleEquityWorker, equityPointsOffThread, equitySeriesOffThread, equityWorkerRunning, setEquityWorkerIdleEnd, terminateEquityWorker } from './offThread.ts';
 
 describe('equitySeriesOffThread', () => {
   const purchases: Purchase[] = [];
@@ -58,5 +58,17 @@ describe('equitySeriesOffThread', () => {
     await failed;
     expect(equityWorkerRunning()).toBe(false);
     expect(await equitySeriesOffThread({ purchases, cash }, end, options)).toEqual(equitySeries(purchases, cash, end, options));
+  });
+
+  it('ends an idle thread when asked, but not one with a series to compute', async () => {
+    const options = { period: 'month' as const, segments: SEGMENTS };
+    const expected = equitySeries(purchases, cash, end, options);
+    const inFlight = equitySeriesOffThread({ purchases, cash }, end, options);
+    await endIdleEquityWorker();
+    expect(equityWorkerRunning()).toBe(true);
+    expect(await inFlight).toEqual(expected);
+    await endIdleEquityWorker();
+    expect(equityWorkerRunning()).toBe(false);
+    expect(await equitySeriesOffThread({ purchases, cash }, end, options)).toEqual(expected);
   });
 });

@@ -113,6 +113,12 @@ const endWorker = async (ending: Worker | undefined): Promise<void> => {
 /** Ends the worker thread, failing the series in flight: for a shutdown that must not wait for one. */
 export const terminateEquityWorker = (): Promise<void> => endWorker(worker);
 
+/**
+ * Ends the worker thread now if it has no series to compute, rather than after `idleEndMs`: for a
+ * caller that knows no series follows soon and wants the thread's memory back at once.
+ */
+export const endIdleEquityWorker = (): Promise<void> => (jobs.size === 0 ? endWorker(worker) : Promise.resolve());
+
 /** Whether the worker thread is running now. */
 export const equityWorkerRunning = (): boolean => worker !== undefined;
 
