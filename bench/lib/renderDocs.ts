@@ -292,110 +292,82 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   Since commit fa57420 the live projections commit at most every 20 ms once caught up, not at
   every catch-up; \`http-single-64c\` alternated with and without in one session: 2,061, 1,595, 1,733 events/s against
   1,839, 1,625, 1,672 (+4 % in the median, within the noise).
-- *The projection rebuild is ${(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s ?? 0) >= 150_000 ? 'at its rate in events/s in this run (a fast hour), below its share of the plain-file ceiling' : 'below its rate targets'}, within its memory target.* It ran at 16,802 events/s in 1,234 MB
-  (commit 788a926, on the AMD machine) while the runtime folded into immer drafts, committed every 250,000 events and
-  opened every personal value. Six changes took it to 55,327 events/s (13c1ad7, a slow hour), the states staying byte-identical over the
-  same million events: the runtime folds into plain states it owns (the breakdown rows: the handlers on immer
-  drafts alone at ${fmt(find(results, 'projection-rebuild', 'handlers-on-immer-drafts-only')?.events_per_s)} events/s, on plain states at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)}), synchronously when nothing must be read first; a backfill
-  commits every 1,000,000 events or 30 s instead of every 250,000 (each commit serialises every state changed since the
-  last with sorted keys, ~150 MB of JSON for these 20,000 customers, the trust score's kept contributions most of it);
-  personal values are decrypted only in the types a projection declares (customer-view: identifiers and profile;
-  trust-score: none); the threads open SQLite with small page caches (64 MiB on each of a thread's two connections
-  had put the threaded rebuild at ~1,060 MB); and (commit e059627) the backfill threads split the customers instead of
-  the projections: each of the two folds both projections for half of the customers, and its reads pass over the
-  other half's rows in SQL before they are decoded or unsealed (until then each projection had a thread of its own,
-  and each thread read, decoded and unsealed the whole log: 55,721 events/s at 7acf044).
-  Three more since (fb297bc, c9d6029, f21234f): every reader that starts had loaded the merges by scanning the whole
-  log (each backfill thread twice, the runtime's merge follower once while the threads ran, the runner taking over
-  once after them, ~0.4 s of SQL a scan), and a partial index of the merge and erasure rows ends those scans (rebuild
-  alternated in one session: 12.52 and 11.55 s before, 10.59 and 9.79 s after); the fold does less per event (one
-  clock read, one handler lookup, the partition resolved once for both projections: 2.6 % fewer instructions under
-  callgrind, 10.31 s against 10.99 s in the median of 4 alternated runs); and the runner reads its subscription a
-  page at a time, not through an async generator's promise per event (5.5 % fewer instructions; 11.69 s against
-  12.65 s in the median of 5 alternated runs, faster in each pair). Six more at 98c889d-dfbafcf, each alternated
-  with the code before it: the trust score's state layout 2 (\`trust-score@102\`, the same scores) keeps open
-  promises and unanswered offers as lists sorted by id instead of objects keyed by id, which V8 had turned into
-  dictionaries as ids came and went (keyed stores through its runtime were ~3 % of a thread's CPU): 8.10-8.95 s
-  against 9.51-9.77 s, then binary search instead of a scan for the id, 8.37 s against 9.12 s in the median of 4; a
-  commit waiting for the other thread's write lock serialises its states meanwhile instead of sleeping (perf had
-  shown one core idle for the last ~2.5 s of a rebuild while the threads' four final commits took the lock in turn):
-  faster in 6 of 8 pairs, ~8.9 s against ~9.5 s in the median, peak RSS up to ~100 MB higher; the customer view is
-  built with its keys in sorted order, so its states are written by V8's own JSON.stringify (the same bytes, ~50 MB
-  less RSS); the fold keeps each state's latest valid and transaction times as strings and parses them at commit
-  (1.6 % fewer instructions); \`stateJson\` checks key order with \`typeof\` tests and \`for...in\` and does not walk a
-  part twice; and the CLI (and this bench's rebuild, as \`serve\`) turns on Node's module compile cache, so the
-  threads start folding 60-80 ms sooner. All together against 2a3875d, 7 pairs alternated: 8.24 s against 9.40 s in
-  the median (faster in each pair), process CPU 15.5-16.8 s against 16.7-18.5 s. Two more at 7ce6dac-9a780d6:
-  read-model files are created with 8 KiB pages (storing a rebuild's 40,000 states, 150 MB, took a median 1.21 s
-  against 1.52 s with 4 KiB pages, into which most trust-score states did not fit; 16 KiB pages stored them in 1.04 s
-  but raised the live lag's p99 from ~57 to ~73 ms, a live commit writing a whole page per state it changes; 8 KiB
-  against 4 KiB in two more alternated pairs: live p99 59.7 and 59.3 ms against 71.4 and 61.2, as-of p99 11.9 and
-  10.5 ms against 11.1 and 8.3, each as-of p99 being one of its run's one or two ~10 ms GC pauses); and the
-  backfill threads hold V8's young generation to 64 MiB (V8 let a worker's grow to 192): peak RSS 596-655 MB against
-  687-749, no slower. The two against 17323dc, 5 pairs alternated: 9.35 s against 9.60 s in the median (faster in
-  each pair), process CPU 18.0 s against 18.7 s, peak RSS 600-697 MB against 706-757. One more at f2976fa: new
-  event stores are created with 8 KiB pages (each backfill thread scans the whole log for its shard's rows; one
-  thread's scan of the million events took about a quarter less time than with 4 KiB pages, 0.74 of it in the
-  median of 8 alternated rounds, with less time in the kernel, while group commits cost no more): on two ledgers built by the code before and after, 5 pairs alternated in a slow
-  hour, faster in 4 of 5, 62.0 s against 64.1 s in all. The table's runs build their ledger with 8 KiB pages. One more at b49bc6d:
-  the customer key is given to \`hkdfSync\` as a KeyObject (with a Buffer, node:crypto caught an exception to learn it was
-  not one: 140-200 ms of each shard thread's CPU profile, 12 ms after). The projection rows ran at
-  ${find(results, 'projection-rebuild', 'roc-ledger')?.commit ?? '?'} (since d93a7f2 long reads let timers in every 5 ms rather than 20: no different for the rebuild within
-  the noise, 6 alternated pairs). In the table's run (the
-  single-threaded ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s against 407,265 in f2976fa's slow hour and 524,404 at f9e2f5a, the handler
-  breakdown at ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)} events/s against 371,293 at f9e2f5a; the rebuild row was 87,847 events/s in
-  646 MB at f2976fa, 107,083 in 751 MB at f9e2f5a, 136,609 in 654 MB at d861bc7 on an earlier machine against a ceiling
-  of 548,806):
-  ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread,
-  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB), the ceiling at
-  ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves these by a tenth or more from run to run (within the hour of 1feb645's run, five more
-  rebuilds of a ledger built alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work; on the machine of
-  5beaf5f's run, thirteen more rebuilds at that commit within an hour took 8.83-11.53 s): the run of c9d6029
-  gave 92,650 events/s on the shard threads against a ceiling of 492,214, and 13c1ad7's slow hour 55,327 against
-  354,425. Where the time goes now (perf, whole process, one rebuild): the two shard threads start folding ~0.25 s
-  after the runtime starts (loading their modules), fold for ~6.7 s with both cores busy, and commit in the last
-  ~1.3 s (each thread ~1 s: serialising ~75 MB of states, inserting them, COMMIT with its checkpoint); ~16 s of CPU
-  in all, of which ~2.5 s on V8's helper threads (parallel scavenges ~40 %, optimising compilers ~30 %, concurrent
-  marking ~17 %). In a shard thread: V8's JSON parser ~13 %, compiled JavaScript ~25 % (the handlers, the runner, the
-  withholding of personal values), V8's built-ins ~15 % (Map lookups of the partitions' states ~5 %, write barriers
-  ~4 %), SQLite ~6 % and the kernel's copies of its pages ~5 %, garbage collection ~8 %, the final commit's
-  key-order check ~4 %, AES-GCM ~2 %; no hotspot is left. On the slower machine of 1feb645 (a
-  12.1 s rebuild, V8's CPU profile of each shard thread): ~0.45 s loading modules (compile cache on), ~9.5 s
-  folding, then each thread's final commits ~1 s, the second waiting on the first's lock; of a shard thread's
-  samples the SQL page reads 11-14 %, decoding ~11 %, opening personal values ~12-15 % (most in the first
-  seconds, where each customer's key is first read and derived), the fold and its handlers ~30 %, GC ~7 %,
-  the final commits ~8 % (their key-order check and serialising 58 %, SQLite 36 %). On the machine of 5beaf5f's run (a
-  9.3 s rebuild, perf over the whole machine and V8's GC trace): one core idle for the process's first ~0.6 s (Node
-  and the runtime starting, before the shard threads fold) and for the last ~0.7 s (the second shard thread's final commit, alone); 126 scavenges over both
-  threads, each after ~26 MB allocated, with ~2.5 MB surviving and ~2 MB promoted, pausing its thread 15-20 ms of
-  which ~4 ms is its own copying and the rest waiting for V8's helper tasks, which share the two cores with the other
-  shard thread (1.9 s of pauses in all, and 3.4 s of the helpers' CPU). Opening the personal values customer-view declares
-  (identifiers and profile, 71,931 events, 153,475 values) costs 20-40 µs per such event beyond reading it, ~1.5-3 s
-  of a rebuild's CPU (measured twice: those events read alone from the sealed store, 32.5 against 10 µs each; and,
-  at f2976fa, the four types most read, with and without opening them, 2.3-3.1 s of CPU apart on one thread). Of
-  that, measured part by part on the decoded events: ~6 µs per value opened (base64, \`createDecipheriv\`,
-  \`update\`, \`final\`, JSON), Node's \`hkdfSync\` ~10 µs once per customer (14-20 µs before b49bc6d), ~2 µs per event finding its
-  sealed values, and the key store read once a page. Less would take a sealed format with one cipher operation
-  per event rather than per value; the stored events keep theirs. Tried and dropped, alternated in one session: serialising
-  every state before a thread's final commit asks for the write lock (no faster, +200-320 MB RSS: replaced by the
-  reading ahead while it waits); a larger young generation for the threads (since 7ce6dac it is held smaller, above); a single-threaded garbage collector
-  (slower); memory-mapped reads of the event store (~3 % faster, but every connection's mapped pages count in the
-  RSS: 2.2 GB); contributions as tuples in the trust score's state (12 % smaller read models, no fewer
-  instructions); each decoded event's type set to the catalogue's own (internalised) string (the trust score's
-  states over the whole log held 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies, once
-  looked up as handler keys, for the internalised string; callgrind counts within their run-to-run spread); at 1feb645, a
-  shard's streams selected in SQL through a temporary table of them rather than the JavaScript predicate
-  (the scan of one shard's 430,881 of 980,067 rows in 826-1,339 ms against 843-1,243, three alternated runs); at
-  5beaf5f, scavenges without V8's helper tasks (\`--no-parallel-scavenge\`, 6 pairs in ABBA order: 8.80 s against
-  9.02 s in the median, 3-4 % less CPU; \`--v8-pool-size=1\` alike in 4 rounds), not kept: V8's flags hold for the
-  whole process, so the service's own thread would pause longer in its scavenges for a gain within the hour's
-  spread, and \`--single-threaded-gc\` was slower again (in 2 of 3 alternated rounds). The shard threads scale with cores (\`backfill.threads\`). On two, the rebuild came near 150,000 events/s (6.534 s for these
-  events) only in the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7; this table's run:
-  ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s, ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), and needs two fifths less CPU
-  per event in their slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half
-  the CPU per event in any hour: on two cores the rebuild would have to read, decode, unseal, fold, serialise and
-  store each event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading and
-  decoding alone (both threads' SQL scans and JSON parsing) take about two of those four.
+- *The projection rebuild is ${(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s ?? 0) >= 150_000 ? 'at its rate in events/s in this run (a fast hour), below its share of the plain-file ceiling' : 'below its rate targets'}, within its memory target.*
+  In the table's run: ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)} events/s on two shard threads
+  (${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.seconds, 3)} s), ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-backfill-thread')?.events_per_s)} on one backfill thread, ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.events_per_s)} on the runtime's own thread (in
+  ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB); the single-threaded plain-file ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves
+  these by a tenth or more from run to run: within the hour of 1feb645's run, five more rebuilds of a ledger built
+  alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work; on the machine of 5beaf5f's run, thirteen more
+  at that commit took 8.83-11.53 s. Earlier rows: 55,327 events/s against a ceiling of 354,425 (13c1ad7, a slow
+  hour), 92,650 against 492,214 (c9d6029), 87,847 in 646 MB (f2976fa, a ceiling of 407,265), 107,083 in 751 MB
+  (f9e2f5a, 524,404), 136,609 in 654 MB (d861bc7, on an earlier machine, 548,806).
+
+  **What the targets would take.** 150,000 events/s is 6.534 s for these events: the rebuild came near it only in
+  the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7) and needs two fifths less CPU per
+  event in their slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half the
+  CPU per event in any hour: on two cores the rebuild would have to read, decode, unseal, fold, serialise and store
+  each event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading
+  and decoding alone (both threads' SQL scans and JSON parsing) take about two of those four. No part of the
+  profiles below is that large and removable. The shard threads scale with cores (\`backfill.threads\`); less CPU
+  per event would take a stored format with one cipher operation per event rather than per value, or binary
+  bodies, which would change what is stored.
+
+  **Where the time goes.**
+  - The whole process (perf, one rebuild): the shard threads start folding ~0.25 s after the runtime starts
+    (loading their modules), fold for ~6.7 s with both cores busy, and commit in the last ~1.3 s (each thread ~1 s:
+    serialising ~75 MB of states, inserting them, COMMIT with its checkpoint); ~16 s of CPU in all, ~2.5 s of it on
+    V8's helper threads (parallel scavenges ~40 %, optimising compilers ~30 %, concurrent marking ~17 %).
+  - On the machine of 5beaf5f's run (a 9.3 s rebuild, perf over the machine and V8's GC trace): one core idle for
+    the process's first ~0.6 s (Node and the runtime starting) and for the last ~0.7 s (the second thread's final
+    commit, alone); 126 scavenges over both threads, each after ~26 MB allocated with ~2.5 MB surviving, pausing its
+    thread 15-20 ms, of which ~4 ms is its own copying and the rest waiting for V8's helper tasks, which share the
+    two cores with the other shard thread (1.9 s of pauses in all, 3.4 s of the helpers' CPU).
+  - A shard thread (perf): V8's JSON parser ~13 %, compiled JavaScript ~25 % (the handlers, the runner, the
+    withholding of personal values), V8's built-ins ~15 % (Map lookups of the partitions' states ~5 %, write
+    barriers ~4 %), SQLite ~6 % and the kernel's copies of its pages ~5 %, garbage collection ~8 %, the final
+    commit's key-order check ~4 %, AES-GCM ~2 %.
+  - A shard thread (V8's CPU profile, a 15.4 s rebuild at 6f8a8fe): the SQL page reads 11.0 %, JSON decoding
+    10.3 %, GC 10.0 %, customer-view's handlers 12.1 %, the trust score's 7.2 %, the fold and worker ~10 %, the
+    final commits ~10.4 % (read-model store 5.7 %, \`stateJson\` 4.7 %), personal data ~15 % (walking personal
+    fields 4.4 %, AES-GCM 3.9 %, hkdf 2.1 %, key store reads 1.8 %, the rest 2.6 %).
+  - Opening the personal values customer-view declares (identifiers and profile, 71,931 events, 153,475 values)
+    costs 20-40 µs per such event beyond reading it, ~1.5-3 s of a rebuild's CPU (those events read alone from the
+    sealed store: 32.5 against 10 µs each; at f2976fa, the four types most read with and without opening them:
+    2.3-3.1 s of CPU apart on one thread). Part by part: ~6 µs per value opened (base64, \`createDecipheriv\`,
+    \`update\`, \`final\`, JSON), \`hkdfSync\` ~10 µs once per customer, ~2 µs per event finding its sealed values, and
+    the key store read once a page.
+
+  **What made it faster.** From 16,802 events/s in 1,234 MB (788a926, on the AMD machine), the states staying
+  byte-identical over the same million events (the pairs and medians below alternate a change with the code before it, in one session):
+
+  | commit | change | measured |
+  |---|---|---|
+  | to 13c1ad7 | the runtime folds into plain states it owns, synchronously when nothing must be read first (handlers on immer drafts alone ${fmt(find(results, 'projection-rebuild', 'handlers-on-immer-drafts-only')?.events_per_s)} events/s, on plain states ${fmt(find(results, 'projection-rebuild', 'handlers-on-plain-objects-only')?.events_per_s)}, this run's breakdown rows); a backfill commits every 1,000,000 events or 30 s, not every 250,000 (each commit serialises every state changed since the last, ~150 MB of JSON for these 20,000 customers, mostly the trust score's kept contributions); personal values opened only in the types a projection declares; threads open SQLite with small page caches (64 MiB on each of a thread's two connections had put the threaded rebuild at ~1,060 MB) | 55,327 events/s (a slow hour) |
+  | e059627 | backfill threads split the customers, not the projections: each folds both projections for its shard, and its reads pass over the other shards' rows in SQL before they are decoded or unsealed | until then each projection's thread read, decoded and unsealed the whole log (55,721 events/s at 7acf044) |
+  | fb297bc | a partial index of the merge and erasure rows: every reader that started had scanned the whole log for merges (~0.4 s of SQL a scan: each backfill thread twice, the merge follower and the runner taking over once each) | 12.52 and 11.55 s → 10.59 and 9.79 s |
+  | c9d6029 | one clock read and one handler lookup per event, the partition resolved once for both projections | 2.6 % fewer instructions (callgrind); 10.31 s against 10.99 s, median of 4 |
+  | f21234f | the runner reads its subscription a page at a time, not a promise per event | 5.5 % fewer instructions; 11.69 s against 12.65 s, median of 5 |
+  | 98c889d | trust-score state layout 2 (\`trust-score@102\`, the same scores): open promises and unanswered offers as sorted lists, not objects keyed by id that V8 turned into dictionaries (~3 % of a thread's CPU) | 8.10-8.95 s against 9.51-9.77 s |
+  | 98c889d-dfbafcf | binary search for those ids; a commit waiting for the other thread's write lock serialises its states meanwhile (one core had idled ~2.5 s while four final commits took the lock in turn); customer-view built with sorted keys, so V8's own \`JSON.stringify\` writes it (~50 MB less RSS); the fold keeps latest times as strings; a cheaper \`stateJson\` key-order check; Node's module compile cache (threads fold 60-80 ms sooner) | all together against 2a3875d, 7 pairs: 8.24 s against 9.40 s, process CPU 15.5-16.8 s against 16.7-18.5 s |
+  | 7ce6dac-9a780d6 | read-model files with 8 KiB pages (storing the 40,000 states, 150 MB: 1.21 s against 1.52 s with 4 KiB; 16 KiB: 1.04 s, but live lag p99 ~73 ms against ~57); backfill threads' V8 young generation held to 64 MiB (V8 let it grow to 192) | 9.35 s against 9.60 s in 5 pairs; peak RSS 600-697 MB against 706-757 |
+  | f2976fa | new event stores with 8 KiB pages (a thread's scan of the log 0.74 of the time with 4 KiB pages, median of 8) | 62.0 s against 64.1 s for 5 rebuilds, faster in 4 of 5 |
+  | b49bc6d | the customer key given to \`hkdfSync\` as a KeyObject (with a Buffer, node:crypto caught an exception to learn it was not one) | 140-200 ms of a shard thread's profile → 12 ms |
+
+  Since d93a7f2 long reads let timers in every 5 ms rather than 20: no different for the rebuild within the noise
+  (6 alternated pairs). The table's projection rows ran at ${find(results, 'projection-rebuild', 'roc-ledger')?.commit ?? '?'}.
+
+  **Tried and not kept** (alternated with the code of the time):
+
+  | change | result |
+  |---|---|
+  | serialising every state before a thread's final commit asks for the write lock | no faster, +200-320 MB RSS |
+  | a larger young generation for the threads | no faster, more RSS |
+  | \`--single-threaded-gc\` | slower (2 of 3 rounds) |
+  | \`--no-parallel-scavenge\` (5beaf5f, 6 pairs in ABBA order), or \`--v8-pool-size=1\` | 8.80 s against 9.02 s, 3-4 % less CPU: within the hour's spread, and V8's flags hold for the whole process, so the service's own thread would pause longer in its scavenges |
+  | memory-mapped reads of the event store | ~3 % faster, but every connection's mapped pages count in the RSS: 2.2 GB |
+  | the trust score's contributions as tuples | 12 % smaller read models, no fewer instructions |
+  | each decoded event's type set to the catalogue's internalised string | 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies |
+  | a shard's streams selected through a temporary table, not the JavaScript predicate (1feb645) | one shard's scan in 826-1,339 ms against 843-1,243 |
 - *What sealing personal data costs the projections*: \`BENCH_UNSEALED=1\` runs the same cases on a store that
   does not seal, as \`-unsealed\` rows${find(results, 'projection-rebuild', 'roc-ledger-unsealed')
     ? `: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99 ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms`
