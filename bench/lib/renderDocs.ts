@@ -172,6 +172,10 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   1.50-1.52 GB with its projections answering at 29 s, against 1.08-1.11 GB and 16-17 s after. Since 6f8a8fe
   \`ledger-activity\`'s thread starts when a shard's ends rather than beside them, and each projection is handed over
   when its own threads are done: by hand, 14 s against 17-19 s, the peak the same (983-1,029 MB against 985-1,034).
+  Since 79a5544 the equity worker ends once the first series is computed rather than 30 s later, during the chain
+  walk: by hand (2 alternated pairs), RSS during the walk 855 and 836 MB against 966 and 1,076; the row's runs peaked
+  at 999-1,047 MB at 6f8a8fe. What peaks now is the first equity series, begun as the backfill's threads end, whose
+  memory pages V8 keeps 8 s for reuse.
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
   \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
@@ -300,7 +304,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work; on the machine of 5beaf5f's run, thirteen more
   at that commit took 8.83-11.53 s. Earlier rows: 55,327 events/s against a ceiling of 354,425 (13c1ad7, a slow
   hour), 92,650 against 492,214 (c9d6029), 87,847 in 646 MB (f2976fa, a ceiling of 407,265), 107,083 in 751 MB
-  (f9e2f5a, 524,404), 136,609 in 654 MB (d861bc7, on an earlier machine, 548,806).
+  (f9e2f5a, 524,404), 107,578 in 654 MB (6f8a8fe, 497,211), 136,609 in 654 MB (d861bc7, on an earlier machine,
+  548,806).
 
   **What the targets would take.** 150,000 events/s is 6.534 s for these events: the rebuild came near it only in
   the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7) and needs two fifths less CPU per
