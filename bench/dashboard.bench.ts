@@ -87,7 +87,7 @@ try {
   await timed('equity-known-at-cold', `/v1/equity?knownAt=${monthEnd(cold)}`, `as known at ${cold}'s end, asked while the service prepares the stops`, 1);
   for (;;) {
     const { knownAt } = await get('/v1/ledger/health');
-    if (knownAt.kept === knownAt.stops && !knownAt.running) {
+    if (knownAt.started && knownAt.kept === knownAt.stops && !knownAt.running) {
       const seconds = (performance.now() - startedAt) / 1000 - readySeconds;
       emit({ case: 'dashboard-known-at-prepared', impl: 'roc-ledger', events: knownAt.stops, seconds, events_per_s: knownAt.stops / seconds, runs: 1, note: `the ${knownAt.stops} known-at stops (month ends) prepared after serve was ready, one series at a time on the worker thread; ${size}` });
       break;

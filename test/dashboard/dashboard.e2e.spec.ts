@@ -254,9 +254,9 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
     let prepared = 0;
     await vi.waitFor(
       async () => {
-        const { knownAt } = await api<{ knownAt: { stops: number; kept: number; running: boolean } }>('/v1/ledger/health');
+        const { knownAt } = await api<{ knownAt: { started: boolean; stops: number; kept: number; running: boolean } }>('/v1/ledger/health');
         expect(knownAt.stops).toBeGreaterThan(12);
-        expect(knownAt).toMatchObject({ kept: knownAt.stops, running: false });
+        expect(knownAt).toMatchObject({ started: true, kept: knownAt.stops, running: false });
         prepared = knownAt.stops;
       },
       { timeout: 150_000, interval: 500 },

@@ -26,6 +26,8 @@ export const knownAtStops = async (store: EventStore): Promise<Date[]> => {
 };
 
 export interface KnownAtPreparation {
+  /** False until a first pass has counted the stops: until then `stops` and `kept` say nothing. */
+  readonly started: boolean;
   readonly stops: number;
   readonly kept: number;
   readonly running: boolean;
@@ -40,7 +42,7 @@ export interface KnownAtPreparation {
 export class KnownAtPreparer {
   private readonly store: EventStore;
   private readonly tracker: EquityTracker;
-  private state: KnownAtPreparation = { stops: 0, kept: 0, running: false };
+  private state: KnownAtPreparation = { started: false, stops: 0, kept: 0, running: false };
   private run: Promise<void> | undefined;
   private stopped = false;
 
@@ -76,7 +78,7 @@ export class KnownAtPreparer {
     const stops = await knownAtStops(this.store);
     const unit = this.tracker.period;
     const missing = stops.filter((stop) => !this.tracker.hasKnownAt(unit, stop)).reverse();
-    this.state = { stops: stops.length, kept: stops.length - missing.length, running: true };
+    this.state = { started: true, stops: stops.length, kept: stops.length - missing.length, running: true };
     for (const stop of missing) {
       if (this.stopped) return;
       await querySeries(this.store, this.tracker, { period: unit, knownAt: stop });

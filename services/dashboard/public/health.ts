@@ -15,7 +15,7 @@ interface Health {
   projections: ProjectionStatus[];
   ingest: { since: string; accepted: Record<string, { stored: number; duplicates: number }>; rejected: Record<string, Record<string, number>> };
   kafka: { stored: number; duplicates: number; deadLettered: number; deadLetterTopic: number | null } | null;
-  knownAt: { stops: number; kept: number; running: boolean } | null;
+  knownAt: { started: boolean; stops: number; kept: number; running: boolean } | null;
 }
 
 /** Types beyond the busiest few are summed as "other" so the chart stays readable; the table has them all. */
@@ -77,9 +77,11 @@ const renderHealth = (health: Health): void => {
   );
 
   const knownAt = health.knownAt;
-  byId('known-at').textContent = knownAt
-    ? `Equity series as known at past month ends (the known-at slider's stops): ${formatCount(knownAt.kept)} of ${formatCount(knownAt.stops)} prepared${knownAt.running ? ', preparing the rest' : ''}. A stop not prepared yet is computed when chosen.`
-    : '';
+  byId('known-at').textContent = !knownAt
+    ? ''
+    : knownAt.started
+      ? `Equity series as known at past month ends (the known-at slider's stops): ${formatCount(knownAt.kept)} of ${formatCount(knownAt.stops)} prepared${knownAt.running ? ', preparing the rest' : ''}. A stop not prepared yet is computed when chosen.`
+      : "Equity series as known at past month ends (the known-at slider's stops): prepared once the service's start-up work is done. A stop not prepared yet is computed when chosen.";
   byId('projections').replaceChildren(
     table(
       'Every projection version',

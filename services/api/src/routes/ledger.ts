@@ -38,7 +38,12 @@ const LedgerHealth = z
       .nullable()
       .describe('With serve --kafka: the consumer since start, and the dead-letter topic.'),
     knownAt: z
-      .object({ stops: z.int(), kept: z.int(), running: z.boolean() })
+      .object({
+        started: z.boolean().describe("False until the first preparation has counted the stops (it follows a start's backfill, first equity series and chain walk); until then stops and kept are 0."),
+        stops: z.int(),
+        kept: z.int(),
+        running: z.boolean(),
+      })
       .nullable()
       .describe('The monthly equity series as known at each month end, prepared in the background for the dashboard: how many of the stops are kept.'),
   })
@@ -49,7 +54,7 @@ export type KafkaCounts = () => { stored: number; duplicates: number; deadLetter
 /** Messages on the dead-letter topic now, by every consumer since it was created. */
 export type DeadLetterTopicCount = () => Promise<number>;
 /** How far the series as known at each month end are prepared (KnownAtPreparer.progress). */
-export type KnownAtProgress = () => { stops: number; kept: number; running: boolean };
+export type KnownAtProgress = () => { started: boolean; stops: number; kept: number; running: boolean };
 
 export interface LedgerRouteOptions {
   readonly store: EventStore;
