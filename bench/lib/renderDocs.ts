@@ -221,7 +221,10 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   and 128 s (all 12) at d861bc7, 31.3 s and 77.5 s at 726743a (a first start), 24.1 s and 47.4 s at 12eb365, 11.3 s
   and 35.3 s at 9acba5f, 11.2 s and 33.7 s at ba05765 (the series' fits twice as fast by
   then; a stop's month is one point: 4.0 s in process on these customers, 28 % of it the BG/NBD likelihood and 24 % the
-  discounted CLV sums). *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the
+  discounted CLV sums), 4.9 s and 33.3 s at 0129c26. Since 644b1b2 a start's work runs in turn (backfill, the
+  equity series, the chain walk, then the known-at stops): the first start took 91.2 s at 0129c26 against 110.2 s
+  at 726743a, and the stops are prepared once the chain walk has ended (the case waits for the preparation to have
+  counted them: until 0129c26 it took the health endpoint's \"0 of 0 kept\" before the first pass for done). *equity-known-at-kept*: every stop once prepared. The other API rows: each call behind the
   pages, timed from the client, one after another, from the moment serve is ready: meanwhile the service still walks
   the chain (on a thread of its own since 5d1127e) and prepares the known-at stops (a worker thread fits the months
   each needs; the event loop cuts the money and hands it over in columns), so calls wait for those turns on two
