@@ -83,7 +83,7 @@ export class EquityTracker {
   private readonly unit: PeriodUnit;
   private follower: Follower | undefined;
   private updating: Promise<void> = Promise.resolve();
-  /** The money events read since the last recomputation, as much of each as it reads (a first start reads every one of the log). */
+  /** The money events read since the last recomputation, as much of each as it reads (but see keepEach). */
   private pending: MoneyEvent[] = [];
   /**
    * Whether each event read is kept in `pending`. Not on a new read model until the first batch is
