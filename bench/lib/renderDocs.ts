@@ -175,7 +175,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   Since 79a5544 the equity worker ends once the first series is computed rather than 30 s later, during the chain
   walk: by hand (2 alternated pairs), RSS during the walk 855 and 836 MB against 966 and 1,076; the row's runs peaked
   at 999-1,047 MB at 6f8a8fe. What peaks now is the first equity series, begun as the backfill's threads end, whose
-  memory pages V8 keeps 8 s for reuse.
+  memory pages V8 keeps 8 s for reuse. Since c0c1be8 the equity tracker on a new read model does not also keep each
+  money event of its first series (by hand, one run each: the main thread's heap at most 149 MB used against 236;
+  RSS during the walk ~80 MB lower, the peak unchanged within the noise).
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
   \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
@@ -305,7 +307,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   ${fmt(find(results, 'projection-rebuild', 'roc-ledger-one-thread')?.peak_rss_mb)} MB); the single-threaded plain-file ceiling at ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling')?.events_per_s)} events/s. The machine's speed moves
   these by a tenth or more from run to run: within the hour of 1feb645's run, five more rebuilds of a ledger built
   alike took 10.72-14.01 s, with 20.6-26.7 s of CPU for the same work; on the machine of 5beaf5f's run, thirteen more
-  at that commit took 8.83-11.53 s. Earlier rows: 55,327 events/s against a ceiling of 354,425 (13c1ad7, a slow
+  at that commit took 8.83-11.53 s; a whole run of this case at 21eecb3 (the rebuild's code as in the table's run),
+  an hour after it, gave 73,068 events/s against a ceiling of 343,069 (21 %; serve-first-start 17.8 s with a peak of
+  965-982 MB, live lag's worst round 115.9 ms). Earlier rows: 55,327 events/s against a ceiling of 354,425 (13c1ad7, a slow
   hour), 92,650 against 492,214 (c9d6029), 87,847 in 646 MB (f2976fa, a ceiling of 407,265), 107,083 in 751 MB
   (f9e2f5a, 524,404), 107,578 in 654 MB (6f8a8fe, 497,211), 136,609 in 654 MB (d861bc7, on an earlier machine,
   548,806).
