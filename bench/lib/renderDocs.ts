@@ -106,6 +106,9 @@ Peers (\`npm run bench:setup\` installs them into bench/peers, apart from the ma
 Emmett's SQLite event store (@event-driven-io/emmett-sqlite 0.38.5 on sqlite3 5, WAL, SQLite's default
 synchronous=FULL, the same durability as ours) and better-sqlite3 for the driver comparison.
 
+\`npm test\` runs every case but the HTTP and Kafka ones at the sizes of \`npm run bench -- --quick\`
+(test/bench/quick.e2e.spec.ts): a case that no longer runs fails the tests. It times and compares nothing.
+
 ## Targets
 
 ${['| target | goal | measured | | case |', '|---|---|---|---|---|', ...targetRows].join('\n')}
