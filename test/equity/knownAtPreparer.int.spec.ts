@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownAtPreparer, knownAtStops, querySeries, type EquityTracker } from '@roc-ledger/customer-equity';
-import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
-import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import type { EventStore } from '@roc-ledger/ledger';
+import { inMemoryDemo } from '../support/demoLedger.ts';
 import { trackerCaughtUp } from '../support/equity.ts';
-import { contract } from '../support/tempLedger.ts';
 
-const clock: SimClock = { now: new Date(0) };
 let store: EventStore;
 let tracker: EquityTracker;
 
 beforeAll(async () => {
-  store = getInMemoryEventStore({ contract, clock: () => clock.now });
-  await loadDemo(store, clock, { customers: 40, years: 1, seed: 'known-at-preparer' });
+  ({ store } = await inMemoryDemo({ customers: 40, years: 1, seed: 'known-at-preparer' }));
   tracker = await trackerCaughtUp(store, 'month');
 }, 120_000);
 afterAll(async () => {

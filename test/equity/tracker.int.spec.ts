@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { equitySeries, moneyFromLedger, SEGMENTS, type EquityPoint } from '@roc-ledger/clv';
 import { EquityTracker } from '@roc-ledger/customer-equity';
-import { getInMemoryEventStore, type AppendResult, type EventStore } from '@roc-ledger/ledger';
-import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import type { AppendResult, EventStore } from '@roc-ledger/ledger';
+import { inMemoryDemo, type SimClock } from '../support/demoLedger.ts';
 import { join } from 'node:path';
 import { seriesFromScratch, trackerCaughtUp } from '../support/equity.ts';
 import { contract, tempDataDir } from '../support/tempLedger.ts';
 
-const clock: SimClock = { now: new Date(0) };
+let clock: SimClock;
 let store: EventStore;
 let tracker: EquityTracker;
 
 beforeAll(async () => {
-  store = getInMemoryEventStore({ contract, clock: () => clock.now });
-  await loadDemo(store, clock, { customers: 150, years: 2, seed: 'equity' });
+  ({ clock, store } = await inMemoryDemo({ customers: 150, years: 2, seed: 'equity' }));
   tracker = await trackerCaughtUp(store, 'quarter');
 }, 120_000);
 afterAll(async () => {
@@ -141,9 +140,7 @@ describe('trust in the equity series', () => {
 describe('two API services tracking the series in one readmodels.db', () => {
   it('record each restatement once, and both answer the same series', async () => {
     const temp = tempDataDir();
-    const twoClock: SimClock = { now: new Date(0) };
-    const shared = getInMemoryEventStore({ contract, clock: () => twoClock.now });
-    await loadDemo(shared, twoClock, { customers: 80, years: 2, seed: 'two-trackers' });
+    const { clock: twoClock, store: shared } = await inMemoryDemo({ customers: 80, years: 2, seed: 'two-trackers' });
     const path = join(temp.dir, 'readmodels.db');
     const trackers = [0, 1].map(() => new EquityTracker({ store: shared, path, period: 'quarter', minIntervalMs: 0 }));
     try {
@@ -175,9 +172,7 @@ describe('two API services tracking the series in one readmodels.db', () => {
 describe('a tracker started again', () => {
   it('reads the money it missed and what arrives while it reads, and equals a from-scratch computation', async () => {
     const temp = tempDataDir();
-    const restartClock: SimClock = { now: new Date(0) };
-    const log = getInMemoryEventStore({ contract, clock: () => restartClock.now });
-    await loadDemo(log, restartClock, { customers: 80, years: 2, seed: 'restart' });
+    const { clock: restartClock, store: log } = await inMemoryDemo({ customers: 80, years: 2, seed: 'restart' });
     const path = join(temp.dir, 'readmodels.db');
     const purchase = (customerId: string, n: number, daysAgo: number) =>
       contract.parse({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { moneyFromLedger, SEGMENTS, type EquityPoint } from '@roc-ledger/clv';
 import { EquityTracker } from '@roc-ledger/customer-equity';
-import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
-import { loadDemo, type SimClock } from '../support/demoLedger.ts';
+import type { EventStore } from '@roc-ledger/ledger';
+import { inMemoryDemo } from '../support/demoLedger.ts';
 import { seriesFromScratch } from '../support/equity.ts';
 import { contract } from '../support/tempLedger.ts';
 
@@ -10,9 +10,7 @@ const cents = (points: readonly EquityPoint[]) => points.map((p) => [p.period, p
 
 describe('a tracker on a new read model', () => {
   it('restates, naming it, a late purchase read while its first series is being computed', async () => {
-    const clock: SimClock = { now: new Date(0) };
-    const store = getInMemoryEventStore({ contract, clock: () => clock.now });
-    await loadDemo(store, clock, { customers: 60, years: 2, seed: 'first-series' });
+    const { clock, store } = await inMemoryDemo({ customers: 60, years: 2, seed: 'first-series' });
     // The first recomputation begins by asking for the head: held there until the late purchase is read.
     let entered!: () => void;
     const inFirstUpdate = new Promise<void>((resolve) => (entered = resolve));

@@ -1,7 +1,7 @@
 import { generateDemo } from '@roc-ledger/demo';
 import { uuidv7, type EventInput } from '@roc-ledger/events';
 import { Ingestor } from '@roc-ledger/ingest';
-import type { EventStore } from '@roc-ledger/ledger';
+import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { contract } from './tempLedger.ts';
 
 /**
@@ -14,6 +14,14 @@ import { contract } from './tempLedger.ts';
 export interface SimClock {
   now: Date;
 }
+
+/** An in-memory store filled by loadDemo, with the simulated clock it reads (left at the last arrival). */
+export const inMemoryDemo = async (options: Parameters<typeof loadDemo>[2]): Promise<{ clock: SimClock; store: EventStore }> => {
+  const clock: SimClock = { now: new Date(0) };
+  const store = getInMemoryEventStore({ contract, clock: () => clock.now });
+  await loadDemo(store, clock, options);
+  return { clock, store };
+};
 
 export const loadDemo = async (store: EventStore, clock: SimClock, options: { customers: number; years: number; seed: string; merges?: number }): Promise<void> => {
   const ingestor = await Ingestor.open({ store, contract, clock: () => clock.now });

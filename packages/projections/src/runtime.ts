@@ -195,7 +195,6 @@ export class ProjectionRuntime {
     for (const definition of others) plan.push({ keys: [projectionKey(definition)] });
     // The projections folded by the same threads, handed over together once those threads are done.
     const groups = [...byCount.values(), ...others.map((definition) => [definition])];
-    const definitions = projections.map((p) => p.definition);
     const run = backfillOnThreads({
       ...this.options.backfill!,
       plan,
@@ -207,7 +206,7 @@ export class ProjectionRuntime {
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
       ...(this.options.log ? { log: this.options.log } : {}),
     });
-    this.options.log?.('projections backfilling on threads', { projections: definitions.map(projectionKey), threads: plan.length, head: head.position });
+    this.options.log?.('projections backfilling on threads', { projections: projections.map((p) => projectionKey(p.definition)), threads: plan.length, head: head.position });
     // Each group as soon as its threads are done: one queued behind others does not hold up those done before.
     const handedOver = Promise.all(
       groups.map(async (group) => {
@@ -245,8 +244,8 @@ export class ProjectionRuntime {
   }
 
   /**
-   * Resolves once the backfill on threads that start() began (if any) has handed its projections
-   * over to this process's runners; at once when start() began none.
+   * Resolves once every backfill on threads begun so far (by start(), or add() far behind the head)
+   * has handed its projections over to this process's runners; at once when none was begun.
    */
   async backfilled(): Promise<void> {
     await Promise.all(this.backfills.map((b) => b.handedOver));
