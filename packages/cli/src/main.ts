@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RocLedgerError } from '@roc-ledger/events';
 import { CliErrorCode } from './errors.ts';
@@ -48,9 +50,13 @@ export const exitCodeFor = (error: unknown): number => {
   return ExitCode.internalError;
 };
 
+/** The product's version: the repository's package.json, which bin/roc-ledger.js runs from. */
+const version = (): string => (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
 export const buildProgram = (setExit: (code: number) => void): Command => {
   const program = new Command('roc-ledger')
     .description('An event-sourced customer-relationship ledger: append interactions, replay history, prove integrity.')
+    .version(version(), '-V, --version', 'print the version')
     .addOption(new Option('-d, --data-dir <dir>', 'ledger data directory (default ./.roc-ledger)').env('ROC_LEDGER_DATA_DIR'))
     .addOption(new Option('--purpose <purpose>', 'why personal data is read, recorded in the access log (default cli)').env('ROC_LEDGER_ACCESS_PURPOSE'))
     .exitOverride()
