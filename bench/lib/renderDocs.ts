@@ -383,6 +383,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   | the trust score's contributions as tuples | 12 % smaller read models, no fewer instructions |
   | each decoded event's type set to the catalogue's internalised string | 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies |
   | a shard's streams selected through a temporary table, not the JavaScript predicate (1feb645) | one shard's scan in 826-1,339 ms against 843-1,243 |
+  | three or four backfill threads on the 2 cores, not two (7021765, 3 rounds), so that one thread's final commit overlaps another's folding | 10.8-11.3 s and 11.1-12.5 s against 9.9-10.6 s with two; peak RSS 675-699 and 770-856 MB against 633-642 |
+  | personal values withheld in place in the events no projection of the run opens, not in a copy for each (a47608e; a heap profile of one backfill thread had the copies at 265 MB of its 2.4 GB allocated) | 5 alternated pairs: 10.1-12.6 s against 9.7-13.8 s (medians 10.7 and 11.0), within the hour's spread |
 - *What sealing personal data costs the projections*: \`BENCH_UNSEALED=1\` runs the same cases on a store that
   does not seal, as \`-unsealed\` rows${find(results, 'projection-rebuild', 'roc-ledger-unsealed')
     ? `: a rebuild at ${fmt(find(results, 'projection-rebuild', 'roc-ledger-unsealed')?.events_per_s)} events/s against ${fmt(find(results, 'projection-rebuild', 'roc-ledger')?.events_per_s)}, live lag p99 ${fmt(find(results, 'projection-live-lag', 'roc-ledger-unsealed')?.p99_ms, 0)} ms against ${fmt(find(results, 'projection-live-lag', 'roc-ledger')?.p99_ms, 0)} ms`
