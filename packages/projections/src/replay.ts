@@ -65,6 +65,8 @@ export interface Replayed {
   readonly readModels: ReadModelStore;
   readonly key: string;
   readonly position: number;
+  /** Events read from the log to get there: those of the types consumed (by every projection folded together). */
+  readonly read: number;
 }
 
 /**
@@ -114,5 +116,5 @@ const foldTogether = async (store: EventStore, targets: readonly { definition: P
     worker.advanceTo(upTo, null);
     await worker.commit();
   }
-  return workers.map((worker, i) => ({ readModels: targets[i]!.readModels, key: worker.key, position: worker.committedPosition }));
+  return workers.map((worker, i) => ({ readModels: targets[i]!.readModels, key: worker.key, position: worker.committedPosition, read: folded }));
 };

@@ -96,7 +96,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
   try {
     const head = await ledger.store.head();
     const started = performance.now();
-    const { readModels, key, position } = (await runOver(ledger.store, [definition], cut, head.position))[0]!;
+    const { readModels, key, position, read } = (await runOver(ledger.store, [definition], cut, head.position))[0]!;
     const seconds = (performance.now() - started) / 1000;
     const rows = await resultRows(definition, readModels, key, cut.asOf ?? new Date());
     await readModels.close();
@@ -109,7 +109,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
       const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
       await writeOut(options.out, [`${columns.join(',')}\n`, ...rows.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\n`)]);
     }
-    process.stderr.write(`${key}: ${position} event(s) read in ${seconds.toFixed(1)} s, ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
+    process.stderr.write(`${key}: ${read} event(s) of the types it reads, to position ${position}, in ${seconds.toFixed(1)} s; ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
     return ExitCode.ok;
   } finally {
     await ledger.store.close();
