@@ -87,6 +87,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
   const accessLog = program.command('access-log').description('who read whose personal data, when and why: the hash-chained access log');
   accessLog
     .command('list')
+    .description("who read whose personal data, when and why: the access log's entries, oldest first")
     .option('--customer <id>', 'one customer id')
     .option('--actor <actor>', 'an API key id, or cli:<user>')
     .option('--filter-purpose <purpose>', 'one purpose')
@@ -138,12 +139,14 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
   const audit = program.command('audit').description('audit bundles (one customer, proven against a signed digest) and proofs, checked offline');
   audit
     .command('bundle')
+    .description("one customer's events with inclusion proofs against a signed Merkle digest, and the projections' states, for an auditor to check offline")
     .argument('<customer>', 'a customer id or <kind>:<value>')
     .option('--as-of <date>', 'the projections as of then (default: the newest event)')
     .requiredOption('--out <file>', 'where to write the bundle (JSON)')
     .action(run(async (customer: string, opts) => (await commands.auditCommands()).auditBundleCommand(customer, opts)));
   audit
     .command('check')
+    .description('check a bundle, or an inclusion or consistency proof, offline; exit 4 naming each check that fails')
     .argument('<file>', 'a bundle written by audit bundle, or a proof from GET /v1/audit/proof or /v1/audit/consistency')
     .option('--public-key <pem>', "the ledger's public key, to pin (digest --merkle --sign --public-key prints it); needed for a proof")
     .option('--against <digest>', 'with a consistency proof: the signed digest kept earlier (digest --merkle --sign, or GET /v1/audit/digest), which the earlier tree must be')
