@@ -13,6 +13,7 @@ import { openReadModels, registeredDefinitions, servicePidFile } from '../projec
 import { backfillThreads } from '../backfillContext.ts';
 import { chainWalkSource } from '../chainWalkContext.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
+import { progressLog } from '../progressLog.ts';
 import { startKafkaIngest } from './kafkaIngest.ts';
 import { serveIngest, serveProjector, sharedReadModels, stopRequested, timedLedger, type ServiceRole } from './serveRoles.ts';
 
@@ -62,7 +63,6 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   const readModels = timedReadModels(api ? await sharedReadModels(ledger.dataDir, 'api') : await openReadModels(ledger.dataDir), timings);
   // An analyst's module that no longer loads is reported, and the service runs without it.
   const { definitions, failures: moduleFailures } = await registeredDefinitions(readModels);
-  let lastProgressLog = 0;
   const runtime: ProjectionRuntime = new ProjectionRuntime({
     store: ledger.store,
     readModels,
@@ -71,11 +71,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
     // A projection far behind (a first start, a new version) backfills on a thread of its own.
     backfill: backfillThreads(ledger.dataDir),
     log: (message, fields) => app.log.info(fields ?? {}, message),
-    onProgress: (p) => {
-      if (p.caughtUp || Date.now() - lastProgressLog < 5000) return;
-      lastProgressLog = Date.now();
-      app.log.info({ position: p.position, head: p.head, eventsPerSecond: Math.round(p.eventsPerSecond), etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds) }, 'projections backfilling');
-    },
+    onProgress: progressLog((line) => app.log.info(line, 'projections backfilling')),
   });
   const equity = new EquityTracker({ store: ledger.store, path: join(ledger.dataDir, 'readmodels.db'), log: (message, fields) => app.log.info(fields ?? {}, message) });
   // The series as known at each past month end, for the dashboard's slider: prepared in the

@@ -4,6 +4,7 @@ import { isSharded, ProjectionRuntime, ShardingUnsupportedError, type ReadModelS
 import { ExitCode } from '../exitCodes.ts';
 import { openReadModels, registeredDefinitions } from '../projections.ts';
 import { openIngestor, openLedger, type OpenLedger } from '../openLedger.ts';
+import { progressLog } from '../progressLog.ts';
 import type { ServeOptions } from './serveCommand.ts';
 import { startKafkaIngest } from './kafkaIngest.ts';
 
@@ -74,18 +75,13 @@ export const serveProjector = async (options: ServeOptions): Promise<number> => 
   const { definitions, failures } = await registeredDefinitions(readModels);
   for (const failure of failures) log('error', failure);
   const owner = options.instance ?? `${hostname()}:${process.pid}`;
-  let lastProgressLog = 0;
   const runtime = new ProjectionRuntime({
     store: ledger.store,
     readModels,
     definitions,
     folds: { shards: options.shards ?? 1, owner, ...(options.leaseTtlSeconds ? { leaseTtlMs: options.leaseTtlSeconds * 1000 } : {}) },
     log: (message, fields) => log('info', message, { instance: owner, ...fields }),
-    onProgress: (p) => {
-      if (p.caughtUp || Date.now() - lastProgressLog < 5000) return;
-      lastProgressLog = Date.now();
-      log('info', 'projections backfilling', { instance: owner, position: p.position, head: p.head, eventsPerSecond: Math.round(p.eventsPerSecond) });
-    },
+    onProgress: progressLog((line) => log('info', 'projections backfilling', { instance: owner, ...line })),
   });
   const metrics = createMetrics({ store: ledger.store, runtime, shards: true, timings });
   const ops = await buildOpsApp({ store: ledger.store, metrics });
