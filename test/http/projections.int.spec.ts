@@ -167,6 +167,15 @@ describe('equity and ROC over HTTP', () => {
     const bySegment = (await get('/v1/equity?period=quarter&segment=acquisition-channel')).json();
     const segments = bySegment.points[bySegment.points.length - 1].segments['acquisition-channel'];
     expect(Object.keys(segments).length).toBeGreaterThan(0);
+    // By year: computed (the tracker keeps quarters), each year ending where its last quarter ends.
+    const years = (await get('/v1/roc?period=year')).json();
+    expect(years).toMatchObject({ period: 'year', source: 'computed' });
+    expect(years.points.length).toBeGreaterThan(0);
+    for (const year of years.points) {
+      const quarters = body.points.filter((p: { period: string }) => p.period.startsWith(`${year.period}-Q`));
+      expect(year.equityEnd).toBeCloseTo(quarters.at(-1).equityEnd, 6);
+    }
+    expect((await get('/v1/roc?period=decade')).statusCode).toBe(400);
   });
 
   it("gives one customer's own equity per period, and the customers' equities add up to the total", async () => {

@@ -249,7 +249,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
 
   const seriesFlags = (cmd: Command) =>
     cmd
-      .option('--period <unit>', 'week, month or quarter', 'month')
+      .option('--period <unit>', 'week, month, quarter or year', 'month')
       .option('--from <date>', 'periods starting on or after')
       .option('--to <date>', 'periods starting on or before')
       .option('--as-of <date>', 'as things had happened by then (valid time)')
@@ -264,7 +264,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
   program
     .command('restatements')
     .description('past equity and ROC figures restated as late events arrived (recorded by serve)')
-    .option('--period <unit>', 'week, month or quarter', 'month')
+    .option('--period <unit>', 'week, month, quarter or year', 'month')
     .option('--format <f>', 'table, csv or json', 'table')
     .action(run(async (opts) => (await commands.equityCommands()).restatementsCommand(opts)));
 

@@ -16,7 +16,9 @@ describe('Return on Customer', () => {
 });
 
 describe('periods', () => {
-  it('are UTC calendar months, quarters and ISO weeks', () => {
+  it('are UTC calendar years, quarters, months and ISO weeks', () => {
+    expect(periodOf(Date.parse('2024-12-31T23:59:59.999Z'), 'year')).toMatchObject({ label: '2024', start: Date.parse('2024-01-01T00:00:00Z'), end: Date.parse('2025-01-01T00:00:00Z') });
+    expect(periodsBetween(Date.parse('2023-06-01T00:00:00Z'), Date.parse('2025-01-01T00:00:00Z'), 'year').map((p) => p.label)).toEqual(['2023', '2024', '2025']);
     expect(periodOf(Date.parse('2025-03-31T23:59:59Z'), 'month')).toMatchObject({ label: '2025-03', start: Date.parse('2025-03-01T00:00:00Z'), end: Date.parse('2025-04-01T00:00:00Z') });
     expect(periodOf(Date.parse('2025-05-15T00:00:00Z'), 'quarter').label).toBe('2025-Q2');
     expect(periodOf(Date.parse('2025-03-05T10:00:00Z'), 'week').label).toBe('W2025-03-03');
@@ -53,6 +55,20 @@ describe('customer equity', () => {
     // April, with no purchases: cash flow 0, equity still valued, ROC defined.
     expect(series[3]!.roc).toBeCloseTo((0 + series[3]!.equityEnd! - series[3]!.equityStart!) / series[3]!.equityStart!, 12);
     expect(series[1]!.equityStart).toBe(series[0]!.equityEnd);
+  });
+
+  it('gives a year the cash flow of its quarters and the equity at the end of its last, so its ROC over the year', () => {
+    const later = [...purchases, { customerId: 'B', at: day('2025-08-01'), value: 40 }, { customerId: 'E', at: day('2026-02-01'), value: 25 }];
+    const money = [...cash, { customerId: 'B', at: day('2025-08-01'), amount: 40, eventId: 'p9' }, { customerId: 'E', at: day('2026-02-01'), amount: 25, eventId: 'p10' }];
+    const until = day('2026-03-31');
+    const years = equitySeries(later, money, until, { period: 'year', models: pinned });
+    const quarters = equitySeries(later, money, until, { period: 'quarter', models: pinned });
+    expect(years.map((p) => p.period)).toEqual(['2025', '2026']);
+    const q = (label: string) => quarters.find((p) => p.period === label)!;
+    expect(years[0]!.cashFlow).toBeCloseTo(['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4'].reduce((sum, label) => sum + q(label).cashFlow, 0), 9);
+    expect(years[0]!.equityEnd).toBeCloseTo(q('2025-Q4').equityEnd!, 9);
+    expect(years[1]).toMatchObject({ equityStart: years[0]!.equityEnd, equityEnd: q('2026-Q1').equityEnd });
+    expect(years[1]!.roc).toBeCloseTo((years[1]!.cashFlow + years[1]!.equityEnd! - years[1]!.equityStart!) / years[1]!.equityStart!, 12);
   });
 
   it('says why it cannot value equity before the models can be fitted, instead of inventing a number', () => {

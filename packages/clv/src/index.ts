@@ -16,5 +16,5 @@ export { summarize, type CustomerSummary, type Purchase } from './summary.ts';
 export { MONEY_EVENT_TYPES, MoneyLog, moneyEventOf, moneyFromLedger, purchasesFromLedger, readMoneyLog, type LedgerCut, type LedgerMoney, type MoneyEvent, type MoneyMerge } from './fromLedger.ts';
 export { copyColumns, packMoney, transferablesOf, unpackMoney, type MoneyColumns } from './moneyColumns.ts';
 export { earliestOf, equityAt, equityPoints, equitySeries, modelsFor, pointFor, segmentsAt, SEGMENTS, trustBand, type CashMovement, type TrustInput, type EquityOptions, type EquityPoint, type Models, type SegmentBy, type SegmentPoint } from './equity.ts';
-export { periodOf, periodsBetween, type Period, type PeriodUnit } from './periods.ts';
+export { PERIOD_UNITS, periodOf, periodsBetween, type Period, type PeriodUnit } from './periods.ts';
 export { returnOnCustomer } from './roc.ts';

@@ -1,6 +1,8 @@
-export type PeriodUnit = 'week' | 'month' | 'quarter';
+/** The reporting periods, shortest first: what the CLI, the API and the dashboard offer. */
+export const PERIOD_UNITS = ['week', 'month', 'quarter', 'year'] as const;
+export type PeriodUnit = (typeof PERIOD_UNITS)[number];
 
-/** One reporting period: [start, end), in UTC; `label` names it (2025-03, 2025-Q1, 2025-W10 as the Monday it starts). */
+/** One reporting period: [start, end), in UTC; `label` names it (2025, 2025-Q1, 2025-03, or a week as W and the Monday it starts: W2025-03-03). */
 export interface Period {
   readonly label: string;
   /** Inclusive, ms. */
@@ -18,6 +20,7 @@ export const periodOf = (at: number, unit: PeriodUnit): Period => {
   const year = d.getUTCFullYear();
   const month = d.getUTCMonth();
   if (unit === 'month') return { label: `${year}-${pad(month + 1)}`, start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) };
+  if (unit === 'year') return { label: String(year), start: Date.UTC(year, 0, 1), end: Date.UTC(year + 1, 0, 1) };
   if (unit === 'quarter') {
     const q = Math.floor(month / 3);
     return { label: `${year}-Q${q + 1}`, start: Date.UTC(year, q * 3, 1), end: Date.UTC(year, q * 3 + 3, 1) };

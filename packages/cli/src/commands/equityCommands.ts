@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EquityPoint, PeriodUnit, SegmentBy } from '@roc-ledger/clv';
+import { PERIOD_UNITS, type EquityPoint, type PeriodUnit, type SegmentBy } from '@roc-ledger/clv';
 import { querySeries, type SeriesQuery } from '@roc-ledger/customer-equity';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -24,7 +24,6 @@ export interface EquityFlags {
   format?: string;
 }
 
-const PERIODS = ['week', 'month', 'quarter'];
 const SEGMENT_NAMES = ['acquisition-channel', 'main-channel', 'trust-band'];
 const FORMATS = ['table', 'csv', 'json'];
 
@@ -34,7 +33,7 @@ const oneOf = (flag: string, value: string | undefined, allowed: readonly string
 };
 
 const queryFrom = (flags: EquityFlags): SeriesQuery => ({
-  period: (oneOf('--period', flags.period, PERIODS) ?? 'month') as PeriodUnit,
+  period: (oneOf('--period', flags.period, PERIOD_UNITS) ?? 'month') as PeriodUnit,
   ...(flags.from ? { from: parseInstant(flags.from, '--from') } : {}),
   ...(flags.to ? { to: parseInstant(flags.to, '--to') } : {}),
   ...(flags.asOf ? { asOf: parseInstant(flags.asOf, '--as-of') } : {}),
@@ -101,7 +100,7 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
 /** `restatements`: the past figures the service restated as late events arrived, with their causes. */
 export const restatementsCommand = async (flags: { dataDir?: string; period?: string; format?: string }): Promise<number> => {
   const format = oneOf('--format', flags.format, FORMATS) ?? 'table';
-  const period = oneOf('--period', flags.period, PERIODS) ?? 'month';
+  const period = oneOf('--period', flags.period, PERIOD_UNITS) ?? 'month';
   const ledger = openLedger(flags.dataDir);
   await ledger.store.close();
   const path = join(ledger.dataDir, 'readmodels.db');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PERIOD_UNITS } from '@roc-ledger/clv';
 import { querySeries, type EquityTracker } from '@roc-ledger/customer-equity';
 import type { EventStore } from '@roc-ledger/ledger';
 import { parseCustomerRef } from '@roc-ledger/identity';
@@ -11,7 +12,7 @@ import { Instant, problemResponses, toInstant } from './schemas.ts';
 const security: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }];
 
 const SeriesQuery = z.object({
-  period: z.enum(['week', 'month', 'quarter']).default('month'),
+  period: z.enum(PERIOD_UNITS).default('month'),
   from: Instant.optional().describe('Periods starting on or after.'),
   to: Instant.optional().describe('Periods starting on or before.'),
   segment: z.enum(['acquisition-channel', 'main-channel', 'trust-band']).optional(),
@@ -23,7 +24,7 @@ const SeriesQuery = z.object({
 
 const SeriesAnswer = z
   .object({
-    period: z.enum(['week', 'month', 'quarter']),
+    period: z.enum(PERIOD_UNITS),
     source: z.enum(['tracked', 'computed', 'kept']).describe('tracked: the series the service keeps current; computed: from the log for this query; kept: computed before for this knownAt, which lies before the head and so can no longer change'),
     segment: z.string().nullable(),
     points: z.array(z.record(z.string(), z.unknown())),
