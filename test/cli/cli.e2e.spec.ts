@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interaction, purchase } from '@roc-ledger/ledger/testing';
@@ -121,6 +121,23 @@ describe('roc-ledger CLI', () => {
     const result = cli(temp.dir, ['digest']);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain('LEDGER_ERR_CONFIG_MISMATCH');
+  });
+});
+
+describe('a data directory with no ledger', () => {
+  const temp = tempDataDir();
+  afterAll(() => temp.cleanup());
+
+  it('is refused by the commands that read a ledger, and nothing is created there; import creates one', () => {
+    const missing = join(temp.dir, 'mistyped');
+    for (const args of [['history', 'C0000007'], ['summary'], ['verify'], ['roc'], ['project', 'status']]) {
+      const result = cli(missing, args);
+      expect(result.code, args.join(' ')).toBe(5);
+      expect(result.stderr).toContain(`CLI_ERR_NO_LEDGER: no ledger in ${missing}`);
+    }
+    expect(existsSync(missing)).toBe(false);
+    expect(cli(missing, ['import', '-'], JSON.stringify(interaction('C1'))).code).toBe(0);
+    expect(cli(missing, ['summary']).stdout).toMatch(/^[1-9]\d* events of 1 customers/);
   });
 });
 

@@ -12,6 +12,7 @@ export const CliErrorCode = {
   invalidProof: 'CLI_ERR_INVALID_PROOF_REQUEST',
   invalidPurpose: 'CLI_ERR_INVALID_PURPOSE',
   serviceRunning: 'CLI_ERR_SERVICE_RUNNING',
+  noLedger: 'CLI_ERR_NO_LEDGER',
 } as const;
 
 export class CliError extends RocLedgerError {}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContract, type Contract, type CustomerRef } from '@roc-ledger/events';
 import type { IdentityResolver, NormalizationConfig } from '@roc-ledger/identity';
@@ -5,7 +6,8 @@ import { Ingestor, resolverFor, type IngestorOptions } from '@roc-ledger/ingest'
 import type { EventStore } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
 import { loadConfig, resolveDataDir } from './config.ts';
-import { openEventStore } from './openEventStore.ts';
+import { CliError, CliErrorCode } from './errors.ts';
+import { eventStoreKind, openEventStore } from './openEventStore.ts';
 
 export interface OpenLedger {
   readonly store: EventStore;
@@ -18,13 +20,21 @@ export interface OpenLedger {
 
 export const keyStorePath = (dataDir: string, env: NodeJS.ProcessEnv = process.env): string => env.ROC_LEDGER_KEY_STORE ?? join(dataDir, 'keys.db');
 
-/** Opens the event store (embedded, or EventStoreDB: see openEventStore), personal data sealed with the key store's keys. */
-export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, options: { sqliteCacheSizeKb?: number } = {}): OpenLedger => {
+/**
+ * Opens the event store (embedded, or EventStoreDB: see openEventStore), personal data sealed with
+ * the key store's keys. Only `create` (import, demo load, serve) makes a new embedded ledger: any
+ * other command given a directory with none (a mistyped --data-dir) says so, rather than report
+ * an empty ledger it has just made there ("no customer C0000007").
+ */
+export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, options: { sqliteCacheSizeKb?: number; create?: boolean } = {}): OpenLedger => {
   const dataDir = resolveDataDir(dataDirFlag);
+  if (!options.create && eventStoreKind() === 'sqlite' && !existsSync(join(dataDir, 'events.db'))) {
+    throw new CliError(CliErrorCode.noLedger, `no ledger in ${dataDir} (no events.db there): name the ledger's directory with --data-dir or ROC_LEDGER_DATA_DIR; import, demo load and serve create one`);
+  }
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
   const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
-  const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}), ...options });
+  const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}), ...(options.sqliteCacheSizeKb ? { sqliteCacheSizeKb: options.sqliteCacheSizeKb } : {}) });
   const store: EventStore = {
     ...events,
     async close() {

@@ -46,7 +46,7 @@ export const demoLoadCommand = async (flags: DemoFlags & { dataDir?: string }): 
   // clock reads whenever that event reaches the store (after any wait behind its customer's registration).
   const arrival = new AsyncLocalStorage<number>();
   const clock = () => new Date(arrival.getStore() ?? 0);
-  const ledger = openLedger(flags.dataDir, clock);
+  const ledger = openLedger(flags.dataDir, clock, { create: true });
   const { store, dataDir } = ledger;
   try {
     const ingestor = await openIngestor(ledger, clock);

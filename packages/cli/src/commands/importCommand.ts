@@ -32,7 +32,7 @@ const progressFor = (file: string, bytesRead: () => number) => {
 };
 
 export const importCommand = async (file: string, options: { dataDir?: string; json?: boolean }): Promise<number> => {
-  const ledger = openLedger(options.dataDir);
+  const ledger = openLedger(options.dataDir, undefined, { create: true });
   const { store } = ledger;
   try {
     const ingestor = await openIngestor(ledger);

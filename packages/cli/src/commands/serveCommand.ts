@@ -55,7 +55,7 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   // rather than killing it with the signal's default action.
   const stopSignal = stopRequested();
   const timings = createStoreTimings();
-  const ledger = timedLedger(openLedger(options.dataDir), timings);
+  const ledger = timedLedger(openLedger(options.dataDir, undefined, { create: true }), timings);
   // A separate API service shares the log with the Kafka-ingest services: identity must see their appends.
   const ingestor = await openIngestor(ledger, undefined, { otherWriters: api });
   const keys = new ApiKeyRing(loadApiKeys(apiKeysFile(ledger.dataDir)));

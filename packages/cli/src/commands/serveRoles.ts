@@ -44,7 +44,7 @@ export const serveIngest = async (options: ServeOptions): Promise<number> => {
   const stop = stopRequested();
   const log = jsonLog('ingest');
   const timings = createStoreTimings();
-  const ledger = timedLedger(openLedger(options.dataDir), timings);
+  const ledger = timedLedger(openLedger(options.dataDir, undefined, { create: true }), timings);
   const ingestor = await openIngestor(ledger, undefined, { otherWriters: true });
   let kafka: Awaited<ReturnType<typeof startKafkaIngest>> | undefined;
   const metrics = createMetrics({ ingestor, store: ledger.store, timings, kafka: () => kafka?.service.stats ?? { stored: 0, duplicates: 0, deadLettered: 0 } });
@@ -70,7 +70,7 @@ export const serveProjector = async (options: ServeOptions): Promise<number> => 
   const stop = stopRequested();
   const log = jsonLog('projector');
   const timings = createStoreTimings();
-  const ledger = timedLedger(openLedger(options.dataDir), timings);
+  const ledger = timedLedger(openLedger(options.dataDir, undefined, { create: true }), timings);
   const readModels = timedReadModels(await sharedReadModels(ledger.dataDir, 'projector'), timings);
   const { definitions, failures } = await registeredDefinitions(readModels);
   for (const failure of failures) log('error', failure);
