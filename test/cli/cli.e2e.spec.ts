@@ -130,7 +130,7 @@ describe('a data directory with no ledger', () => {
 
   it('is refused by the commands that read a ledger, and nothing is created there; import creates one', () => {
     const missing = join(temp.dir, 'mistyped');
-    for (const args of [['history', 'C0000007'], ['summary'], ['verify'], ['roc'], ['project', 'status']]) {
+    for (const args of [['history', 'C0000007'], ['summary'], ['verify'], ['roc'], ['project', 'status'], ['access-log', 'list'], ['backup', '--out', join(temp.dir, 'backup')]]) {
       const result = cli(missing, args);
       expect(result.code, args.join(' ')).toBe(5);
       expect(result.stderr).toContain(`CLI_ERR_NO_LEDGER: no ledger in ${missing}`);

@@ -27,10 +27,7 @@ export const keyStorePath = (dataDir: string, env: NodeJS.ProcessEnv = process.e
  * an empty ledger it has just made there ("no customer C0000007").
  */
 export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, options: { sqliteCacheSizeKb?: number; create?: boolean } = {}): OpenLedger => {
-  const dataDir = resolveDataDir(dataDirFlag);
-  if (!options.create && eventStoreKind() === 'sqlite' && !existsSync(join(dataDir, 'events.db'))) {
-    throw new CliError(CliErrorCode.noLedger, `no ledger in ${dataDir} (no events.db there): name the ledger's directory with --data-dir or ROC_LEDGER_DATA_DIR; import, demo load and serve create one`);
-  }
+  const dataDir = options.create ? resolveDataDir(dataDirFlag) : existingLedgerDir(dataDirFlag);
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
   const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
@@ -43,6 +40,15 @@ export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, 
     },
   };
   return { store, contract, dataDir, identity, keys };
+};
+
+/** The data directory, which must hold an embedded ledger (EventStoreDB's is elsewhere); throws CLI_ERR_NO_LEDGER. */
+export const existingLedgerDir = (dataDirFlag: string | undefined): string => {
+  const dataDir = resolveDataDir(dataDirFlag);
+  if (eventStoreKind() === 'sqlite' && !existsSync(join(dataDir, 'events.db'))) {
+    throw new CliError(CliErrorCode.noLedger, `no ledger in ${dataDir} (no events.db there): name the ledger's directory with --data-dir or ROC_LEDGER_DATA_DIR; import, demo load and serve create one`);
+  }
+  return dataDir;
 };
 
 const ingestorOptions = (ledger: OpenLedger, clock?: () => Date, options: { otherWriters?: boolean } = {}): IngestorOptions => ({

@@ -1,6 +1,6 @@
 import { openAccessLog } from '@roc-ledger/privacy';
 import { accessLogFile } from '../accessLog.ts';
-import { resolveDataDir } from '../config.ts';
+import { existingLedgerDir } from '../openLedger.ts';
 import { parseInstant } from '../dates.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { formatTable } from '../output/table.ts';
@@ -19,7 +19,7 @@ export interface AccessLogListOptions {
 
 /** `access-log list`: who read whose personal data, when and why (oldest first). */
 export const accessLogListCommand = async (options: AccessLogListOptions): Promise<number> => {
-  const log = openAccessLog(accessLogFile(resolveDataDir(options.dataDir)));
+  const log = openAccessLog(accessLogFile(existingLedgerDir(options.dataDir)));
   try {
     const entries = await log.query({
       ...(options.customer ? { customer: options.customer } : {}),
@@ -43,7 +43,7 @@ export const accessLogListCommand = async (options: AccessLogListOptions): Promi
 
 /** `access-log verify`: walks the access log's hash chain; exit 4 naming the first entry that does not check out. */
 export const accessLogVerifyCommand = async (options: { dataDir?: string; json?: boolean }): Promise<number> => {
-  const log = openAccessLog(accessLogFile(resolveDataDir(options.dataDir)));
+  const log = openAccessLog(accessLogFile(existingLedgerDir(options.dataDir)));
   try {
     const result = await log.verify();
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -9,7 +9,7 @@ import { loadConfig, resolveDataDir } from '../config.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { eventStoreKind } from '../openEventStore.ts';
-import { keyStorePath } from '../openLedger.ts';
+import { existingLedgerDir, keyStorePath } from '../openLedger.ts';
 import { apiKeysFile } from './serveCommand.ts';
 import { signingKeyFile } from './proofCommands.ts';
 
@@ -44,6 +44,7 @@ export const backupCommand = async (options: BackupOptions): Promise<number> => 
   if (eventStoreKind() === 'eventstoredb') {
     throw new CliError(CliErrorCode.invalidConfig, 'the event store is EventStoreDB (ROC_LEDGER_EVENT_STORE_URL): back it up with its own tools (docs/operations.md); `verify` checks the chain of a restored database');
   }
+  existingLedgerDir(dataDir);
   const { reportingCurrency } = loadConfig(dataDir);
   mkdirSync(out, { recursive: true });
   await copyDatabase(join(dataDir, 'events.db'), join(out, 'events.db'));
