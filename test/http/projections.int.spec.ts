@@ -119,6 +119,10 @@ describe('projection queries over HTTP', () => {
     expect(month.statusCode).toBe(400);
     expect(month.json()).toMatchObject({ code: 'HTTP_ERR_INVALID_REQUEST' });
     expect(JSON.stringify(month.json().errors)).toContain('from');
+    // A date that is not one says which forms are: not zod's bare "Invalid input".
+    const date = await get('/v1/customers/C0000007?asOf=2024-13-01');
+    expect(date.statusCode).toBe(400);
+    expect(date.json().errors).toEqual([{ path: 'asOf', message: expect.stringContaining('expected YYYY-MM-DD or an ISO-8601 time with an offset') }]);
     const customer = (await mergeOf()).data as { survivorId: string };
     const page = await get(`/v1/customers/${customer.survivorId}/history?limit=0`);
     expect(page.statusCode).toBe(400);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Timestamp } from '@roc-ledger/events';
 
-export const Instant = z.union([z.iso.date(), Timestamp]).describe('YYYY-MM-DD (the end of that day, UTC) or an ISO-8601 time with an offset.');
+export const Instant = z
+  .union([z.iso.date(), Timestamp], { error: 'expected YYYY-MM-DD or an ISO-8601 time with an offset, such as 2025-03-01T10:00:00+01:00' })
+  .describe('YYYY-MM-DD (the end of that day, UTC) or an ISO-8601 time with an offset.');
 export const toInstant = (text: string | undefined) => (text === undefined ? undefined : new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59.999Z` : text));
 
 export const Problem = z
