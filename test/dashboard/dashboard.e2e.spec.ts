@@ -222,6 +222,11 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
 
     // A per-customer projection's state: no rows, the JSON as the API answers it.
     await page.selectOption('#projection', 'trust-score');
+    // Its stored partitions are offered as the field's suggestions, as the API lists them.
+    const listed = (await api<{ partitions: string[] }>('/v1/projections/trust-score/partitions?limit=1000')).partitions;
+    expect(listed).toContain(LATE_CUSTOMER);
+    await page.waitForFunction((n) => document.querySelectorAll('#partitions option').length === n, listed.length);
+    expect(await page.$$eval('#partitions option', (options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(listed);
     await page.selectOption('#query', 'state');
     await page.fill('#partition', LATE_CUSTOMER);
     await page.fill('#as-of', '');

@@ -114,6 +114,25 @@ describe('projection queries over HTTP', () => {
     expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);
   });
 
+  it("lists a projection's partitions a page at a time", async () => {
+    const pages: { projection: string; partitions: string[]; next: string | null }[] = [];
+    for (let after = ''; ; ) {
+      const response = await get(`/v1/projections/trust-score/partitions?limit=25${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      expect(response.statusCode).toBe(200);
+      pages.push(response.json());
+      if (pages.at(-1)!.next === null) break;
+      after = pages.at(-1)!.next!;
+    }
+    const customers = pages.flatMap((page) => page.partitions);
+    expect(pages[0]!.projection).toBe('trust-score@102');
+    expect(pages.length).toBeGreaterThan(1);
+    expect(customers).toEqual([...new Set(customers)].sort());
+    // Each is a customer the projection answers for.
+    expect((await get(`/v1/projections/trust-score/partitions/${customers.at(-1)}?query=score`)).statusCode).toBe(200);
+    expect((await get('/v1/projections/nope/partitions')).json()).toMatchObject({ code: 'PROJ_ERR_UNKNOWN_PROJECTION' });
+    expect((await get('/v1/projections/trust-score/partitions?limit=0')).statusCode).toBe(400);
+  });
+
   it('refuses a malformed month or page with a problem naming the parameter', async () => {
     const month = await get('/v1/ledger/activity?from=2024-13');
     expect(month.statusCode).toBe(400);

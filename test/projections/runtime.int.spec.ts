@@ -59,6 +59,25 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       expect(await stateHash(replayed.readModels, 'customer-view@2')).toEqual(hashes[0]![0]);
     }, 120_000); // committing after every event is thousands of PostgreSQL commits
 
+    it('lists the partition keys of the version answering, a page at a time, as the stored states are ordered', async () => {
+      const { runtime, readModels } = await build([customerView]);
+      const all: string[] = [];
+      for await (const record of readModels.partitions('customer-view@2')) all.push(record.partition);
+      expect(all.length).toBeGreaterThan(50);
+      const paged: string[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await runtime.partitionKeys('customer-view', { ...(after !== undefined ? { after } : {}), limit: 7 });
+        expect(page.key).toBe('customer-view@2');
+        expect(page.partitions.length).toBeLessThanOrEqual(7);
+        paged.push(...page.partitions);
+        if (page.partitions.length < 7) break;
+        after = page.partitions.at(-1);
+      }
+      expect(paged).toEqual(all);
+      await expect(runtime.partitionKeys('no-such-projection', { limit: 1 })).rejects.toMatchObject({ code: 'PROJ_ERR_UNKNOWN_PROJECTION' });
+      await runtime.stop();
+    });
+
     it('folds a merged customer into its survivor, exactly as if one customer all along', async () => {
       const { runtime, readModels } = await build([customerView]);
       const merges = [];

@@ -377,6 +377,12 @@ export class ProjectionRuntime {
     return { definition: this.definitions.get(row.key)!, row };
   }
 
+  /** A page of the partition keys stored for the version answering for a name, in partition order. */
+  async partitionKeys(name: string, page: { after?: string; limit: number }): Promise<{ key: string; partitions: string[] }> {
+    const { row } = await this.answering(name);
+    return { key: row.key, partitions: await this.options.readModels.partitionKeys(row.key, page) };
+  }
+
   /** Every stored partition of the version answering for a name, in partition order, with its state. */
   async *partitions(name: string): AsyncIterable<{ partition: string; state: unknown }> {
     const { row } = await this.answering(name);

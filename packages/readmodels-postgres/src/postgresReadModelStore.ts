@@ -249,6 +249,8 @@ export const getPostgresReadModelStore = async (options: PostgresReadModelOption
         after = page[page.length - 1]!.partition;
       }
     },
+    partitionKeys: async (key, { after = '', limit }) =>
+      (await query<{ partition: string }>(`SELECT partition FROM ${t('projection_states')} WHERE projection = $1 AND partition > $2 ORDER BY partition LIMIT $3`, [key, after, limit])).map((row) => row.partition),
     modules: async () => query<{ name: string; path: string }>(`SELECT name, path FROM ${t('projection_modules')} ORDER BY name`),
     addModule: async (name, path) => {
       await query(`INSERT INTO ${t('projection_modules')} (name, path, added_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET path = excluded.path, added_at = excluded.added_at`, [name, path, now()]);

@@ -58,6 +58,16 @@ const answering = (): ProjectionStatus[] => {
 
 const chosen = (): ProjectionStatus | undefined => answering().find((s) => s.name === byId<HTMLSelectElement>('projection').value);
 
+/** The projection's stored partition keys (the first 1,000) as the partition field's suggestions. */
+const suggestPartitions = async (projection: ProjectionStatus | undefined): Promise<void> => {
+  const list = byId('partitions');
+  list.replaceChildren();
+  if (!projection || projection.definition?.partitionBy === 'global') return;
+  const page = await getJson<{ partitions: string[] }>(`/v1/projections/${encodeURIComponent(projection.name)}/partitions`, { limit: 1000 });
+  // Another projection chosen meanwhile has its own.
+  if (chosen() === projection) list.replaceChildren(...page.partitions.map((key) => h('option', { value: key })));
+};
+
 /** The query and partition fields for the projection chosen. */
 const fitFields = (): void => {
   const projection = chosen();
@@ -70,6 +80,8 @@ const fitFields = (): void => {
   input.required = !global;
   byId('partition-help').textContent = definition?.partitionBy === 'customer' ? 'A customer id; a merged id answers for its survivor.' : "The projection's own partition key.";
   byId('about').textContent = [projection ? `${projection.name}@${projection.version}, ${projection.status}` : '', definition?.description ?? ''].filter(Boolean).join(': ');
+  // Suggestions only: the field takes any key, and a failure to list them leaves it as it was.
+  void suggestPartitions(projection).catch(() => undefined);
 };
 
 const drawRows = (): void => {

@@ -106,6 +106,8 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
         updated_at = ?2
       WHERE key = ?1 AND EXISTS (SELECT 1 FROM projection_shards WHERE key = ?1)`),
     partitionsAfter: db.prepare('SELECT partition, state, max_occurred_ms, max_recorded_ms FROM projection_states WHERE projection = ? AND partition > ? ORDER BY partition LIMIT ?'),
+    // Answered from the (projection, partition) index alone.
+    partitionKeysAfter: db.prepare('SELECT partition FROM projection_states WHERE projection = ? AND partition > ? ORDER BY partition LIMIT ?'),
     modules: db.prepare('SELECT name, path FROM projection_modules ORDER BY name'),
     addModule: db.prepare('INSERT INTO projection_modules (name, path, added_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET path = excluded.path, added_at = excluded.added_at'),
   };
@@ -248,6 +250,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
         after = page[page.length - 1]!.partition;
       }
     },
+    partitionKeys: async (key, { after = '', limit }) => (statements.partitionKeysAfter.all(key, after, limit) as unknown as { partition: string }[]).map((row) => row.partition),
     modules: async () => statements.modules.all() as unknown as { name: string; path: string }[],
     addModule: async (name, path) => {
       statements.addModule.run(name, path, now());

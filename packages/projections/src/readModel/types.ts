@@ -73,6 +73,8 @@ export interface ReadModelStore {
   drop(key: string): Promise<void>;
   /** Every partition of a projection, in partition order. */
   partitions(key: string): AsyncIterable<PartitionRecord>;
+  /** Up to `limit` partition keys of a projection after `after` (from the first without), in partition order: no state read. */
+  partitionKeys(key: string, page: { after?: string; limit: number }): Promise<string[]>;
   /** Analysts' projection modules registered with the service, so a restart loads them again. */
   modules(): Promise<{ path: string; name: string }[]>;
   addModule(name: string, path: string): Promise<void>;

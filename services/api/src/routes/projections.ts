@@ -132,6 +132,30 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
   );
 
   typed.get(
+    '/v1/projections/:name/partitions',
+    {
+      config: { scope: 'read', personalData: true },
+      schema: {
+        tags: ['projections'],
+        summary: "A projection's partitions: the keys it has a state for",
+        description: "Keys of the version that answers, in key order, a page at a time: pass a page's `next` as `after` for the next page (`next` is null on the last). Customer ids for per-customer projections, '*' for a global one, the projection's own keys otherwise.",
+        security,
+        params: z.object({ name: z.string() }),
+        querystring: z.object({
+          after: z.string().optional().describe('Keys after this one (the previous page\'s next)'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+        response: { 200: z.object({ projection: z.string().describe('name@version that answered'), partitions: z.array(z.string()), next: z.string().nullable() }), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      const { key, partitions } = await runtime.partitionKeys(request.params.name, { ...(after !== undefined ? { after } : {}), limit });
+      return { projection: key, partitions, next: partitions.length === limit ? partitions.at(-1)! : null };
+    },
+  );
+
+  typed.get(
     '/v1/projections/:name/partitions/:partition',
     {
       config: { scope: 'read', personalData: true },
