@@ -16,7 +16,7 @@ export const customerRoutes = (app: FastifyInstance, { store, ingestor }: { stor
       config: { scope: 'read', personalData: true },
       schema: {
         tags: ['query'],
-        summary: "One customer's events by valid time",
+        summary: path.endsWith('/events') ? "One customer's events by valid time (the same as /history)" : "One customer's events by valid time",
         description: 'Cut by valid time (asOf) and by transaction time (knownAt): the history as it had happened, as the ledger knew it.',
         security: [{ apiKey: [] }, { bearer: [] }],
         params: z.object({ customer: z.string().min(1).describe('A customer id, or <kind>:<value> such as email:ana@example.com') }),
