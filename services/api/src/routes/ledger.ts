@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { KnownAtPreparation } from '@roc-ledger/customer-equity';
 import type { ChainMonitor, EventStore } from '@roc-ledger/ledger';
 import type { ProjectionRuntime } from '@roc-ledger/projections';
 import type { IngestTally } from '../ingestTally.ts';
@@ -54,7 +55,7 @@ export type KafkaCounts = () => { stored: number; duplicates: number; deadLetter
 /** Messages on the dead-letter topic now, by every consumer since it was created. */
 export type DeadLetterTopicCount = () => Promise<number>;
 /** How far the series as known at each month end are prepared (KnownAtPreparer.progress). */
-export type KnownAtProgress = () => { started: boolean; stops: number; kept: number; running: boolean };
+export type KnownAtProgress = () => KnownAtPreparation;
 
 export interface LedgerRouteOptions {
   readonly store: EventStore;
