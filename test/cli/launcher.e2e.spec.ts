@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -19,6 +20,27 @@ describe('the Node 24 the project installs', () => {
     expect(process.version).toBe(`v${manifest.optionalDependencies[platformPackage]}`);
     const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
     expect(spawnSync(bin, ['--version'], { encoding: 'utf8', shell: process.platform === 'win32' }).stdout.trim()).toBe(process.version);
+  });
+
+  it('says what to install when started by a node older than 24 where no Node package is installed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roc-ledger-launcher-'));
+    try {
+      // This node, reporting itself as Node 20; the launcher alone, with no node_modules beside it.
+      const old = join(dir, 'old-node.mjs');
+      writeFileSync(old, "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.0.0' } });\nObject.defineProperty(process, 'version', { value: 'v20.0.0' });\n");
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(root, 'bin', 'roc-ledger.js'), join(dir, 'bin', 'roc-ledger.js'));
+      const alone = spawnSync(process.execPath, ['--import', old, join(dir, 'bin', 'roc-ledger.js'), '--version'], { encoding: 'utf8' });
+      expect(alone.status).toBe(1);
+      expect(alone.stderr).toContain('roc-ledger needs Node 24 or later (this is v20.0.0)');
+      expect(alone.stderr).toContain('install Node 24 first');
+      // The same old node in the project re-runs the command under the project's Node 24.
+      const inProject = spawnSync(process.execPath, ['--import', old, join(root, 'bin', 'roc-ledger.js'), '--version'], { encoding: 'utf8' });
+      expect(inProject.stderr).toBe('');
+      expect(inProject.stdout.trim()).toBe(manifest.version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs `roc-ledger` from a shell whose node is another (older) one, by re-running it under Node 24', () => {
