@@ -62,7 +62,7 @@ describe('projection queries over HTTP', () => {
     const { survivorId, mergedId } = merge.data as { survivorId: string; mergedId: string };
     const response = await get(`/v1/customers/${mergedId}`);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ projection: 'customer-view@2', partition: survivorId, source: 'stored', result: { customerId: survivorId, mergedIds: [mergedId], purchases: { count: 2 } } });
+    expect(response.json()).toMatchObject({ projection: 'customer-view@3', partition: survivorId, source: 'stored', result: { customerId: survivorId, mergedIds: [mergedId], purchases: { count: 2 } } });
     const byCard = await get(`/v1/customers/loyaltyCard:MERGE-http-projections-0`);
     expect(byCard.json().partition).toBe(survivorId);
   });
@@ -103,11 +103,11 @@ describe('projection queries over HTTP', () => {
     const response = await get('/v1/projections');
     expect(response.statusCode).toBe(200);
     const rows = response.json().projections;
-    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@2', 'trust-score@102']);
+    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@3', 'trust-score@102']);
     for (const row of rows) expect(row).toMatchObject({ status: 'live', active: true, lagEvents: 0, running: true });
     // What each says of itself, for a client (the dashboard's projections page) to ask it the right way.
     const definitionOf = (key: string) => rows.find((r: { key: string }) => r.key === key).definition;
-    expect(definitionOf('customer-view@2')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['view']) });
+    expect(definitionOf('customer-view@3')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['view']) });
     expect(definitionOf('trust-score@102')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['score']) });
     expect(definitionOf('trust-score@102').description).toEqual(expect.any(String));
     expect((await get('/v1/projections', web.key)).statusCode).toBe(403);

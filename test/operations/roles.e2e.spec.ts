@@ -56,7 +56,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
       return { status: response.status, body: (await response.json()) as any };
     };
     const statuses = async () => (await call('/v1/projections')).body.projections as ProjectionStatusReport[];
-    const owners = async () => (await statuses()).find((p) => p.key === 'customer-view@2')?.shards?.map((s) => s.owner) ?? [];
+    const owners = async () => (await statuses()).find((p) => p.key === 'customer-view@3')?.shards?.map((s) => s.owner) ?? [];
 
     // Both instances hold two shards each once A has handed two back.
     await until(async () => ((await owners()).filter((o) => o === 'A').length === 2 && (await owners()).filter((o) => o === 'B').length === 2 ? true : undefined), 30_000, 'A and B to hold two shards each');
@@ -81,7 +81,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
       const all = await statuses();
       return all.length === 3 && all.every((p) => p.position >= head && p.status === 'live') ? all : undefined;
     }, 60_000, 'the projections to catch up');
-    expect(caughtUp.map((p) => p.key).sort()).toEqual(['customer-view@2', 'ledger-activity@1', 'trust-score@102']);
+    expect(caughtUp.map((p) => p.key).sort()).toEqual(['customer-view@3', 'ledger-activity@1', 'trust-score@102']);
     const lastPurchase = await call(`/v1/customers/${`C${String((239 * 7) % 300).padStart(7, '0')}`}`);
     expect(lastPurchase.status).toBe(200);
 
@@ -109,7 +109,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
       await page.waitForFunction(() => document.body.dataset.busy === 'false' && !document.querySelector('#sign-in:not([hidden])'));
       const rows = await page.$$eval('#projections table:nth-of-type(2) tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td,th')].map((c) => c.textContent?.trim())));
       expect(rows).toHaveLength(16); // four projections, four shards each
-      expect(rows.filter((r) => r[0] === 'customer-view@2').map((r) => [r[1], r[4]])).toEqual([['1 of 4', 'B'], ['2 of 4', 'B'], ['3 of 4', 'B'], ['4 of 4', 'B']]);
+      expect(rows.filter((r) => r[0] === 'customer-view@3').map((r) => [r[1], r[4]])).toEqual([['1 of 4', 'B'], ['2 of 4', 'B'], ['3 of 4', 'B'], ['4 of 4', 'B']]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
@@ -119,7 +119,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
     expect(await b.stop()).toBe(0);
     // B handed its shards back as it stopped: project status shows each shard's checkpoint and no holder.
     const status = cli(temp.dir, ['project', 'status'], env).stdout;
-    expect(status).toMatch(/customer-view@2\s+4\/4\s+live\s+\d+\s+\(none\)/);
+    expect(status).toMatch(/customer-view@3\s+4\/4\s+live\s+\d+\s+\(none\)/);
 
     // Exactly the states one process folding the whole log alone ends in: no event twice, none missed.
     const ledger = openLedger(temp.dir);

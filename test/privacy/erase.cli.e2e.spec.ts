@@ -21,14 +21,21 @@ describe('roc-ledger erase', () => {
     const first = cli(temp.dir, ['erase', 'email:first.cli@example.org', '--reference', 'DSR-1', '--json']);
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ destroyedKeys: [expect.any(String)], alreadyErased: false, readModels: 'refolded' });
-    // The read models now exist and hold the other customer's name in clear (the scan can find it)...
-    expect(scan('Secondcliana')).toContain('readmodels.db');
+    // The read models now exist and hold the other customer's view, its name by reference only: no
+    // file holds it in clear, yet the view shows it, opened from the log...
+    expect(scan('pdref1:')).toContain('readmodels.db');
+    expect(scan('Secondcliana')).toEqual([]);
     expect(scan('Firstcliana')).toEqual([]);
+    const views = () => cli(temp.dir, ['project', 'run', 'customer-view']).stdout;
+    expect(views()).toContain('Secondcliana');
+    expect(views()).not.toContain('Firstcliana');
 
     const second = cli(temp.dir, ['erase', 'email:second.cli@example.org', '--basis', 'retention-expired']);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/erased: 1 key\(s\) destroyed; CustomerErased at position \d+; read models refolded/);
     // ...and no longer once that customer is erased.
+    expect(views()).not.toContain('Secondcliana');
+    expect(views()).toContain('[erased]');
     expect(scan('Secondcliana')).toEqual([]);
     expect(scan('second.cli@example.org')).toEqual([]);
 

@@ -37,7 +37,7 @@ describe('erasure through an API service that folds no projection', () => {
       // A projector comes up and folds the erasure: the next answer can say refolded.
       await projector.start();
       expect(await erase(first.customerId)).toMatchObject({ alreadyErased: true, readModels: 'refolded' });
-      expect(JSON.stringify((await readModels.load('customer-view@2', first.customerId))?.state)).not.toContain('Zoë');
+      expect(JSON.stringify((await readModels.load('customer-view@3', first.customerId))?.state)).not.toContain('Zoë');
     } finally {
       await app.close();
       await projector.stop();

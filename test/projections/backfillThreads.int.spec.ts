@@ -28,7 +28,7 @@ afterAll(async () => {
   temp.cleanup();
 });
 
-const KEYS = ['customer-view@2', 'trust-score@102'];
+const KEYS = ['customer-view@3', 'trust-score@102'];
 
 /** A runtime over the test ledger; with `threads`, projections backfill on threads (the per-customer ones in two shards). */
 const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[] } & Partial<RuntimeOptions> = {}) => {
@@ -185,9 +185,9 @@ describe('backfill on threads', () => {
     expect(threadsDone(logs).map((d) => d.thread).sort()).toEqual(['trust-score@102 shard 1/2', 'trust-score@102 shard 2/2']);
     // customer-view, which the threads' context defines: on two threads, a shard each.
     await runtime.add(customerView);
-    expect((await runtime.status()).find((s) => s.key === 'customer-view@2')).toMatchObject({ running: true });
+    expect((await runtime.status()).find((s) => s.key === 'customer-view@3')).toMatchObject({ running: true });
     await runtime.waitFor(head);
-    expect(threadsDone(logs).map((d) => d.thread).filter((t) => t.startsWith('customer-view')).sort()).toEqual(['customer-view@2 shard 1/2', 'customer-view@2 shard 2/2']);
+    expect(threadsDone(logs).map((d) => d.thread).filter((t) => t.startsWith('customer-view')).sort()).toEqual(['customer-view@3 shard 1/2', 'customer-view@3 shard 2/2']);
     expect(await hashes(readModels)).toEqual(expected);
     // A projection the threads' context does not define: its threads stop, and this runtime folds it from its checkpoint.
     const visits = defineProjection<{ n: number }>({ name: 'visits', version: 1, consumes: ['InteractionRecorded'], initialState: { n: 0 }, handlers: { InteractionRecorded: (draft) => void (draft.n += 1) } });
@@ -224,8 +224,8 @@ describe('backfill on threads', () => {
     expect(threadsDone(logs).map((d) => d.thread)).toEqual([expect.stringMatching(/shard/), expect.stringMatching(/shard/), 'events@1']);
     // The per-customer projections answered while the global one's thread still folded (it loads its modules first).
     const at = (prefix: string) => logs.findIndex((l) => l.startsWith(prefix));
-    expect(at('projection version now answers {"key":"customer-view@2"}')).toBeGreaterThanOrEqual(0);
-    expect(at('projection version now answers {"key":"customer-view@2"}')).toBeLessThan(at('backfill thread done {"thread":"events@1"'));
+    expect(at('projection version now answers {"key":"customer-view@3"}')).toBeGreaterThanOrEqual(0);
+    expect(at('projection version now answers {"key":"customer-view@3"}')).toBeLessThan(at('backfill thread done {"thread":"events@1"'));
     expect(await hashes(readModels)).toEqual(expected);
     let counted = 0;
     for await (const event of store.readAll({ types: ['InteractionRecorded', 'PurchaseMade'] })) if (event.globalPosition <= head) counted++;

@@ -2,7 +2,7 @@ import { produce } from 'immer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerView } from '@roc-ledger/customer-view';
 import { getInMemoryEventStore, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
-import { foldEvents, stateJson, type ProjectionDefinition } from '@roc-ledger/projections';
+import { foldEvents, referToPersonalFields, stateJson, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { loadDemo, type SimClock } from '../support/demoLedger.ts';
 import { contract } from '../support/tempLedger.ts';
@@ -17,10 +17,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => store.close());
 
-/** immer's produce, handed every event whole: the runtime also withholds undeclared personal values, which these projections never read. */
+/**
+ * immer's produce, handed every event whole but for the personal values a projection keeps by
+ * reference, which it gets as references as the runtime gives them (the runtime also withholds
+ * undeclared personal values, which these projections never read).
+ */
 const withImmer = <S>(definition: ProjectionDefinition<S>, events: RecordedEvent[]): S => {
   const handlers = definition.handlers as Record<string, (draft: unknown, event: RecordedEvent) => void>;
-  return events.reduce((state, event) => (handlers[event.type] ? produce(state, (draft) => handlers[event.type]!(draft, event)) : state), definition.initialState);
+  const asGiven = (event: RecordedEvent) => (definition.personalDataByReference?.includes(event.type as never) ? referToPersonalFields(event) : event);
+  return events.reduce((state, event) => (handlers[event.type] ? produce(state, (draft) => handlers[event.type]!(draft, asGiven(event))) : state), definition.initialState);
 };
 
 describe('the runtime fold and immer drafts', () => {

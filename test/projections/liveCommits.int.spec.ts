@@ -29,14 +29,14 @@ const followSteadyAppends = async (liveCommitIntervalMs: number) => {
   }
   await runtime.waitFor(last);
   const commits = counter.commits - before;
-  const hash = await stateHash(readModels, 'customer-view@2');
+  const hash = await stateHash(readModels, 'customer-view@3');
   await runtime.stop();
   // The same log folded from nothing, in one go: the states the live commits left must be these.
   const rebuilt = getSqliteReadModelStore(':memory:');
   const fresh = new ProjectionRuntime({ store, readModels: rebuilt, definitions: [customerView] });
   await fresh.start();
   await fresh.waitFor(last);
-  const expected = await stateHash(rebuilt, 'customer-view@2');
+  const expected = await stateHash(rebuilt, 'customer-view@3');
   await fresh.stop();
   await store.close();
   return { commits, hash, expected };

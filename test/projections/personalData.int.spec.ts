@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { uuidv7, WITHHELD_VALUE, type EventInput } from '@roc-ledger/events';
+import { ERASED_VALUE, uuidv7, WITHHELD_VALUE, type EventInput } from '@roc-ledger/events';
 import { MergeMap } from '@roc-ledger/identity';
 import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
-import { defineProjection, getSqliteReadModelStore, ProjectionRuntime, replayCustomer } from '@roc-ledger/projections';
+import { defineProjection, getSqliteReadModelStore, PERSONAL_REFERENCE_PREFIX, ProjectionRuntime, replayCustomer, resolvePersonalReferences } from '@roc-ledger/projections';
 import { given } from '@roc-ledger/projections/testing';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
 import { contract, tempDataDir } from '../support/tempLedger.ts';
@@ -52,7 +52,46 @@ describe('personal data in projections', () => {
     await store.close();
   });
 
-  it('refuses a declaration of personal data for a type the projection does not consume', () => {
+  it('refuses a declaration of personal data for a type the projection does not consume, or read and kept by reference at once', () => {
     expect(() => defineProjection({ ...seen, personalData: ['IdentifierLinked'] })).toThrow('personalData: IdentifierLinked is not in consumes');
+    expect(() => defineProjection({ ...seen, personalDataByReference: ['IdentifierLinked'] })).toThrow('personalDataByReference: IdentifierLinked is not in consumes');
+    expect(() => defineProjection({ ...seen, personalDataByReference: ['ProfileUpdated'] })).toThrow('personalDataByReference: ProfileUpdated is in personalData too');
+  });
+
+  describe('kept by reference', () => {
+    /** Keeps the name without reading it, and the note (not declared), as its handlers see them. */
+    const kept = defineProjection<{ givenName: string | null; notes: string[] }>({ ...seen, name: 'kept', personalData: [], personalDataByReference: ['ProfileUpdated'] });
+
+    it('holds references in its stored states, answers with the values opened from the log, and with erased values once the key is destroyed, refolding nothing', async () => {
+      const keys = getFileKeyStore({ path: join(temp.dir, 'keys-ref.db') });
+      const store = getSqliteEventStore({ path: join(temp.dir, 'ref.db'), contract, personalData: createPersonalDataGuard(keys) });
+      await store.append('customer-C1', history);
+      const readModels = getSqliteReadModelStore(':memory:');
+      const runtime = new ProjectionRuntime({ store, readModels, definitions: [kept] });
+      await runtime.start();
+      await runtime.waitFor((await store.head()).position);
+      const stored = (await readModels.load('kept@1', 'C1'))!;
+      // ProfileUpdated is position 1; its given name is at data.givenName.
+      expect(JSON.parse(stored.state)).toEqual({ givenName: `${PERSONAL_REFERENCE_PREFIX}1:data.givenName`, notes: [WITHHELD_VALUE] });
+      expect(stored.state).not.toContain('Personella');
+      expect((await runtime.query('kept', 'C1'))!.result).toEqual(expected);
+      expect((await replayCustomer(store, kept, new MergeMap(), 'C1', { asOf: new Date(at) }))!.state).toEqual(JSON.parse(stored.state));
+      await given(kept, ...history).then('C1', expected);
+
+      await keys.destroy(['C1']);
+      expect((await runtime.query('kept', 'C1'))!.result).toEqual({ givenName: ERASED_VALUE, notes: [WITHHELD_VALUE] });
+      expect((await readModels.load('kept@1', 'C1'))!.state).toBe(stored.state);
+      await runtime.stop();
+      await readModels.close();
+      await store.close();
+    });
+
+    it('resolves only references to personal values of events that exist; lookalikes stay as they are', async () => {
+      const store = getSqliteEventStore({ path: join(temp.dir, 'lookalike.db'), contract, personalData: createPersonalDataGuard(getFileKeyStore({ path: join(temp.dir, 'keys-lookalike.db') })) });
+      await store.append('customer-C1', history);
+      const value = { name: `${PERSONAL_REFERENCE_PREFIX}1:data.givenName`, noEvent: `${PERSONAL_REFERENCE_PREFIX}99:data.givenName`, notPersonal: `${PERSONAL_REFERENCE_PREFIX}2:data.score`, list: [`${PERSONAL_REFERENCE_PREFIX}1:data.givenName`, 3, null] };
+      expect(await resolvePersonalReferences(store, value)).toEqual({ ...value, name: 'Personella', list: ['Personella', 3, null] });
+      await store.close();
+    });
   });
 });

@@ -50,24 +50,24 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       const hashes: { hash: string; partitions: number }[][] = [];
       for (const commitEvery of [10_000, 10_000, 7, 1]) {
         const { runtime, readModels } = await build([customerView, trustScore], { commitEvery });
-        hashes.push([await stateHash(readModels, 'customer-view@2'), await stateHash(readModels, 'trust-score@102')]);
+        hashes.push([await stateHash(readModels, 'customer-view@3'), await stateHash(readModels, 'trust-score@102')]);
         await runtime.stop();
       }
       expect(hashes[0]![0]!.partitions).toBeGreaterThan(50);
       for (const h of hashes.slice(1)) expect(h).toEqual(hashes[0]);
       const replayed = await replayAll(store, customerView);
-      expect(await stateHash(replayed.readModels, 'customer-view@2')).toEqual(hashes[0]![0]);
+      expect(await stateHash(replayed.readModels, 'customer-view@3')).toEqual(hashes[0]![0]);
     }, 120_000); // committing after every event is thousands of PostgreSQL commits
 
     it('lists the partition keys of the version answering, a page at a time, as the stored states are ordered', async () => {
       const { runtime, readModels } = await build([customerView]);
       const all: string[] = [];
-      for await (const record of readModels.partitions('customer-view@2')) all.push(record.partition);
+      for await (const record of readModels.partitions('customer-view@3')) all.push(record.partition);
       expect(all.length).toBeGreaterThan(50);
       const paged: string[] = [];
       for (let after: string | undefined; ; ) {
         const page = await runtime.partitionKeys('customer-view', { ...(after !== undefined ? { after } : {}), limit: 7 });
-        expect(page.key).toBe('customer-view@2');
+        expect(page.key).toBe('customer-view@3');
         expect(page.partitions.length).toBeLessThanOrEqual(7);
         paged.push(...page.partitions);
         if (page.partitions.length < 7) break;
@@ -84,15 +84,15 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       for await (const event of store.readAll({ types: ['CustomersMerged'] })) merges.push(event.data as { survivorId: string; mergedId: string });
       expect(merges).toHaveLength(5);
       for (const { survivorId, mergedId } of merges) {
-        expect(await readModels.load('customer-view@2', mergedId)).toBeUndefined();
+        expect(await readModels.load('customer-view@3', mergedId)).toBeUndefined();
         const answer = await runtime.query('customer-view', mergedId, { query: 'view' });
         const view = answer!.result as { customerId: string; mergedIds: string[]; purchases: { count: number; minor: number }; identifiers: { kind: string }[]; offers: { last90Days: unknown } };
         expect(view.customerId).toBe(survivorId);
         expect(view.mergedIds).toEqual([mergedId]);
         expect(view.purchases.count).toBe(2);
         expect(new Set(view.identifiers.map((i) => i.kind))).toEqual(new Set(['loyaltyCard', 'webVisitorId']));
-        const replayed = await replayCustomer(store, customerView, runtime['runnerOf']('customer-view@2')!.mergeMap, survivorId, {});
-        expect(JSON.parse((await readModels.load('customer-view@2', survivorId))!.state)).toEqual(JSON.parse(JSON.stringify(replayed!.state)));
+        const replayed = await replayCustomer(store, customerView, runtime['runnerOf']('customer-view@3')!.mergeMap, survivorId, {});
+        expect(JSON.parse((await readModels.load('customer-view@3', survivorId))!.state)).toEqual(JSON.parse(JSON.stringify(replayed!.state)));
       }
       await runtime.stop();
     });
@@ -146,7 +146,7 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       expect(fragile).toMatchObject({ status: 'failed', position: target.globalPosition - 1, running: false });
       expect(fragile.error).toMatchObject({ code: 'PROJ_ERR_HANDLER_FAILED', projection: 'fragile@1', eventId: target.eventId, position: target.globalPosition, type: 'SentimentRecorded' });
       expect(failures).toHaveLength(1);
-      expect(rows.find((r) => r.key === 'customer-view@2')).toMatchObject({ status: 'live', lagEvents: 0 });
+      expect(rows.find((r) => r.key === 'customer-view@3')).toMatchObject({ status: 'live', lagEvents: 0 });
       // Its stored states are those of the log up to the event before.
       const expected = new Map<string, number>();
       const { mergeMap } = runtime['runnerOf']('fragile@1')!;

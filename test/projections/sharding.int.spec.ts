@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerView } from '@roc-ledger/customer-view';
-import { defineProjection, getSqliteReadModelStore, ownedBy, ProjectionRuntime, ProjectionWorker, shardOf, ShardFencedError, stateHash, type ShardedReadModelStore } from '@roc-ledger/projections';
+import { defineProjection, getSqliteReadModelStore, ownedBy, ProjectionRuntime, ProjectionWorker, resolvePersonalReferences, shardOf, ShardFencedError, stateHash, type ShardedReadModelStore } from '@roc-ledger/projections';
 import { MergeMap } from '@roc-ledger/identity';
 import { trustScore } from '@roc-ledger/trust-score';
 import type { EventStore } from '@roc-ledger/ledger';
@@ -14,7 +14,7 @@ const postgres = postgresReadModels();
 let store: EventStore;
 let head = 0;
 let clean: Awaited<ReturnType<typeof getSqliteReadModelStore>>;
-const keys = ['customer-view@2', 'trust-score@102'];
+const keys = ['customer-view@3', 'trust-score@102'];
 
 beforeAll(async () => {
   const clock: SimClock = { now: new Date(0) };
@@ -79,10 +79,11 @@ describe('projector instances sharing shards on PostgreSQL', () => {
     // The API side: a runtime that folds nothing answers from the shared states.
     const api = new ProjectionRuntime({ store, readModels, definitions: [customerView, trustScore], folds: 'none' });
     await api.start();
-    const someone = (await clean.partitions('customer-view@2')[Symbol.asyncIterator]().next()).value!.partition;
+    const someone = (await clean.partitions('customer-view@3')[Symbol.asyncIterator]().next()).value!.partition;
     const answer = await api.query('customer-view', someone);
     expect(answer).toMatchObject({ source: 'stored', partition: someone });
-    expect(answer!.result).toEqual(JSON.parse((await clean.load('customer-view@2', someone))!.state));
+    // The stored state keeps identifiers and profile by reference; the answer has them opened.
+    expect(answer!.result).toEqual(await resolvePersonalReferences(store, JSON.parse((await clean.load('customer-view@3', someone))!.state)));
     await api.stop();
     await b.stop();
     await until(() => a.heldShards.length === 4); // b left: a takes its shards back
@@ -116,8 +117,8 @@ describe('projector instances sharing shards on PostgreSQL', () => {
     expect(error).toBeInstanceOf(ShardFencedError);
     expect((error as ShardFencedError).code).toBe('PROJ_ERR_SHARD_FENCED');
     expect(folded).toBe(500);
-    expect((await readModels.shardRows('customer-view@2'))[0]).toMatchObject({ index: 0, position: 0, owner: 'fast' });
-    expect(await readModels.isEmpty('customer-view@2')).toBe(true);
+    expect((await readModels.shardRows('customer-view@3'))[0]).toMatchObject({ index: 0, position: 0, owner: 'fast' });
+    expect(await readModels.isEmpty('customer-view@3')).toBe(true);
     expect(await readModels.leases.renew('slow', [slow!], 60_000)).toEqual([]);
   });
 
@@ -141,13 +142,13 @@ describe('projector instances sharing shards on PostgreSQL', () => {
 
   it('refuses another shard count while shards stand at different positions', async () => {
     const readModels = (await postgres.open()) as ShardedReadModelStore;
-    await readModels.registerShard('customer-view@2', 'customer-view', 2, { index: 0, count: 2 });
+    await readModels.registerShard('customer-view@3', 'customer-view', 2, { index: 0, count: 2 });
     await readModels.leases.prepare(2);
     const [lease] = await readModels.leases.acquire('x', 1, 60_000);
-    await readModels.commit('customer-view@2', { upserts: [], deletes: [], position: 10, recordedAt: null, shard: { index: 0, count: 2, owner: 'x', epoch: lease!.epoch } });
-    await expect(readModels.registerShard('customer-view@2', 'customer-view', 2, { index: 0, count: 3 })).rejects.toMatchObject({ code: 'PROJ_ERR_SHARD_COUNT' });
+    await readModels.commit('customer-view@3', { upserts: [], deletes: [], position: 10, recordedAt: null, shard: { index: 0, count: 2, owner: 'x', epoch: lease!.epoch } });
+    await expect(readModels.registerShard('customer-view@3', 'customer-view', 2, { index: 0, count: 3 })).rejects.toMatchObject({ code: 'PROJ_ERR_SHARD_COUNT' });
     await expect(readModels.leases.prepare(3)).rejects.toMatchObject({ code: 'PROJ_ERR_SHARD_COUNT' });
-    expect((await readModels.row('customer-view@2'))!.position).toBe(0); // the lowest shard
+    expect((await readModels.row('customer-view@3'))!.position).toBe(0); // the lowest shard
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getSqliteReadModelStore, ShardCountMismatchError, ShardFencedError, type ThreadShardedReadModelStore } from '@roc-ledger/projections';
 
-const KEY = 'customer-view@2';
+const KEY = 'customer-view@3';
 const fence = (index: number, count = 2) => ({ index, count, owner: 'backfill', epoch: 0 });
 const commit = (store: ThreadShardedReadModelStore, shard: number, position: number, partition = `C${shard}`) =>
   store.commit(KEY, { upserts: [{ partition, state: `{"at":${position}}`, maxOccurredMs: 0, maxRecordedMs: 0 }], deletes: [], position, recordedAt: `2026-01-01T00:00:${String(position % 60).padStart(2, '0')}.000Z`, shard: fence(shard) });

@@ -56,6 +56,16 @@ export interface ProjectionDefinition<S = unknown> {
    * projection declared.
    */
   readonly personalData?: readonly EventType[];
+  /**
+   * The consumed types whose personal values the state keeps without the handlers reading them
+   * (a customer view shows a name; it computes nothing with it). The handlers get each as a
+   * reference into the log (`pdref1:<position>:<path>`), which the state may hold; the runtime
+   * resolves every reference in a state before its queries see it, opening the value from the log
+   * then (a customer erased since reads as erased). So the read models hold no personal data, and
+   * folding these types decrypts nothing. Two references are equal only if they are one value of
+   * one event: compare values in queries, not in handlers.
+   */
+  readonly personalDataByReference?: readonly EventType[];
   /** Named read functions over a state. `state` (the state itself) is always there. */
   readonly queries?: { readonly [name: string]: Query<S> };
 }
@@ -73,6 +83,10 @@ export const defineProjection = <S>(definition: ProjectionDefinition<S>): Projec
   for (const type of Object.keys(handlers)) if (!(definition.consumes as readonly string[]).includes(type)) problems.push(`handlers.${type}: not in consumes`);
   for (const type of definition.consumes) if (!EVENT_TYPES.includes(type)) problems.push(`consumes: ${type} is not an event type`);
   for (const type of definition.personalData ?? []) if (!definition.consumes.includes(type)) problems.push(`personalData: ${type} is not in consumes`);
+  for (const type of definition.personalDataByReference ?? []) {
+    if (!definition.consumes.includes(type)) problems.push(`personalDataByReference: ${type} is not in consumes`);
+    if (definition.personalData?.includes(type)) problems.push(`personalDataByReference: ${type} is in personalData too; a type's values are read or kept by reference, not both`);
+  }
   if (problems.length > 0) throw new InvalidProjectionError(definition.name, problems);
   return definition;
 };

@@ -4,6 +4,7 @@ import type { MergeMap } from '@roc-ledger/identity';
 import { CUSTOMER_STREAM_PREFIX, type RecordedEvent } from '@roc-ledger/ledger';
 import type { Handler, ProjectionDefinition } from './definition.ts';
 import { HandlerFailedError } from './errors.ts';
+import { referToPersonalFields } from './personalReferences.ts';
 import { compareInstants } from './instants.ts';
 import { stateJson } from './stateJson.ts';
 
@@ -88,13 +89,22 @@ export const initialWorking = <S>(definition: ProjectionDefinition<S>): Working<
 };
 
 /**
- * The event as the projection's handlers see it: with its personal values withheld unless the
- * projection declared it reads this type's. Every fold goes through here (backfill, live, merges,
- * as-of replays, `given`), so all of them see the same.
+ * The event as the projection's handlers see it: with its personal values as recorded where the
+ * projection declared it reads this type's, as references where it keeps them by reference, and
+ * withheld otherwise. Every fold goes through here (backfill, live, merges, as-of replays,
+ * `given`), so all of them see the same, whichever values the store opened for the read.
  */
-export const eventFor = (definition: Pick<ProjectionDefinition, 'personalData'>, event: RecordedEvent): RecordedEvent => {
-  if (definition.personalData?.includes(event.type as EventType)) return event;
-  // Several projections fold each event in turn: the event withheld once serves them all.
+export const eventFor = (definition: Pick<ProjectionDefinition, 'personalData' | 'personalDataByReference'>, event: RecordedEvent): RecordedEvent => {
+  const type = event.type as EventType;
+  if (definition.personalData?.includes(type)) return event;
+  // Several projections fold each event in turn: the event rewritten once serves them all.
+  if (definition.personalDataByReference?.includes(type)) {
+    if (event !== lastReferred) {
+      lastReferred = event;
+      lastReferences = referToPersonalFields(event);
+    }
+    return lastReferences!;
+  }
   if (event !== lastRead) {
     lastRead = event;
     lastWithheld = withholdPersonalFields(event);
@@ -103,6 +113,8 @@ export const eventFor = (definition: Pick<ProjectionDefinition, 'personalData'>,
 };
 let lastRead: RecordedEvent | undefined;
 let lastWithheld: RecordedEvent | undefined;
+let lastReferred: RecordedEvent | undefined;
+let lastReferences: RecordedEvent | undefined;
 
 /** Applies one event's handler (looked up unless given); a throw becomes HandlerFailedError naming the projection and event. */
 export const applyEvent = <S>(definition: ProjectionDefinition<S>, projection: string, working: Working<S>, event: RecordedEvent, handler = handlerFor(definition, event.type)): void => {

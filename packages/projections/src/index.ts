@@ -9,6 +9,7 @@ export { getSqliteReadModelStore, type SqliteReadModelStoreOptions } from './rea
 export { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type CommitBatch, type PartitionRecord, type ProjectionRow, type ProjectionStatus, type ReadModelStore, type ShardCheckpoints, type ShardedReadModelStore, type ThreadShardedReadModelStore } from './readModel/types.ts';
 export { ShardCoordinator, type CoordinatorOptions } from './sharding/coordinator.ts';
 export { ownedBy, shardOf, ShardCountMismatchError, ShardFencedError, type Lease, type ShardAssignment, type ShardFence, type ShardLeases, type ShardRow } from './sharding/shards.ts';
+export { PERSONAL_REFERENCE_PREFIX, referToPersonalFields, resolvePersonalReferences, stateForQueries } from './personalReferences.ts';
 export { replayAll, replayCustomer, replayEach, withinCut, type Cut, type Replayed, type ReplayedPartition, type ReplayOptions } from './replay.ts';
 export { ProjectionRunner, type Progress, type RunnerOptions } from './runner.ts';
 export { ProjectionRuntime, type ProjectionStatusReport, type QueryAnswer, type RuntimeOptions, type ShardingOptions } from './runtime.ts';

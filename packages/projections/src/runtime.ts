@@ -4,6 +4,7 @@ import { MergeMap } from '@roc-ledger/identity';
 import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower, type LogHead } from '@roc-ledger/ledger';
 import { byCustomer, projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
 import { ShardingUnsupportedError, UnknownProjectionError, UnknownQueryError } from './errors.ts';
+import { stateForQueries } from './personalReferences.ts';
 import { replayAll, replayCustomer, type Cut } from './replay.ts';
 import { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type ProjectionRow, type ReadModelStore, type ShardRow } from './readModel/types.ts';
 import { mergeRecordOf, ProjectionRunner, type RunnerOptions } from './runner.ts';
@@ -385,8 +386,8 @@ export class ProjectionRuntime {
 
   /** Every stored partition of the version answering for a name, in partition order, with its state. */
   async *partitions(name: string): AsyncIterable<{ partition: string; state: unknown }> {
-    const { row } = await this.answering(name);
-    for await (const record of this.options.readModels.partitions(row.key)) yield { partition: record.partition, state: JSON.parse(record.state) };
+    const { definition, row } = await this.answering(name);
+    for await (const record of this.options.readModels.partitions(row.key)) yield { partition: record.partition, state: await stateForQueries(this.options.store, definition, JSON.parse(record.state)) };
   }
 
   /**
@@ -425,7 +426,7 @@ export class ProjectionRuntime {
     }
     const at = options.asOf ?? (this.options.now ?? (() => new Date()))();
     const context: QueryContext = { at, partition: key };
-    return { projection: row.key, partition: key, at: at.toISOString(), source, position: row.position, result: query(state as never, context) };
+    return { projection: row.key, partition: key, at: at.toISOString(), source, position: row.position, result: query((await stateForQueries(this.options.store, definition, state)) as never, context) };
   }
 
   private runnerOf(key: string): ProjectionRunner | undefined {

@@ -44,6 +44,18 @@ describe('customer view', () => {
     });
   });
 
+  it('shows each identifier once, linked when first linked and verified if any link was, its value opened from the log', async () => {
+    const email = (occurredAt: string, verified: boolean) => event('IdentifierLinked', occurredAt, { identifier: { kind: 'email', value: 'twice@example.org' }, verified });
+    const scenario = given(customerView, email('2025-01-05T00:00:00Z', false), email('2025-01-02T00:00:00Z', true), event('IdentifierLinked', '2025-01-03T00:00:00Z', { identifier: { kind: 'phone', value: '+4930123' }, verified: false }));
+    // The state keeps every link (each value a reference to its own event; `states` shows them opened).
+    expect(((await scenario.states()).get('C1') as { identifiers: unknown[] }).identifiers).toHaveLength(3);
+    const view = (await scenario.query('C1', 'view', { at: new Date('2025-02-01T00:00:00Z') })) as { identifiers: unknown };
+    expect(view.identifiers).toEqual([
+      { kind: 'email', value: 'twice@example.org', linkedAt: '2025-01-02T00:00:00Z', verified: true },
+      { kind: 'phone', value: '+4930123', linkedAt: '2025-01-03T00:00:00Z', verified: false },
+    ]);
+  });
+
   it('shows open and overdue promises and offers in the last 30 and 90 days at the moment asked', async () => {
     const view = (await given(
       customerView,

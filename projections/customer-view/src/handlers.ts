@@ -59,10 +59,9 @@ export const customerViewHandlers: Handlers<CustomerViewState> = {
   },
   IdentifierLinked: (view, event) => {
     touch(view, event);
+    // The value is a reference to this event's: one identifier linked twice is two entries here, one in the view (viewAt).
     const { kind, value } = event.data.identifier;
-    const known = view.identifiers.find((i) => i.kind === kind && i.value === value);
-    if (known) known.verified ||= event.data.verified;
-    else view.identifiers.push({ kind, linkedAt: event.occurredAt, value, verified: event.data.verified });
+    view.identifiers.push({ kind, linkedAt: event.occurredAt, value, verified: event.data.verified });
   },
   CustomersMerged: (view, event) => {
     touch(view, event);

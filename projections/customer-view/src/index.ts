@@ -1,5 +1,5 @@
-import { EVENT_TYPES } from '@roc-ledger/events';
-import { defineProjection, type QueryContext } from '@roc-ledger/projections';
+import { ERASED_VALUE, EVENT_TYPES } from '@roc-ledger/events';
+import { compareInstants, defineProjection, type QueryContext } from '@roc-ledger/projections';
 import { customerViewHandlers, OFFER_WINDOW_DAYS } from './handlers.ts';
 import { initialCustomerView, type CustomerViewState, type PromiseLedger } from './state.ts';
 
@@ -24,12 +24,39 @@ const promises = (ledger: PromiseLedger, at: Date) => {
   return { open, openCount: open.length, overdueCount: open.filter((p) => p.overdue).length, closed: ledger.closed, closedLate: ledger.closedLate };
 };
 
-/** The view at a moment: the stored state plus what depends on that moment (overdue promises, offers in the last 30 and 90 days). */
+/**
+ * Each identifier once, where it was linked first, verified if any link was (the state keeps every
+ * link, as references that differ per link). Erased values are not one identifier: each stays.
+ */
+const distinctIdentifiers = (identifiers: CustomerViewState['identifiers']): CustomerViewState['identifiers'] => {
+  const byValue = new Map<string, CustomerViewState['identifiers'][number]>();
+  const distinct: CustomerViewState['identifiers'] = [];
+  for (const link of identifiers) {
+    const id = JSON.stringify([link.kind, link.value]);
+    const known = link.value === ERASED_VALUE ? undefined : byValue.get(id);
+    if (!known) {
+      const first = { ...link };
+      byValue.set(id, first);
+      distinct.push(first);
+      continue;
+    }
+    known.verified ||= link.verified;
+    if (compareInstants(link.linkedAt, known.linkedAt) < 0) known.linkedAt = link.linkedAt;
+  }
+  return distinct;
+};
+
+/**
+ * The view at a moment, from a state whose personal values are resolved (the runtime resolves
+ * them before any query): the stored state plus what depends on that moment (overdue promises,
+ * offers in the last 30 and 90 days), each identifier once.
+ */
 export const viewAt = (state: CustomerViewState, { at, partition }: QueryContext) => {
-  const { offerLog: _offerLog, enquiries, complaints, ...rest } = state;
+  const { offerLog: _offerLog, enquiries, complaints, identifiers, ...rest } = state;
   return {
     customerId: partition,
     ...rest,
+    identifiers: distinctIdentifiers(identifiers),
     enquiries: promises(enquiries, at),
     complaints: promises(complaints, at),
     offers: { last30Days: offersWithin(state, at, 30), last90Days: offersWithin(state, at, OFFER_WINDOW_DAYS) },
@@ -38,11 +65,13 @@ export const viewAt = (state: CustomerViewState, { at, partition }: QueryContext
 
 export const customerView = defineProjection<CustomerViewState>({
   name: 'customer-view',
-  version: 2,
+  // 3: identifiers and profile kept by reference (2 kept their values, opened at every rebuild).
+  version: 3,
   description: 'The single customer view, one per canonical customer, merged customers folded in.',
   consumes: EVENT_TYPES,
-  // The identifiers and the profile; nothing else personal (notes, free text) is kept.
-  personalData: ['IdentifierLinked', 'ProfileUpdated'],
+  // The identifiers and the profile, kept by reference: the read models hold no personal data, and
+  // a rebuild decrypts none. Nothing else personal (notes, free text) is kept.
+  personalDataByReference: ['IdentifierLinked', 'ProfileUpdated'],
   initialState: initialCustomerView,
   handlers: customerViewHandlers,
   queries: { view: viewAt },

@@ -2,10 +2,14 @@
 export interface CustomerViewState {
   registeredAt: string | null;
   origin: string | null;
-  /** Every identifier linked to the customer or to a customer merged into it. */
+  /**
+   * Every link of an identifier to the customer or to a customer merged into it, in log order
+   * within each stream; values are references into the log (one per link), resolved for queries.
+   */
   identifiers: { kind: string; value: string; verified: boolean; linkedAt: string }[];
   /** Customer ids folded into this one. */
   mergedIds: string[];
+  /** Values as references into the log, resolved for queries. */
   profile: {
     givenName?: string;
     familyName?: string;

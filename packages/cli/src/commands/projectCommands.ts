@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
-import { diffStates, keepsShardCheckpoints, projectionKey, replayEach, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type Replayed, type ShardRow } from '@roc-ledger/projections';
+import { diffStates, keepsShardCheckpoints, projectionKey, replayEach, stateForQueries, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type Replayed, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -63,10 +63,11 @@ const csvCell = (value: unknown): string => {
 };
 
 /** The result as rows: a projection's `rows` query when it has one, else one row per partition. */
-const resultRows = async (definition: ProjectionDefinition<any>, readModels: ReadModelStore, key: string, at: Date): Promise<Record<string, unknown>[]> => {
+const resultRows = async (store: EventStore, definition: ProjectionDefinition<any>, readModels: ReadModelStore, key: string, at: Date): Promise<Record<string, unknown>[]> => {
   const rows: Record<string, unknown>[] = [];
   for await (const record of readModels.partitions(key)) {
-    const state = JSON.parse(record.state) as unknown;
+    // As the service's queries see it: personal values the projection keeps by reference opened from the log.
+    const state = await stateForQueries(store, definition, JSON.parse(record.state));
     const custom = definition.queries?.rows;
     if (custom) rows.push(...(custom(state, { at, partition: record.partition }) as Record<string, unknown>[]));
     else rows.push({ partition: record.partition, ...(typeof state === 'object' && state !== null && !Array.isArray(state) ? state : { state }) });
@@ -98,7 +99,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
     const started = performance.now();
     const { readModels, key, position, read } = (await runOver(ledger.store, [definition], cut, head.position))[0]!;
     const seconds = (performance.now() - started) / 1000;
-    const rows = await resultRows(definition, readModels, key, cut.asOf ?? new Date());
+    const rows = await resultRows(ledger.store, definition, readModels, key, cut.asOf ?? new Date());
     await readModels.close();
     await recordCliAccess(ledger.dataDir, options.purpose, '*', `project run ${key}`);
     if (format === 'json') {

@@ -4,6 +4,7 @@ import { getInMemoryEventStore } from '@roc-ledger/ledger';
 import { createContract, type AnyVersionEventInput } from '@roc-ledger/events';
 import type { ProjectionDefinition, QueryContext } from '../definition.ts';
 import { differingPaths } from '../diff.ts';
+import { stateForQueries } from '../personalReferences.ts';
 import { replayAll } from '../replay.ts';
 import { customerStreamId } from '@roc-ledger/ledger';
 
@@ -32,7 +33,8 @@ const scenario = (definition: ProjectionDefinition<any>, events: AnyVersionEvent
     for (const event of events) await store.append(streamOf(event), [event]);
     const { readModels, key } = await replayAll(store, definition);
     const result = new Map<string, unknown>();
-    for await (const record of readModels.partitions(key)) result.set(record.partition, JSON.parse(record.state));
+    // As the runtime's queries see them: personal values kept by reference read from the events given.
+    for await (const record of readModels.partitions(key)) result.set(record.partition, await stateForQueries(store, definition, JSON.parse(record.state)));
     await readModels.close();
     await store.close();
     return result;
