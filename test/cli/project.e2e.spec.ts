@@ -106,7 +106,7 @@ describe('roc-ledger project', () => {
     const diff = cli(['project', 'diff', 'trust-score', v2, '--json']);
     expect(diff.code).toBe(7);
     const body = JSON.parse(diff.stdout);
-    expect(body).toMatchObject({ a: 'trust-score@102', b: 'trust-score@202' });
+    expect(body).toMatchObject({ a: 'trust-score@103', b: 'trust-score@203' });
     expect(body.differing).toBeGreaterThan(0);
     expect(body.differences[0].paths.some((p: string) => p.startsWith('contributions'))).toBe(true);
   });

@@ -250,7 +250,7 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
     expect(await page.textContent('#head-hash')).toBe(health.head.hash);
     expect(await page.textContent('#verify-result')).toMatch(/^OK: [\d,]+ events chain to \d+$/);
     const projections = await page.textContent('#projections');
-    for (const key of ['customer-view@3', 'trust-score@102', 'ledger-activity@1']) expect(projections).toContain(key);
+    for (const key of ['customer-view@3', 'trust-score@103', 'ledger-activity@1']) expect(projections).toContain(key);
     expect(await page.textContent('#ingest')).toContain('EVENTS_ERR_INVALID_EVENT');
 
     const activity = await api<{ months: { month: string; events: number; byChannel: Record<string, number> }[] }>('/v1/ledger/activity');

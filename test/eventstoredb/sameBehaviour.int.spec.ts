@@ -21,7 +21,7 @@ const fold = async (store: EventStore) => {
   await runtime.start();
   await runtime.waitFor((await store.head()).position);
   await runtime.stop();
-  const hashes = [await stateHash(readModels, 'customer-view@3'), await stateHash(readModels, 'trust-score@102')];
+  const hashes = [await stateHash(readModels, 'customer-view@3'), await stateHash(readModels, 'trust-score@103')];
   await readModels.close();
   return hashes;
 };

@@ -35,7 +35,7 @@ describe('GET /metrics', () => {
       // Two customers registered, two visits: four events in the log.
       expect(sample(text, 'roc_ledger_log_head_position')).toBe(4);
       expect(sample(text, 'roc_ledger_projection_lag_events{projection="customer-view@3"}')).toBeGreaterThanOrEqual(0);
-      expect(sample(text, 'roc_ledger_projection_failed{projection="trust-score@102"}')).toBe(0);
+      expect(sample(text, 'roc_ledger_projection_failed{projection="trust-score@103"}')).toBe(0);
       expect(text).toMatch(/^roc_ledger_process_cpu_seconds_total /m);
       // Store latency: every durable append (the two stored visits, and the repeat acknowledged), and the projections' commits.
       expect(sample(text, 'roc_ledger_event_store_duration_seconds_count{operation="append"}')).toBe(3);

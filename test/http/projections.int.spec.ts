@@ -76,7 +76,7 @@ describe('projection queries over HTTP', () => {
     const response = await get(`/v1/customers/${customer}/trust?asOf=2023-12-31`);
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ projection: 'trust-score@102', at: '2023-12-31T23:59:59.999Z', source: 'replayed' });
+    expect(body).toMatchObject({ projection: 'trust-score@103', at: '2023-12-31T23:59:59.999Z', source: 'replayed' });
     const sum = body.result.contributions.reduce((s: number, c: { points: number }) => s + c.points, body.result.base);
     expect(body.result.score).toBe(Math.round(Math.min(100, Math.max(0, sum))));
     for (const c of body.result.contributions) expect(Object.keys(c).sort()).toEqual(['date', 'effect', 'eventId', 'points', 'rule', 'type']);
@@ -103,13 +103,13 @@ describe('projection queries over HTTP', () => {
     const response = await get('/v1/projections');
     expect(response.statusCode).toBe(200);
     const rows = response.json().projections;
-    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@3', 'trust-score@102']);
+    expect(rows.map((r: { key: string }) => r.key).sort()).toEqual(['customer-view@3', 'trust-score@103']);
     for (const row of rows) expect(row).toMatchObject({ status: 'live', active: true, lagEvents: 0, running: true });
     // What each says of itself, for a client (the dashboard's projections page) to ask it the right way.
     const definitionOf = (key: string) => rows.find((r: { key: string }) => r.key === key).definition;
     expect(definitionOf('customer-view@3')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['view']) });
-    expect(definitionOf('trust-score@102')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['score']) });
-    expect(definitionOf('trust-score@102').description).toEqual(expect.any(String));
+    expect(definitionOf('trust-score@103')).toMatchObject({ partitionBy: 'customer', queries: expect.arrayContaining(['score']) });
+    expect(definitionOf('trust-score@103').description).toEqual(expect.any(String));
     expect((await get('/v1/projections', web.key)).statusCode).toBe(403);
     expect((await get('/v1/customers/nobody-here')).statusCode).toBe(404);
   });
@@ -124,7 +124,7 @@ describe('projection queries over HTTP', () => {
       after = pages.at(-1)!.next!;
     }
     const customers = pages.flatMap((page) => page.partitions);
-    expect(pages[0]!.projection).toBe('trust-score@102');
+    expect(pages[0]!.projection).toBe('trust-score@103');
     expect(pages.length).toBeGreaterThan(1);
     expect(customers).toEqual([...new Set(customers)].sort());
     // Each is a customer the projection answers for.

@@ -39,7 +39,7 @@ describe('audit bundles', () => {
   it("hold one customer's events with proofs against a signed digest and the projections at the date, and check offline", () => {
     expect(bundle).toMatchObject({ format: 'roc-ledger-audit-bundle-v1', customerId: 'C0000002', asOf: '2024-06-30T23:59:59.999Z' });
     expect(bundle.events.length).toBeGreaterThan(10);
-    expect(bundle.projections.map((p: { projection: string }) => p.projection)).toEqual(['customer-view@3', 'trust-score@102']);
+    expect(bundle.projections.map((p: { projection: string }) => p.projection)).toEqual(['customer-view@3', 'trust-score@103']);
     const check = cli(['audit', 'check', bundleFile, '--public-key', publicKey]);
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/^OK: (\d+) of \1 check\(s\) hold/);
@@ -58,7 +58,7 @@ describe('audit bundles', () => {
       b.projections[1].result.score = 99;
     });
     expect(state.code).toBe(4);
-    expect(state.stdout).toContain('FAIL projection trust-score@102: follows from the events');
+    expect(state.stdout).toContain('FAIL projection trust-score@103: follows from the events');
 
     const gap = checkForged((b) => {
       b.events.splice(5, 1);

@@ -33,14 +33,14 @@ describe('serve with its read models on PostgreSQL', () => {
     await db.connect();
     const rows = await db.query(`SELECT projection, state FROM "${schema}".projection_states WHERE partition = 'PG1' ORDER BY projection`);
     await db.end();
-    expect(rows.rows.map((r) => r.projection)).toEqual(['customer-view@3', 'trust-score@102']);
+    expect(rows.rows.map((r) => r.projection)).toEqual(['customer-view@3', 'trust-score@103']);
     expect(JSON.parse(rows.rows[0].state).purchases).toMatchObject({ count: 1, minor: 4200 });
     expect(cli(temp.dir, ['project', 'status', '--json']).stdout).not.toContain('customer-view'); // not in SQLite: nothing there
 
     service = await startService(temp.dir, env);
     try {
       const status = (await (await call('/v1/projections')).json()) as { projections: { key: string; lagEvents: number }[] };
-      expect(status.projections.map((p) => p.key).sort()).toEqual(['customer-view@3', 'ledger-activity@1', 'trust-score@102']);
+      expect(status.projections.map((p) => p.key).sort()).toEqual(['customer-view@3', 'ledger-activity@1', 'trust-score@103']);
     } finally {
       expect(await service.stop()).toBe(0);
     }

@@ -81,7 +81,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
       const all = await statuses();
       return all.length === 3 && all.every((p) => p.position >= head && p.status === 'live') ? all : undefined;
     }, 60_000, 'the projections to catch up');
-    expect(caughtUp.map((p) => p.key).sort()).toEqual(['customer-view@3', 'ledger-activity@1', 'trust-score@102']);
+    expect(caughtUp.map((p) => p.key).sort()).toEqual(['customer-view@3', 'ledger-activity@1', 'trust-score@103']);
     const lastPurchase = await call(`/v1/customers/${`C${String((239 * 7) % 300).padStart(7, '0')}`}`);
     expect(lastPurchase.status).toBe(200);
 

@@ -28,7 +28,7 @@ afterAll(async () => {
   temp.cleanup();
 });
 
-const KEYS = ['customer-view@3', 'trust-score@102'];
+const KEYS = ['customer-view@3', 'trust-score@103'];
 
 /** A runtime over the test ledger; with `threads`, projections backfill on threads (the per-customer ones in two shards). */
 const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[] } & Partial<RuntimeOptions> = {}) => {
@@ -182,7 +182,7 @@ describe('backfill on threads', () => {
     const head = (await store.head()).position;
     await runtime.start();
     await runtime.waitFor(head);
-    expect(threadsDone(logs).map((d) => d.thread).sort()).toEqual(['trust-score@102 shard 1/2', 'trust-score@102 shard 2/2']);
+    expect(threadsDone(logs).map((d) => d.thread).sort()).toEqual(['trust-score@103 shard 1/2', 'trust-score@103 shard 2/2']);
     // customer-view, which the threads' context defines: on two threads, a shard each.
     await runtime.add(customerView);
     expect((await runtime.status()).find((s) => s.key === 'customer-view@3')).toMatchObject({ running: true });

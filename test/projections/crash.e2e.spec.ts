@@ -74,7 +74,7 @@ describe.each([
     expect(first.done()).toBe(false);
     expect(Math.min(...atKill)).toBeLessThan(head);
     // On threads, the kill caught each projection in two shards, each at its own checkpoint.
-    if (threads) expect(shardCheckpoints(crashed).map(([key, shard]) => `${key}#${shard}`)).toEqual(['customer-view@3#0', 'customer-view@3#1', 'trust-score@102#0', 'trust-score@102#1']);
+    if (threads) expect(shardCheckpoints(crashed).map(([key, shard]) => `${key}#${shard}`)).toEqual(['customer-view@3#0', 'customer-view@3#1', 'trust-score@103#0', 'trust-score@103#1']);
 
     const second = startProjector(crashed, threads);
     await until(second.done, 60_000);
@@ -89,7 +89,7 @@ describe.each([
     await runtime.waitFor(head);
     await runtime.stop();
     const resumed = getSqliteReadModelStore(crashed);
-    for (const key of ['customer-view@3', 'trust-score@102']) {
+    for (const key of ['customer-view@3', 'trust-score@103']) {
       expect((await resumed.row(key))!.position).toBe(head);
       expect(await stateHash(resumed, key)).toEqual(await stateHash(clean, key));
     }

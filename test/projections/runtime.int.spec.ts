@@ -50,7 +50,7 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       const hashes: { hash: string; partitions: number }[][] = [];
       for (const commitEvery of [10_000, 10_000, 7, 1]) {
         const { runtime, readModels } = await build([customerView, trustScore], { commitEvery });
-        hashes.push([await stateHash(readModels, 'customer-view@3'), await stateHash(readModels, 'trust-score@102')]);
+        hashes.push([await stateHash(readModels, 'customer-view@3'), await stateHash(readModels, 'trust-score@103')]);
         await runtime.stop();
       }
       expect(hashes[0]![0]!.partitions).toBeGreaterThan(50);
@@ -115,7 +115,7 @@ for (const [storeName, openReadModels] of READ_MODEL_STORES) {
       for (const customerId of sample) {
         for (const cut of cuts) {
           const answer = await runtime.query('trust-score', customerId, { query: 'score', ...cut });
-          const replay = await replayCustomer(store, trustScore, runtime['runnerOf']('trust-score@102')!.mergeMap, customerId, cut);
+          const replay = await replayCustomer(store, trustScore, runtime['runnerOf']('trust-score@103')!.mergeMap, customerId, cut);
           if (!replay) {
             expect(answer).toBeUndefined();
             continue;

@@ -14,7 +14,7 @@ const postgres = postgresReadModels();
 let store: EventStore;
 let head = 0;
 let clean: Awaited<ReturnType<typeof getSqliteReadModelStore>>;
-const keys = ['customer-view@3', 'trust-score@102'];
+const keys = ['customer-view@3', 'trust-score@103'];
 
 beforeAll(async () => {
   const clock: SimClock = { now: new Date(0) };

@@ -9,7 +9,13 @@ const DAY_MS = 86_400_000;
 const ms = (iso: string) => Date.parse(iso);
 
 const add = (trust: Trust, event: RecordedEvent, rule: string, effect: number): void => {
-  if (effect !== 0) trust.contributions.push({ at: event.occurredAt, effect, eventId: event.eventId, rule, type: event.type });
+  if (effect === 0) return;
+  const contributions = trust.contributions;
+  contributions.at.push(event.occurredAt);
+  contributions.effect.push(effect);
+  contributions.eventId.push(event.eventId);
+  contributions.rule.push(rule);
+  contributions.type.push(event.type);
 };
 
 /** The firm reached out: silence is measured from the latest such contact (valid time). */

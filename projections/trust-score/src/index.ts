@@ -10,7 +10,7 @@ export { TRUST_STATE_LAYOUT, type TrustState } from './state.ts';
 
 /**
  * The trust-score projection for a rules configuration. Its version follows both the rules' version
- * and the state's layout: 100 × rules version + layout (trust-score@102 is rules 1 in layout 2).
+ * and the state's layout: 100 × rules version + layout (trust-score@103 is rules 1 in layout 3).
  */
 export const trustScoreProjection = (rules: TrustRules = TRUST_RULES_V1) =>
   defineProjection<TrustState>({

@@ -32,9 +32,11 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 export const scoreAt = (rules: TrustRules) => (state: TrustState, { at, partition }: QueryContext): TrustScore => {
   const now = at.getTime();
   const decay = (date: string) => 0.5 ** (Math.max(0, now - Date.parse(date)) / (rules.halfLifeDays * DAY_MS));
-  const raw: { eventId: string; type: string; date: string; rule: string; effect: number }[] = state.contributions
-    .filter((c) => Date.parse(c.at) <= now)
-    .map((c) => ({ eventId: c.eventId, type: c.type, date: c.at, rule: c.rule, effect: c.effect }));
+  const raw: { eventId: string; type: string; date: string; rule: string; effect: number }[] = [];
+  const { at: dates, effect, eventId, rule, type } = state.contributions;
+  for (let i = 0; i < dates.length; i++) {
+    if (Date.parse(dates[i]!) <= now) raw.push({ eventId: eventId[i]!, type: type[i]!, date: dates[i]!, rule: rule[i]!, effect: effect[i]! });
+  }
 
   // Facts that depend on the moment asked: promises now overdue, offers now expired unanswered, the firm's silence.
   for (const promise of state.openPromises) {
