@@ -93,5 +93,19 @@ describe('personal data in projections', () => {
       expect(await resolvePersonalReferences(store, value)).toEqual({ ...value, name: 'Personella', list: ['Personella', 3, null] });
       await store.close();
     });
+
+    it('resolves many references by one read of the types referred to, to the same values as one read each', async () => {
+      const store = getSqliteEventStore({ path: join(temp.dir, 'many.db'), contract, personalData: createPersonalDataGuard(getFileKeyStore({ path: join(temp.dir, 'keys-many.db') })) });
+      await store.append('customer-C1', history);
+      await store.append('customer-C1', Array.from({ length: 700 }, (_, i) => event('ProfileUpdated', { givenName: `Name${i}` })));
+      // More than are read one by one (after the two events of history), and a lookalike to a type not referred to.
+      const references = Array.from({ length: 700 }, (_, i) => `${PERSONAL_REFERENCE_PREFIX}${3 + i}:data.givenName`);
+      const value = { references, note: `${PERSONAL_REFERENCE_PREFIX}2:data.note` };
+      const byOneRead = await resolvePersonalReferences(store, value, ['ProfileUpdated']);
+      expect(byOneRead.references).toEqual(Array.from({ length: 700 }, (_, i) => `Name${i}`));
+      expect(byOneRead.note).toBe(value.note);
+      expect(await resolvePersonalReferences(store, { references })).toEqual({ references: byOneRead.references });
+      await store.close();
+    });
   });
 });

@@ -64,13 +64,14 @@ const csvCell = (value: unknown): string => {
 
 /** The result as rows: a projection's `rows` query when it has one, else one row per partition. */
 const resultRows = async (store: EventStore, definition: ProjectionDefinition<any>, readModels: ReadModelStore, key: string, at: Date): Promise<Record<string, unknown>[]> => {
+  const partitions: { partition: string; state: unknown }[] = [];
+  for await (const record of readModels.partitions(key)) partitions.push({ partition: record.partition, state: JSON.parse(record.state) });
+  // As the service's queries see them: personal values the projection keeps by reference opened from the log, all in one read.
   const rows: Record<string, unknown>[] = [];
-  for await (const record of readModels.partitions(key)) {
-    // As the service's queries see it: personal values the projection keeps by reference opened from the log.
-    const state = await stateForQueries(store, definition, JSON.parse(record.state));
+  for (const { partition, state } of await stateForQueries(store, definition, partitions)) {
     const custom = definition.queries?.rows;
-    if (custom) rows.push(...(custom(state, { at, partition: record.partition }) as Record<string, unknown>[]));
-    else rows.push({ partition: record.partition, ...(typeof state === 'object' && state !== null && !Array.isArray(state) ? state : { state }) });
+    if (custom) rows.push(...(custom(state, { at, partition }) as Record<string, unknown>[]));
+    else rows.push({ partition, ...(typeof state === 'object' && state !== null && !Array.isArray(state) ? state : { state }) });
   }
   return rows;
 };
