@@ -321,7 +321,7 @@ for (const [impl, module, note] of [
   if (child.status !== 0) throw new Error(`breakdown child failed: ${child.status}`);
   const parts = JSON.parse(child.stdout.trim().split('\n').pop()!) as { events: number; read: number; immer: number; plain: number };
   const row = (impl: string, rate: number, note: string) => emit({ case: 'projection-rebuild', impl: `${impl}${variant}`, events: parts.events, seconds: parts.events / rate, events_per_s: rate, runs: 1, note: `breakdown: ${note}; ${(1e6 / rate).toFixed(2)} µs per event` });
-  row('read-decode-only', parts.read, 'readAll of the consumed types, decoded, the declared personal values opened, nothing applied');
+  row('read-decode-only', parts.read, 'readAll of the consumed types, decoded, the personal values opened that a projection reads (none: customer-view keeps its by reference), nothing applied');
   row('handlers-on-immer-drafts-only', parts.immer, 'both projections\' handlers on open immer drafts (how the runtime folded before), events in memory, nothing stored');
   row('handlers-on-plain-objects-only', parts.plain, 'the same handlers on plain objects the fold owns (how the runtime folds), events in memory');
 }

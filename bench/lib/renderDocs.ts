@@ -156,8 +156,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   (\`roc-ledger-one-backfill-thread\`: one thread folding both for every customer; \`roc-ledger-one-thread\`: both
   folded on the runtime's own thread). The ceiling is the same stored events as
   NDJSON, read and \`JSON.parse\`d only. The *breakdown* rows take each part alone on the first 300,000 events:
-  reading and decoding the consumed types (personal values opened in the types a projection declared, as the
-  runtime reads); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
+  reading and decoding the consumed types (personal values opened only in the types a projection declared in
+  \`personalData\`, as the runtime reads: none since customer-view@3, which keeps its by reference); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
   events in memory; the same handlers on open immer drafts, as the runtime folded before (for comparison).
 - **project-run**: an analyst's projection folded over the same million events as \`roc-ledger project run <module>\`
   folds it (\`replayAll\`, on the runtime's own thread, states in an in-memory store), in a child process of its own,
