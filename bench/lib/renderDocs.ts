@@ -319,15 +319,23 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 
   **What the targets would take.** 150,000 events/s is 6.534 s for these events: the rebuild came near it only in
   the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7) and needs two fifths less CPU per
-  event in their slow ones (f2976fa's: 11.16 s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half the
-  CPU per event in any hour: on two cores the rebuild would have to read, decode, unseal, fold, serialise and store
-  each event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading
-  and decoding alone (both threads' SQL scans and JSON parsing) take about two of those four. No part of the
-  profiles below is that large and removable. The shard threads scale with cores (\`backfill.threads\`); less CPU
-  per event would take a stored format with one cipher operation per event rather than per value, or binary
-  bodies, which would change what is stored.
+  event in their slow ones (f2976fa's: 11.16 s). Since af8e9f3 it opens no sealed value (customer-view@3 keeps
+  identifiers and profile as references into the log, resolved when a query reads them) and since 5b7da8d
+  trust-score keeps its contributions in columns: in alternated runs of one session the threaded rebuild went from
+  9.2-10.5 s to 7.8-9.4 s with the first and to 7.4-8.4 s with both (7.3-7.6 s in a quiet quarter hour: ~131,000
+  events/s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half the
+  CPU per event in any hour: on two cores the rebuild would have to read, decode, fold, serialise and store each
+  event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading and
+  decoding alone (both threads' SQL scans and JSON parsing) take about two of those four: each thread's scan
+  reads every row of the table (~0.7 s, whether the rows not its shard's are passed over by a JavaScript function
+  or by a temporary table of its streams: 0.70-1.13 s against 0.71-0.86 s), since a 16 KiB page holds rows of
+  both shards. No part of the profiles below is that large and removable. The shard threads scale with cores
+  (\`backfill.threads\`); less CPU per event would take binary bodies, which would change what is stored.
 
-  **Where the time goes.**
+  **Where the time goes.** Since af8e9f3 (timestamps in one threaded rebuild of 7.7 s): the shard threads start
+  folding ~0.85 s after the process starts (the runtime's modules, then each thread's, ~0.4 s), fold for ~5.8 s,
+  and commit in the last ~1.1-1.3 s, the second waiting on the first's write lock; the service's runner takes
+  over ~0.2 s later. The items below are from before it, with AES-GCM and key derivation still in them.
   - The whole process (perf, one rebuild): the shard threads start folding ~0.25 s after the runtime starts
     (loading their modules), fold for ~6.7 s with both cores busy, and commit in the last ~1.3 s (each thread ~1 s:
     serialising ~75 MB of states, inserting them, COMMIT with its checkpoint); ~16 s of CPU in all, ~2.5 s of it on
@@ -345,8 +353,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
     10.3 %, GC 10.0 %, customer-view's handlers 12.1 %, the trust score's 7.2 %, the fold and worker ~10 %, the
     final commits ~10.4 % (read-model store 5.7 %, \`stateJson\` 4.7 %), personal data ~15 % (walking personal
     fields 4.4 %, AES-GCM 3.9 %, hkdf 2.1 %, key store reads 1.8 %, the rest 2.6 %).
-  - Opening the personal values customer-view declares (identifiers and profile, 71,931 events, 153,475 values)
-    costs 20-40 µs per such event beyond reading it, ~1.5-3 s of a rebuild's CPU (those events read alone from the
+  - Until af8e9f3, opening the personal values customer-view declared (identifiers and profile, 71,931 events, 153,475 values)
+    cost 20-40 µs per such event beyond reading it, ~1.5-3 s of a rebuild's CPU (those events read alone from the
     sealed store: 32.5 against 10 µs each; at f2976fa, the four types most read with and without opening them:
     2.3-3.1 s of CPU apart on one thread). Part by part: ~6 µs per value opened (base64, \`createDecipheriv\`,
     \`update\`, \`final\`, JSON), \`hkdfSync\` ~10 µs once per customer, ~2 µs per event finding its sealed values, and
@@ -367,6 +375,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   | 7ce6dac-9a780d6 | read-model files with 8 KiB pages (storing the 40,000 states, 150 MB: 1.21 s against 1.52 s with 4 KiB; 16 KiB: 1.04 s, but live lag p99 ~73 ms against ~57); backfill threads' V8 young generation held to 64 MiB (V8 let it grow to 192) | 9.35 s against 9.60 s in 5 pairs; peak RSS 600-697 MB against 706-757 |
   | f2976fa | new event stores with 8 KiB pages (a thread's scan of the log 0.74 of the time with 4 KiB pages, median of 8) | 62.0 s against 64.1 s for 5 rebuilds, faster in 4 of 5 |
   | b49bc6d | the customer key given to \`hkdfSync\` as a KeyObject (with a Buffer, node:crypto caught an exception to learn it was not one) | 140-200 ms of a shard thread's profile → 12 ms |
+  | af8e9f3 | customer-view@3 keeps identifiers and profile by reference (\`personalDataByReference\`): the rebuild opens no sealed value, queries resolve the references they read | 7.8-9.4 s against 9.2-10.5 s, 3 pairs |
+  | 5b7da8d | trust-score layout 3 (\`trust-score@103\`, the same scores): contributions in columns, not an object each (its states 88 MB against 110; the final commit's key-order check 268 ms against 783 on one thread) | 7.4-8.4 s against 7.8-8.4 s, 3 pairs |
 
   Since d93a7f2 long reads let timers in every 5 ms rather than 20: no different for the rebuild within the noise
   (6 alternated pairs). The table's projection rows ran at ${find(results, 'projection-rebuild', 'roc-ledger')?.commit ?? '?'}.
