@@ -44,7 +44,7 @@ const scenario = (definition: ProjectionDefinition<any>, events: AnyVersionEvent
     when: (...more: AnyVersionEventInput[]) => scenario(definition, [...events, ...more]),
     /** Every partition's state after the events. */
     states,
-    /** Asserts the partition's state deep-equals `expected` (after a JSON round trip, as stored); names the differing paths. */
+    /** Asserts the partition's state deep-equals `expected` (after a JSON round trip, as stored; personal values kept by reference resolved); names the differing paths. */
     async then(partition: string, expected: unknown, options?: GivenOptions): Promise<void> {
       const actual = (await states(options)).get(partition);
       const wanted = JSON.parse(JSON.stringify(expected)) as unknown;
