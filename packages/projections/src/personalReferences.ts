@@ -9,11 +9,13 @@ import type { ProjectionDefinition } from './definition.ts';
  */
 export const PERSONAL_REFERENCE_PREFIX = 'pdref1:';
 
-const REFERENCE = /^pdref1:(\d+):(.+)$/;
+const REFERENCE = new RegExp(`^${PERSONAL_REFERENCE_PREFIX}(\\d+):(.+)$`);
+
+/** The reference to the personal value at a path of the event at a position. */
+const referenceTo = (position: number, path: string): string => `${PERSONAL_REFERENCE_PREFIX}${position}:${path}`;
 
 /** The event with each personal value replaced by a reference to it (the same object when it has none). */
-export const referToPersonalFields = (event: RecordedEvent): RecordedEvent =>
-  mapPersonalFields(event, (_value, path) => `${PERSONAL_REFERENCE_PREFIX}${event.globalPosition}:${path}`);
+export const referToPersonalFields = (event: RecordedEvent): RecordedEvent => mapPersonalFields(event, (_value, path) => referenceTo(event.globalPosition, path));
 
 const collect = (value: unknown, into: Map<number, Set<string>>): void => {
   if (typeof value === 'string') {
@@ -83,7 +85,7 @@ export const resolvePersonalReferences = async <T>(store: EventStore, value: T, 
   for await (const event of eventsAt(store, [...wanted.keys()].sort((a, b) => a - b), types)) {
     const paths = wanted.get(event.globalPosition)!;
     mapPersonalFields(event, (opened, path) => {
-      if (paths.has(path)) values.set(`${PERSONAL_REFERENCE_PREFIX}${event.globalPosition}:${path}`, opened);
+      if (paths.has(path)) values.set(referenceTo(event.globalPosition, path), opened);
       return opened;
     });
   }
