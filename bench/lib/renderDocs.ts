@@ -317,20 +317,23 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   (f9e2f5a, 524,404), 107,578 in 654 MB (6f8a8fe, 497,211), 136,609 in 654 MB (d861bc7, on an earlier machine,
   548,806).
 
-  **What the targets would take.** 150,000 events/s is 6.534 s for these events: the rebuild came near it only in
-  the fastest hours of earlier machines (136,609 events/s, 7.174 s, at d861bc7) and needs two fifths less CPU per
-  event in their slow ones (f2976fa's: 11.16 s). Since af8e9f3 it opens no sealed value (customer-view@3 keeps
-  identifiers and profile as references into the log, resolved when a query reads them) and since 5b7da8d
-  trust-score keeps its contributions in columns: in alternated runs of one session the threaded rebuild went from
-  9.2-10.5 s to 7.8-9.4 s with the first and to 7.4-8.4 s with both (7.3-7.6 s in a quiet quarter hour: ~131,000
-  events/s). Half the ceiling (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) would need about half the
-  CPU per event in any hour: on two cores the rebuild would have to read, decode, fold, serialise and store each
-  event, over both threads, in four times what one thread takes to JSON-decode it from a plain file; reading and
-  decoding alone (both threads' SQL scans and JSON parsing) take about two of those four: each thread's scan
-  reads every row of the table (~0.7 s, whether the rows not its shard's are passed over by a JavaScript function
-  or by a temporary table of its streams: 0.70-1.13 s against 0.71-0.86 s), since a 16 KiB page holds rows of
-  both shards. No part of the profiles below is that large and removable. The shard threads scale with cores
-  (\`backfill.threads\`); less CPU per event would take binary bodies, which would change what is stored.
+  **What the targets would take.** 150,000 events/s is 6.534 s for these events. The table's run at 8ff8d21 (a fast
+  hour: the ceiling at 560,676 events/s) took 5.613 s, and rebuilds alternated by hand just after it 5.53-6.21 s; in
+  the slow hours of the same machine the same code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s),
+  so the rate is met in a fast hour and not in a slow one. Since af8e9f3 the rebuild opens no sealed value
+  (customer-view@3 keeps identifiers and profile as references into the log, resolved when a query reads them) and
+  since 5b7da8d trust-score keeps its contributions in columns: in alternated runs of one session the threaded
+  rebuild went from 9.2-10.5 s to 7.8-9.4 s with the first and to 7.4-8.4 s with both. Half the ceiling
+  (${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s in this run) is out of reach of this design on two cores, measured part by part in one quiet
+  session at 8ff8d21 on the bench ledger: one thread reads all 980,067 rows in 0.46-0.79 µs an event (node:sqlite,
+  body and hash) and reads and JSON-decodes them in 2.2-2.5 µs (the plain file: 1.78); with the events in memory,
+  both projections' handlers take 2.4-3.5 µs an event in log order. Each shard thread scans every row (0.42-0.45 s:
+  a page holds rows of both shards) and decodes and folds half the events: ~0.45 + 490,000 × (1.7 + 2.4) µs, about
+  2.5 s, before its thread starts (~0.3 s), its share of garbage collection (~0.7 s) and the final commit of its
+  ~66 MB of states (0.8-1.1 s, the second thread waiting for the first's write lock): 4.3-4.6 s a thread against
+  half the ceiling's ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s, before the runtime's own work per event (withholding personal values, finding each
+  partition's state: ~0.6 s in a thread's CPU profile). Less CPU per event would take binary bodies, which would
+  change what is stored, or more cores (the shard threads scale with \`backfill.threads\`).
 
   **Where the time goes.** Since af8e9f3 (timestamps in one threaded rebuild of 7.7 s): the shard threads start
   folding ~0.85 s after the process starts (the runtime's modules, then each thread's, ~0.4 s), fold for ~5.8 s,
@@ -394,6 +397,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   | each decoded event's type set to the catalogue's internalised string | 157.7 MB of heap against 157.9: V8 had already swapped the parsed copies |
   | a shard's streams selected through a temporary table, not the JavaScript predicate (1feb645) | one shard's scan in 826-1,339 ms against 843-1,243 |
   | three or four backfill threads on the 2 cores, not two (7021765, 3 rounds), so that one thread's final commit overlaps another's folding | 10.8-11.3 s and 11.1-12.5 s against 9.9-10.6 s with two; peak RSS 675-699 and 770-856 MB against 633-642 |
+  | folding each shard customer by customer, in stream order, not in log order (8ff8d21, 3 rounds, one thread, half the customers) | the handlers on events in memory 1.50-1.66 µs an event against 2.39-3.50 in log order, but reading the shard's rows stream by stream through the stream index took 1.25-1.31 s against 0.42-0.45 s for the scan (2 MiB page cache): more than the handlers would save |
   | personal values withheld in place in the events no projection of the run opens, not in a copy for each (a47608e; a heap profile of one backfill thread had the copies at 265 MB of its 2.4 GB allocated) | 5 alternated pairs: 10.1-12.6 s against 9.7-13.8 s (medians 10.7 and 11.0), within the hour's spread |
 - *What sealing personal data costs the projections*: \`BENCH_UNSEALED=1\` runs the same cases on a store that
   does not seal, as \`-unsealed\` rows${find(results, 'projection-rebuild', 'roc-ledger-unsealed')
