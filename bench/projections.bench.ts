@@ -10,6 +10,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { customerView } from '@roc-ledger/customer-view';
 import type { CustomerRef } from '@roc-ledger/events';
 import { generateDemo } from '@roc-ledger/demo';
@@ -18,7 +19,7 @@ import { Immer } from 'immer';
 import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, getFileKeyStore } from '@roc-ledger/privacy';
 import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
-import { getSqliteReadModelStore, ProjectionRuntime, projectionKey, replayAll, type ProjectionDefinition } from '@roc-ledger/projections';
+import { BACKFILL_THREADS_MAX, getSqliteReadModelStore, ProjectionRuntime, projectionKey, replayAll, replayOnThreads, type ProjectionDefinition } from '@roc-ledger/projections';
 import { trustScore } from '@roc-ledger/trust-score';
 import { loadDemo, type SimClock } from '../test/support/demoLedger.ts';
 import { contract } from '../test/support/tempLedger.ts';
@@ -100,14 +101,31 @@ const replayAt = process.argv.indexOf('--replay');
 if (replayAt !== -1) {
   // Child: what \`project run <module>\` folds, over all history, in a process of its own.
   const [dbPath, modulePath] = process.argv.slice(replayAt + 1) as [string, string];
+  const threadsAt = process.argv.indexOf('--threads');
+  // Node's compile cache on, as bin/roc-ledger.js turns it on for every command (threads load their modules from it).
+  const cache = enableCompileCache();
+  if (cache.directory) process.env.NODE_COMPILE_CACHE = cache.directory;
   const store = openStore(dbPath);
   const definition = (await import(modulePath)).default as ProjectionDefinition<unknown>;
   const started = performance.now();
-  const { readModels, key } = await replayAll(store, definition);
+  // --threads N: as \`project run\` folds a per-customer module on a ledger this large, a shard of the customers on each thread.
+  const folder = threadsAt === -1 ? undefined : tempDir('project-run');
+  const onThreads = async () => {
+    const readModelsPath = folder!.file('readmodels.db');
+    const head = await store.head();
+    const threads = Number(process.argv[threadsAt + 1]);
+    const data = { dbPath, readModelsPath, unsealed, module: fileURLToPath(modulePath) };
+    const replayed = await replayOnThreads(definition, { backfill: { module: import.meta.resolve('./lib/backfillContext.ts'), data }, readModelsPath, threads, until: head });
+    if (!replayed) throw new Error('a shard did not reach the head');
+    return replayed;
+  };
+  const { readModels, key } = threadsAt === -1 ? await replayAll(store, definition) : await onThreads();
   let partitions = 0;
   for await (const _ of readModels.partitions(key)) partitions++;
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ events: (await store.head()).position, seconds, partitions, rss: peakRssMb() }));
+  await readModels.close();
+  folder?.remove();
   process.exit(0);
 }
 
@@ -296,23 +314,35 @@ const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: st
     note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
   });
 };
-rebuild(`roc-ledger${variant}`, [], `customer-view + trust-score from nothing to the head, SQLite read models, backfilled as serve does: on one thread per core (${Math.min(8, availableParallelism())} here), each folding both projections for its shard of the customers and reading only its shard's streams`);
+rebuild(`roc-ledger${variant}`, [], `customer-view + trust-score from nothing to the head, SQLite read models, backfilled as serve does: on one thread per core (${Math.min(BACKFILL_THREADS_MAX, availableParallelism())} here), each folding both projections for its shard of the customers and reading only its shard's streams`);
 rebuild(`roc-ledger-one-backfill-thread${variant}`, [], 'the same on one backfill thread folding both projections for every customer', ['--threads', '1']);
 rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folded on the runtime\'s own thread', ['--one-thread']);
 
-// An analyst's projection over all history, as \`project run\` folds it (on the runtime's own thread, states in memory).
-for (const [impl, module, note] of [
-  ['analyst-per-customer', './lib/contactsPerCustomer.ts', 'bench/lib/contactsPerCustomer.ts: per customer, events of 12 common types by channel'],
-  ['analyst-global', '../examples/complaint-resolution.ts', 'examples/complaint-resolution.ts: one state, the two complaint types'],
+// An analyst's projection over all history, as \`project run\` folds it: on one thread, states in memory (replayAll),
+// or, a per-customer module on a ledger of 100,000 events or more, on one thread per core, a shard of the customers each.
+const perCustomer = ['./lib/contactsPerCustomer.ts', 'bench/lib/contactsPerCustomer.ts: per customer, events of 12 common types by channel'] as const;
+const threadCount = Math.min(BACKFILL_THREADS_MAX, availableParallelism());
+for (const variants of [
+  [
+    ['analyst-per-customer', ...perCustomer, [], 'replayAll from the first event to the head (project run --threads 1)'],
+    [`analyst-per-customer-threads`, ...perCustomer, ['--threads', String(threadCount)], `replayOnThreads, ${threadCount} threads, a shard of the customers each, into a SQLite file (project run's default here)`],
+  ],
+  [['analyst-global', '../examples/complaint-resolution.ts', 'examples/complaint-resolution.ts: one state, the two complaint types', [], 'replayAll from the first event to the head']],
 ] as const) {
-  const replays: { events: number; seconds: number; partitions: number; rss: number }[] = [];
+  // The variants of one module alternate, run by run.
+  const replays = variants.map(() => [] as { events: number; seconds: number; partitions: number; rss: number }[]);
   for (let i = 0; i < runs; i++) {
-    const child = spawnSync(process.execPath, [import.meta.filename, '--replay', dbPath, import.meta.resolve(module)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (child.status !== 0) throw new Error(`replay child failed: ${child.status}`);
-    replays.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
+    variants.forEach(([, module, , flags], v) => {
+      const child = spawnSync(process.execPath, [import.meta.filename, '--replay', dbPath, import.meta.resolve(module), ...flags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      if (child.status !== 0) throw new Error(`replay child failed: ${child.status}`);
+      replays[v]!.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
+    });
   }
-  const seconds = median(replays.map((r) => r.seconds));
-  emit({ case: 'project-run', impl: `${impl}${variant}`, events: replays[0]!.events, seconds, events_per_s: replays[0]!.events / seconds, peak_rss_mb: Math.max(...replays.map((r) => r.rss)), runs, note: `${note}; ${replays[0]!.partitions.toLocaleString('en-US')} partition(s) stored; replayAll from the first event to the head, in a process of its own` });
+  variants.forEach(([impl, , note, , how], v) => {
+    const done = replays[v]!;
+    const seconds = median(done.map((r) => r.seconds));
+    emit({ case: 'project-run', impl: `${impl}${variant}`, events: done[0]!.events, seconds, events_per_s: done[0]!.events / seconds, peak_rss_mb: Math.max(...done.map((r) => r.rss)), runs, note: `${note}; ${done[0]!.partitions.toLocaleString('en-US')} partition(s) stored; ${how}, in a process of its own` });
+  });
 }
 
 // Where the time goes: each part alone, on the first 300,000 events (both projections).

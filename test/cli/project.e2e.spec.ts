@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitBgNbd, purchasesFromLedger, summarize } from '@roc-ledger/clv';
+import type { RecordedEvent } from '@roc-ledger/ledger';
 import { openStore, tempDataDir } from '../support/tempLedger.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -135,6 +136,43 @@ describe('roc-ledger project', () => {
     const missing = cli(['project', 'run', module]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/PROJ_ERR_MODULE_INVALID.*no-such-package/);
+  });
+
+  it('folds a per-customer projection on threads, a shard of the customers each, to the result one thread gives, in a cut too', () => {
+    for (const cut of [[], ['--as-of', '2023-06-30', '--known-at', '2023-09-30']]) {
+      const one = cli(['project', 'run', 'customer-view', '--threads', '1', ...cut]);
+      const three = cli(['project', 'run', 'customer-view', '--threads', '3', ...cut]);
+      expect([one.code, three.code]).toEqual([0, 0]);
+      expect(one.stderr).toMatch(/event\(s\) of the types it reads, to position \d+, in/);
+      expect(three.stderr).toMatch(/^customer-view@3: to position \d+ on 3 threads \(a shard of the customers each\), in [\d.]+ s; \d+ row\(s\)/);
+      expect(one.stdout.trim().split('\n').length).toBeGreaterThan(cut.length > 0 ? 0 : 59);
+      expect(three.stdout).toBe(one.stdout);
+    }
+  });
+
+  it('reports a handler that throws on a thread as on one thread: the projection, the event and its position', async () => {
+    const store = openStore(temp.dbPath);
+    let purchase!: RecordedEvent;
+    for await (const event of store.readAll({ types: ['PurchaseMade'], maxCount: 30 })) purchase = event;
+    await store.close();
+    const module = join(temp.dir, 'breaks.ts');
+    writeFileSync(
+      module,
+      [
+        "import { defineProjection } from '@roc-ledger/projections';",
+        'export default defineProjection<{ n: number }>({',
+        "  name: 'breaks', version: 1, consumes: ['PurchaseMade'], initialState: { n: 0 },",
+        `  handlers: { PurchaseMade: (state, event) => { if (event.globalPosition === ${purchase.globalPosition}) throw new Error('no such order'); state.n++; } },`,
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const one = cli(['project', 'run', module, '--threads', '1']);
+    const two = cli(['project', 'run', module, '--threads', '2']);
+    expect(one.code).not.toBe(0);
+    expect(two.code).toBe(one.code);
+    expect(one.stderr).toContain(`projection breaks@1 stopped at position ${purchase.globalPosition} (event ${purchase.eventId}, PurchaseMade): no such order`);
+    expect(two.stderr).toContain(`projection breaks@1 stopped at position ${purchase.globalPosition} (event ${purchase.eventId}, PurchaseMade): no such order`);
   });
 
   it('names a module that exports no projection', () => {

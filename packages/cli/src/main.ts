@@ -215,6 +215,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--as-of <date>', 'only events that happened by then (valid time)')
     .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
     .option('--out <file>', 'write .json, .csv or .ndjson (by extension); default NDJSON to standard output')
+    .option('--threads <n>', 'fold a per-customer projection on this many threads, each for a shard of the customers (default: one per core, at most 8, from 100,000 events; 1: on this thread)', positiveInt('--threads'))
     .action(run(async (module: string, opts) => (await commands.projectCommands()).projectRunCommand(module, opts)));
   project
     .command('diff')

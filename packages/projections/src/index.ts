@@ -1,4 +1,4 @@
-export { defineProjection, projectionKey, type Handler, type Handlers, type PartitionBy, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
+export { byCustomer, defineProjection, projectionKey, type Handler, type Handlers, type PartitionBy, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
 export * from './errors.ts';
 export { consentHeld, consentDecisions, CONSENT_EVENT_TYPES, type ConsentDecision } from './consent.ts';
 export { compareInstants } from './instants.ts';
@@ -17,3 +17,5 @@ export { stateHash } from './stateHash.ts';
 export { stateJson } from './stateJson.ts';
 export { ProjectionWorker } from './worker.ts';
 export { BACKFILL_CACHE_SIZE_KB, type BackfillContext, type BackfillThreads } from './backfill/protocol.ts';
+export { BACKFILL_THREADS_MAX } from './backfill/threads.ts';
+export { replayOnThreads, type ThreadedReplayOptions } from './backfill/replayOnThreads.ts';

@@ -23,7 +23,7 @@ export const withinCut = (cut: Cut) => {
 };
 
 /** Whether a cut leaves anything out: without bounds, every event is in it. */
-const bounded = (cut: Cut): boolean => cut.asOf !== undefined || cut.knownAt !== undefined;
+export const bounded = (cut: Cut): boolean => cut.asOf !== undefined || cut.knownAt !== undefined;
 
 export interface ReplayedPartition<S> {
   readonly partition: string;

@@ -37,6 +37,11 @@ export interface RunnerOptions {
   /** Only these streams' events are read, up to its position (a backfill thread folding one shard). */
   readonly streams?: StreamSelection;
   /**
+   * Only events it accepts are folded (a cut by valid or transaction time, as the workers were
+   * given): a merge outside it joins no customers, as in replayAll.
+   */
+  readonly keep?: (event: Pick<RecordedEvent, 'occurredAt' | 'recordedAt'>) => boolean;
+  /**
    * Fold nothing after this position: every projection of the runner comes to stand exactly there
    * (backfill threads, each folding one shard, so that the shards meet at one checkpoint).
    */
@@ -98,7 +103,9 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     for (const worker of this.workers) await worker.open();
     this.startPosition = Math.min(...this.workers.map((w) => w.position));
-    this.merges = await loadMerges(this.store, this.startPosition);
+    const merges = await loadMerges(this.store, this.startPosition);
+    const keep = this.options.keep;
+    this.merges = keep ? MergeMap.of(merges.records(), keep) : merges;
     this.head = (await this.store.head()).position;
     this.started = performance.now();
     this.follower = followLog({
@@ -197,7 +204,7 @@ export class ProjectionRunner {
    * must wait or fails. Walks the workers themselves (a list of the live ones per event was measurable).
    */
   private fold(event: RecordedEvent): void | Promise<void> {
-    const step = event.type === MERGED ? mergeStep(this.merges, event) : undefined;
+    const step = event.type === MERGED && (this.options.keep?.(event) ?? true) ? mergeStep(this.merges, event) : undefined;
     const workers = this.workers;
     for (let i = 0; i < workers.length; i++) {
       const worker = workers[i]!;

@@ -11,7 +11,7 @@ import { mergeRecordOf, ProjectionRunner, type RunnerOptions } from './runner.ts
 import { ShardCoordinator } from './sharding/coordinator.ts';
 import type { Lease, ShardFence } from './sharding/shards.ts';
 import { ProjectionWorker } from './worker.ts';
-import { backfillOnThreads, type BackfillRun, type ThreadPlan } from './backfill/threads.ts';
+import { BACKFILL_THREADS_MAX, backfillOnThreads, type BackfillRun, type ThreadPlan } from './backfill/threads.ts';
 import { BACKFILL_OWNER } from './backfill/shardSelection.ts';
 import type { BackfillThreads } from './backfill/protocol.ts';
 
@@ -178,7 +178,7 @@ export class ProjectionRuntime {
   private async backfillOnThreads(projections: Backfilled[], head: LogHead): Promise<void> {
     // Queries meanwhile resolve customers through the merges recorded so far.
     if (!this.merges) await this.followMerges();
-    const cores = Math.max(1, this.options.backfill!.threads ?? Math.min(8, availableParallelism()));
+    const cores = Math.max(1, this.options.backfill!.threads ?? Math.min(BACKFILL_THREADS_MAX, availableParallelism()));
     const threads = foldsShardsOnThreads(this.options.readModels) ? cores : 1;
     const byCount = new Map<number, ProjectionDefinition<any>[]>();
     const others: ProjectionDefinition<any>[] = [];

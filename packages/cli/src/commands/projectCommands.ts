@@ -1,16 +1,18 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { extname, resolve } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import type { EventStore, RecordedEvent } from '@roc-ledger/ledger';
-import { diffStates, keepsShardCheckpoints, projectionKey, replayEach, stateForQueries, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type Replayed, type ShardRow } from '@roc-ledger/projections';
+import type { EventStore, LogHead, RecordedEvent } from '@roc-ledger/ledger';
+import { BACKFILL_THREADS_MAX, byCustomer, diffStates, keepsShardCheckpoints, projectionKey, replayEach, replayOnThreads, stateForQueries, type Cut, type Progress, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type Replayed, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
-import { openReadModels, projectionFrom } from '../projections.ts';
+import { BUILT_IN_PROJECTIONS, openReadModels, projectionFrom } from '../projections.ts';
+import { projectRunThreads } from '../projectRunContext.ts';
 
 export interface ProjectRunOptions {
   dataDir?: string;
@@ -19,6 +21,8 @@ export interface ProjectRunOptions {
   out?: string;
   /** Why personal data is read (recorded in the access log). */
   purpose?: string;
+  /** Threads folding a per-customer projection, each for a shard of the customers (1: on this thread). */
+  threads?: number;
 }
 
 const cutFrom = (options: { asOf?: string; knownAt?: string }): Cut => ({
@@ -28,17 +32,17 @@ const cutFrom = (options: { asOf?: string; knownAt?: string }): Cut => ({
 
 /** Position, events/s and ETA of a backfill on a terminal (standard error); nothing when not a terminal. */
 const backfillProgress = (label: string, head: number) => {
-  if (!process.stderr.isTTY || head === 0) return { onEvent: undefined, stop: () => {} };
+  if (!process.stderr.isTTY || head === 0) return { update: undefined, stop: () => {} };
   const bar = new SingleBar({ format: `${label} |{bar}| {value}/{total} | {speed} events/s | ETA {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
   const started = performance.now();
   let last = 0;
   bar.start(head, 0, { speed: 0 });
   return {
-    onEvent: (event: RecordedEvent) => {
+    update: (position: number) => {
       const now = performance.now();
       if (now - last < 200) return;
       last = now;
-      bar.update(event.globalPosition, { speed: Math.round(event.globalPosition / ((now - started) / 1000)) });
+      bar.update(position, { speed: Math.round(position / ((now - started) / 1000)) });
     },
     stop: () => {
       bar.update(head);
@@ -49,11 +53,45 @@ const backfillProgress = (label: string, head: number) => {
 
 /** Folds projections over the whole log in one read (in memory, nothing stored in the ledger) and returns their read models. */
 const runOver = async (store: EventStore, definitions: ProjectionDefinition<any>[], cut: Cut, upTo: number): Promise<Replayed[]> => {
-  const progress = backfillProgress(definitions.map(projectionKey).join(' and '), upTo);
+  const { update, stop } = backfillProgress(definitions.map(projectionKey).join(' and '), upTo);
   try {
-    return await replayEach(store, definitions, cut, { upTo, ...(progress.onEvent ? { onEvent: progress.onEvent } : {}) });
+    return await replayEach(store, definitions, cut, { upTo, ...(update ? { onEvent: (event: RecordedEvent) => update(event.globalPosition) } : {}) });
   } finally {
-    progress.stop();
+    stop();
+  }
+};
+
+/** From this many events in the log, `project run` folds a per-customer projection on one thread per core unless told otherwise (as `serve` backfills). */
+const THREADED_RUN_MIN_EVENTS = 100_000;
+
+/**
+ * A per-customer projection folded on threads, each for a shard of the customers, into a SQLite
+ * file of its own in a temporary folder (removed by `dispose`): undefined when it was not folded
+ * so (one thread asked for, not per customer, or a shard stopped short), and it is then folded here.
+ */
+const runOnThreads = async (ledger: { store: EventStore; dataDir: string }, module: string, definition: ProjectionDefinition<any>, cut: Cut, head: LogHead, threads: number) => {
+  if (threads < 2 || !byCustomer(definition)) return undefined;
+  const folder = mkdtempSync(join(tmpdir(), 'roc-project-run-'));
+  const dispose = () => rmSync(folder, { recursive: true, force: true });
+  const readModelsPath = join(folder, 'readmodels.db');
+  const builtIn = BUILT_IN_PROJECTIONS.some((p) => p.name === module);
+  const { update, stop } = backfillProgress(`${projectionKey(definition)} on ${threads} threads`, head.position);
+  try {
+    const replayed = await replayOnThreads(definition, {
+      backfill: projectRunThreads({ dataDir: ledger.dataDir, module: builtIn ? module : resolve(module), readModelsPath }),
+      readModelsPath,
+      threads,
+      until: { position: head.position, recordedAt: head.recordedAt },
+      cut,
+      ...(update ? { onProgress: (progress: Progress) => update(progress.position) } : {}),
+    });
+    if (!replayed) dispose();
+    return replayed && { ...replayed, read: undefined, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  } finally {
+    stop();
   }
 };
 
@@ -97,11 +135,15 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
   const ledger = openLedger(options.dataDir);
   try {
     const head = await ledger.store.head();
+    const threads = options.threads ?? (head.position >= THREADED_RUN_MIN_EVENTS ? Math.min(BACKFILL_THREADS_MAX, availableParallelism()) : 1);
     const started = performance.now();
-    const { readModels, key, position, read } = (await runOver(ledger.store, [definition], cut, head.position))[0]!;
+    const onThreads = await runOnThreads(ledger, module, definition, cut, head, threads);
+    const { readModels, key, position, read } = onThreads ?? (await runOver(ledger.store, [definition], cut, head.position))[0]!;
     const seconds = (performance.now() - started) / 1000;
-    const rows = await resultRows(ledger.store, definition, readModels, key, cut.asOf ?? new Date());
-    await readModels.close();
+    const rows = await resultRows(ledger.store, definition, readModels, key, cut.asOf ?? new Date()).finally(async () => {
+      await readModels.close();
+      onThreads?.dispose();
+    });
     await recordCliAccess(ledger.dataDir, options.purpose, '*', `project run ${key}`);
     if (format === 'json') {
       await writeOut(options.out, [`${JSON.stringify({ projection: key, position, asOf: cut.asOf?.toISOString() ?? null, knownAt: cut.knownAt?.toISOString() ?? null, rows }, null, 2)}\n`]);
@@ -111,7 +153,8 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
       const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
       await writeOut(options.out, [`${columns.join(',')}\n`, ...rows.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\n`)]);
     }
-    process.stderr.write(`${key}: ${read} event(s) of the types it reads, to position ${position}, in ${seconds.toFixed(1)} s; ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
+    const folded = onThreads ? `to position ${position} on ${threads} threads (a shard of the customers each)` : `${read} event(s) of the types it reads, to position ${position}`;
+    process.stderr.write(`${key}: ${folded}, in ${seconds.toFixed(1)} s; ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
     return ExitCode.ok;
   } finally {
     await ledger.store.close();

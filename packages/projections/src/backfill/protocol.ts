@@ -1,5 +1,6 @@
 import type { EventStore, LogHead } from '@roc-ledger/ledger';
 import type { ProjectionDefinition } from '../definition.ts';
+import type { Cut } from '../replay.ts';
 import type { ReadModelStore } from '../readModel/types.ts';
 import type { Progress } from '../runner.ts';
 
@@ -50,6 +51,8 @@ export interface ThreadData {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Fold and commit up to exactly this position, then stop. */
   readonly until: BackfillEnd;
+  /** Fold only the events in this cut of the log (`project run --as-of/--known-at`); all of them without. */
+  readonly cut?: Cut;
   readonly commitEvery?: number;
   readonly commitEveryMs?: number;
   readonly pageSize?: number;

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ProjectionRunner } from '../runner.ts';
 import { ProjectionWorker } from '../worker.ts';
 import { byCustomer, projectionKey } from '../definition.ts';
+import { bounded, withinCut } from '../replay.ts';
 import { BACKFILL_OWNER, shardSelection } from './shardSelection.ts';
 import type { BackfillContext, FromThread, ThreadData, ToThread } from './protocol.ts';
 
@@ -22,7 +23,8 @@ const definitions = data.keys.map((key) => {
 });
 
 const shard = data.shard && { ...data.shard, owner: BACKFILL_OWNER, epoch: 0 };
-const workers = definitions.map((definition) => new ProjectionWorker(definition, context.store, context.readModels, shard ? { shard } : {}));
+const keep = data.cut && bounded(data.cut) ? withinCut(data.cut) : undefined;
+const workers = definitions.map((definition) => new ProjectionWorker(definition, context.store, context.readModels, { ...(shard ? { shard } : {}), ...(keep ? { keep } : {}) }));
 // Events of other customers' streams are not even decoded, where every projection here is per customer.
 const streams = shard && definitions.every(byCustomer) ? await shardSelection(context.store, shard) : undefined;
 const runner = new ProjectionRunner(context.store, context.readModels, workers, {
@@ -30,6 +32,7 @@ const runner = new ProjectionRunner(context.store, context.readModels, workers, 
   ...(data.commitEveryMs ? { commitEveryMs: data.commitEveryMs } : {}),
   ...(data.pageSize ? { pageSize: data.pageSize } : {}),
   ...(streams ? { streams } : {}),
+  ...(keep ? { keep } : {}),
   until: data.until,
   onProgress: (progress) => post({ type: 'progress', progress }),
   // The runtime's runner meets the same event again, from the checkpoint committed before it, and reports it.

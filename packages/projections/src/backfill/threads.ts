@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Cut } from '../replay.ts';
 import type { Progress } from '../runner.ts';
 import type { BackfillEnd, BackfillThreads, FromThread, ThreadData, ToThread } from './protocol.ts';
 
@@ -10,6 +11,9 @@ import type { BackfillEnd, BackfillThreads, FromThread, ThreadData, ToThread } f
  * MB against 687-749 (4 and 8 runs), wall time within the machine's noise.
  */
 export const BACKFILL_YOUNG_GENERATION_MB = 64;
+
+/** The most backfill threads run by default (one per core up to this): each holds a heap of its own. */
+export const BACKFILL_THREADS_MAX = 8;
 
 export interface BackfillRun {
   /** Settles once every thread has stopped, each having committed what it folded. */
@@ -36,6 +40,8 @@ export interface BackfillRunOptions extends BackfillThreads {
    */
   readonly concurrency?: number;
   readonly until: BackfillEnd;
+  /** Every thread folds only the events in this cut. */
+  readonly cut?: Cut;
   readonly commitEvery?: number;
   readonly commitEveryMs?: number;
   readonly pageSize?: number;
@@ -81,6 +87,7 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
       keys: plan.keys,
       ...(plan.shard ? { shard: plan.shard } : {}),
       until: options.until,
+      ...(options.cut ? { cut: options.cut } : {}),
       ...(options.commitEvery ? { commitEvery: options.commitEvery } : {}),
       ...(options.commitEveryMs ? { commitEveryMs: options.commitEveryMs } : {}),
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
