@@ -160,10 +160,13 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   \`personalData\`, as the runtime reads: none since customer-view@3, which keeps its by reference); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
   events in memory; the same handlers on open immer drafts, as the runtime folded before (for comparison).
 - **project-run**: an analyst's projection folded over the same million events as \`roc-ledger project run <module>\`
-  folds it (\`replayAll\`, on the runtime's own thread, states in an in-memory store), in a child process of its own,
-  until every state is stored: \`analyst-per-customer\` (bench/lib/contactsPerCustomer.ts, per customer, trivial
-  handlers on 12 common types, so the row is the runtime's own part) and \`analyst-global\`
-  (examples/complaint-resolution.ts, one state from the two complaint types). Before commit 99bf27b the
+  folds it, in a child process of its own, until every state is stored: \`analyst-per-customer\`
+  (bench/lib/contactsPerCustomer.ts, per customer, trivial handlers on 12 common types, so the row is the runtime's
+  own part) on one thread (\`replayAll\`, states in an in-memory store: \`project run --threads 1\`), and
+  \`analyst-per-customer-threads\`, the same module on one thread per core, a shard of the customers each, into a
+  SQLite file (\`replayOnThreads\`: what \`project run\` does by default on a log this large, since 26417e0), the two
+  alternated run by run; \`analyst-global\` (examples/complaint-resolution.ts, one state from the two complaint
+  types, which folds on one thread either way). Before commit 99bf27b the
   per-customer one took 6.50-6.91 s through the CLI (4.54-4.66 s after, 3 alternated pairs): it committed every
   50,000 events, each commit serialising every state touched since the last, parsed both times of every event
   for a cut it did not have, and read the log through an async-generator step per event.
@@ -317,10 +320,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   (f9e2f5a, 524,404), 107,578 in 654 MB (6f8a8fe, 497,211), 136,609 in 654 MB (d861bc7, on an earlier machine,
   548,806).
 
-  **What the targets would take.** 150,000 events/s is 6.534 s for these events. The table's run at 8ff8d21 (a fast
-  hour: the ceiling at 560,676 events/s) took 5.613 s, and rebuilds alternated by hand just after it 5.53-6.21 s; in
-  the slow hours of the same machine the same code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s),
-  so the rate is met in a fast hour and not in a slow one. Since af8e9f3 the rebuild opens no sealed value
+  **What the targets would take.** 150,000 events/s is 6.534 s for these events. On the machine of the table's
+  run, whole runs of this case in fast hours took 5.613 s (8ff8d21, the ceiling at 560,676 events/s; rebuilds
+  alternated by hand just after it 5.53-6.21 s) and 5.815 s (26417e0, 538,674); in its slow hours the same rebuild
+  code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s), so the rate is met in a fast hour and not in
+  a slow one. Since af8e9f3 the rebuild opens no sealed value
   (customer-view@3 keeps identifiers and profile as references into the log, resolved when a query reads them) and
   since 5b7da8d trust-score keeps its contributions in columns: in alternated runs of one session the threaded
   rebuild went from 9.2-10.5 s to 7.8-9.4 s with the first and to 7.4-8.4 s with both. Half the ceiling
