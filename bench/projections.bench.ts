@@ -115,9 +115,9 @@ if (replayAt !== -1) {
     const head = await store.head();
     const threads = Number(process.argv[threadsAt + 1]);
     const data = { dbPath, readModelsPath, unsealed, module: fileURLToPath(modulePath) };
-    const replayed = await replayOnThreads(definition, { backfill: { module: import.meta.resolve('./lib/backfillContext.ts'), data }, readModelsPath, threads, until: head });
+    const replayed = await replayOnThreads([definition], { backfill: { module: import.meta.resolve('./lib/backfillContext.ts'), data }, readModelsPath, threads, until: head });
     if (!replayed) throw new Error('a shard did not reach the head');
-    return replayed;
+    return { readModels: replayed.readModels, key: replayed.keys[0]! };
   };
   const { readModels, key } = threadsAt === -1 ? await replayAll(store, definition) : await onThreads();
   let partitions = 0;

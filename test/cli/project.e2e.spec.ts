@@ -106,6 +106,10 @@ describe('roc-ledger project', () => {
     );
     const diff = cli(['project', 'diff', 'trust-score', v2, '--json']);
     expect(diff.code).toBe(7);
+    // Folded together on threads, a shard of the customers each: the same comparison.
+    const onThreads = cli(['project', 'diff', 'trust-score', v2, '--json', '--threads', '2']);
+    expect(onThreads.code).toBe(7);
+    expect(onThreads.stdout).toBe(diff.stdout);
     const body = JSON.parse(diff.stdout);
     expect(body).toMatchObject({ a: 'trust-score@103', b: 'trust-score@203' });
     expect(body.differing).toBeGreaterThan(0);

@@ -224,6 +224,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .argument('<b>', 'module path or built-in name')
     .option('--limit <n>', 'differences to show', positiveInt('--limit'), 10)
     .option('--json', 'print the comparison as JSON')
+    .option('--threads <n>', 'fold two per-customer projections on this many threads, each for a shard of the customers (default: one per core, at most 8, from 100,000 events; 1: on this thread)', positiveInt('--threads'))
     .action(run(async (a: string, b: string, opts) => (await commands.projectCommands()).projectDiffCommand(a, b, opts)));
   project
     .command('add')

@@ -18,4 +18,4 @@ export { stateJson } from './stateJson.ts';
 export { ProjectionWorker } from './worker.ts';
 export { BACKFILL_CACHE_SIZE_KB, type BackfillContext, type BackfillThreads } from './backfill/protocol.ts';
 export { BACKFILL_THREADS_MAX } from './backfill/threads.ts';
-export { replayOnThreads, type ThreadedReplayOptions } from './backfill/replayOnThreads.ts';
+export { replayOnThreads, type ThreadedReplay, type ThreadedReplayOptions } from './backfill/replayOnThreads.ts';

@@ -1,18 +1,16 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { availableParallelism, tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
-import type { EventStore, LogHead, RecordedEvent } from '@roc-ledger/ledger';
-import { BACKFILL_THREADS_MAX, byCustomer, diffStates, keepsShardCheckpoints, projectionKey, replayEach, replayOnThreads, stateForQueries, type Cut, type Progress, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type Replayed, type ShardRow } from '@roc-ledger/projections';
+import { extname, resolve } from 'node:path';
+import type { EventStore } from '@roc-ledger/ledger';
+import { diffStates, keepsShardCheckpoints, projectionKey, stateForQueries, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
-import { BUILT_IN_PROJECTIONS, openReadModels, projectionFrom } from '../projections.ts';
-import { projectRunThreads } from '../projectRunContext.ts';
+import { openReadModels, projectionFrom } from '../projections.ts';
+import { foldProjections } from '../projectFolding.ts';
 
 export interface ProjectRunOptions {
   dataDir?: string;
@@ -21,7 +19,7 @@ export interface ProjectRunOptions {
   out?: string;
   /** Why personal data is read (recorded in the access log). */
   purpose?: string;
-  /** Threads folding a per-customer projection, each for a shard of the customers (1: on this thread). */
+  /** Threads folding a per-customer projection, each for a shard of the customers (1: on this thread; default see foldProjections). */
   threads?: number;
 }
 
@@ -29,71 +27,6 @@ const cutFrom = (options: { asOf?: string; knownAt?: string }): Cut => ({
   ...(options.asOf ? { asOf: parseInstant(options.asOf, '--as-of') } : {}),
   ...(options.knownAt ? { knownAt: parseInstant(options.knownAt, '--known-at') } : {}),
 });
-
-/** Position, events/s and ETA of a backfill on a terminal (standard error); nothing when not a terminal. */
-const backfillProgress = (label: string, head: number) => {
-  if (!process.stderr.isTTY || head === 0) return { update: undefined, stop: () => {} };
-  const bar = new SingleBar({ format: `${label} |{bar}| {value}/{total} | {speed} events/s | ETA {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
-  const started = performance.now();
-  let last = 0;
-  bar.start(head, 0, { speed: 0 });
-  return {
-    update: (position: number) => {
-      const now = performance.now();
-      if (now - last < 200) return;
-      last = now;
-      bar.update(position, { speed: Math.round(position / ((now - started) / 1000)) });
-    },
-    stop: () => {
-      bar.update(head);
-      bar.stop();
-    },
-  };
-};
-
-/** Folds projections over the whole log in one read (in memory, nothing stored in the ledger) and returns their read models. */
-const runOver = async (store: EventStore, definitions: ProjectionDefinition<any>[], cut: Cut, upTo: number): Promise<Replayed[]> => {
-  const { update, stop } = backfillProgress(definitions.map(projectionKey).join(' and '), upTo);
-  try {
-    return await replayEach(store, definitions, cut, { upTo, ...(update ? { onEvent: (event: RecordedEvent) => update(event.globalPosition) } : {}) });
-  } finally {
-    stop();
-  }
-};
-
-/** From this many events in the log, `project run` folds a per-customer projection on one thread per core unless told otherwise (as `serve` backfills). */
-const THREADED_RUN_MIN_EVENTS = 100_000;
-
-/**
- * A per-customer projection folded on threads, each for a shard of the customers, into a SQLite
- * file of its own in a temporary folder (removed by `dispose`): undefined when it was not folded
- * so (one thread asked for, not per customer, or a shard stopped short), and it is then folded here.
- */
-const runOnThreads = async (ledger: { store: EventStore; dataDir: string }, module: string, definition: ProjectionDefinition<any>, cut: Cut, head: LogHead, threads: number) => {
-  if (threads < 2 || !byCustomer(definition)) return undefined;
-  const folder = mkdtempSync(join(tmpdir(), 'roc-project-run-'));
-  const dispose = () => rmSync(folder, { recursive: true, force: true });
-  const readModelsPath = join(folder, 'readmodels.db');
-  const builtIn = BUILT_IN_PROJECTIONS.some((p) => p.name === module);
-  const { update, stop } = backfillProgress(`${projectionKey(definition)} on ${threads} threads`, head.position);
-  try {
-    const replayed = await replayOnThreads(definition, {
-      backfill: projectRunThreads({ dataDir: ledger.dataDir, module: builtIn ? module : resolve(module), readModelsPath }),
-      readModelsPath,
-      threads,
-      until: { position: head.position, recordedAt: head.recordedAt },
-      cut,
-      ...(update ? { onProgress: (progress: Progress) => update(progress.position) } : {}),
-    });
-    if (!replayed) dispose();
-    return replayed && { ...replayed, read: undefined, dispose };
-  } catch (error) {
-    dispose();
-    throw error;
-  } finally {
-    stop();
-  }
-};
 
 const csvCell = (value: unknown): string => {
   const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -135,15 +68,12 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
   const ledger = openLedger(options.dataDir);
   try {
     const head = await ledger.store.head();
-    const threads = options.threads ?? (head.position >= THREADED_RUN_MIN_EVENTS ? Math.min(BACKFILL_THREADS_MAX, availableParallelism()) : 1);
     const started = performance.now();
-    const onThreads = await runOnThreads(ledger, module, definition, cut, head, threads);
-    const { readModels, key, position, read } = onThreads ?? (await runOver(ledger.store, [definition], cut, head.position))[0]!;
+    const folded = await foldProjections(ledger, [module], [definition], cut, head, options.threads);
     const seconds = (performance.now() - started) / 1000;
-    const rows = await resultRows(ledger.store, definition, readModels, key, cut.asOf ?? new Date()).finally(async () => {
-      await readModels.close();
-      onThreads?.dispose();
-    });
+    const { readModels, key } = folded.folds[0]!;
+    const position = folded.position;
+    const rows = await resultRows(ledger.store, definition, readModels, key, cut.asOf ?? new Date()).finally(() => folded.close());
     await recordCliAccess(ledger.dataDir, options.purpose, '*', `project run ${key}`);
     if (format === 'json') {
       await writeOut(options.out, [`${JSON.stringify({ projection: key, position, asOf: cut.asOf?.toISOString() ?? null, knownAt: cut.knownAt?.toISOString() ?? null, rows }, null, 2)}\n`]);
@@ -153,8 +83,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
       const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
       await writeOut(options.out, [`${columns.join(',')}\n`, ...rows.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\n`)]);
     }
-    const folded = onThreads ? `to position ${position} on ${threads} threads (a shard of the customers each)` : `${read} event(s) of the types it reads, to position ${position}`;
-    process.stderr.write(`${key}: ${folded}, in ${seconds.toFixed(1)} s; ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
+    process.stderr.write(`${key}: ${folded.how}, in ${seconds.toFixed(1)} s; ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
     return ExitCode.ok;
   } finally {
     await ledger.store.close();
@@ -162,14 +91,15 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
 };
 
 /** `project diff <a> <b>`: two projections (versions) over the same history, compared partition by partition. Exit 0 when equal, 7 when they differ. */
-export const projectDiffCommand = async (a: string, b: string, options: { dataDir?: string; json?: boolean; limit?: number }): Promise<number> => {
+export const projectDiffCommand = async (a: string, b: string, options: { dataDir?: string; json?: boolean; limit?: number; threads?: number }): Promise<number> => {
   const [left, right] = [await projectionFrom(a), await projectionFrom(b)];
   const ledger = openLedger(options.dataDir);
   try {
-    const upTo = (await ledger.store.head()).position;
-    const runs = await runOver(ledger.store, [left, right], {}, upTo);
-    const diff = await diffStates(runs.map((run) => ({ store: run.readModels, key: run.key })), options.limit ?? 10);
-    for (const run of runs) await run.readModels.close();
+    const head = await ledger.store.head();
+    const upTo = head.position;
+    const folded = await foldProjections(ledger, [a, b], [left, right], {}, head, options.threads);
+    const runs = folded.folds;
+    const diff = await diffStates(runs.map((run) => ({ store: run.readModels, key: run.key })), options.limit ?? 10).finally(() => folded.close());
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ a: runs[0]!.key, b: runs[1]!.key, position: upTo, ...diff }, null, 2)}\n`);
     } else {

@@ -1,13 +1,14 @@
 import { byCustomer, projectionKey, type ProjectionDefinition } from '../definition.ts';
 import { getSqliteReadModelStore } from '../readModel/sqliteReadModelStore.ts';
-import type { Cut, Replayed } from '../replay.ts';
+import type { ReadModelStore } from '../readModel/types.ts';
+import type { Cut } from '../replay.ts';
 import type { Progress } from '../runner.ts';
 import type { BackfillEnd } from './protocol.ts';
 import { backfillOnThreads } from './threads.ts';
 
 export interface ThreadedReplayOptions {
   /**
-   * The module the threads open (see BackfillThreads): its context's definitions include this one,
+   * The module the threads open (see BackfillThreads): its context's definitions include these,
    * and its read models are the SQLite file at `readModelsPath`.
    */
   readonly backfill: { readonly module: string; readonly data?: unknown };
@@ -22,33 +23,42 @@ export interface ThreadedReplayOptions {
   readonly onProgress?: (progress: Progress) => void;
 }
 
+/** Per-customer projections folded together on threads: their states, each under its key, in one read-model store. */
+export interface ThreadedReplay {
+  readonly readModels: ReadModelStore;
+  readonly keys: readonly string[];
+  readonly position: number;
+}
+
 /**
- * A per-customer projection folded over the whole log, or a cut of it, by backfill threads, each
- * folding its shard of the customers and reading only its shard's streams: the states replayAll
- * gives (the shards fold by the runtime's own code, which keeps a rebuild's states byte-identical
- * however it is split), in a SQLite file rather than in memory. Undefined when a shard did not
- * reach the end (a handler threw, or a thread died), or when the projection is not per customer:
- * the caller folds on one thread instead, which meets the same event and reports it.
+ * Per-customer projections folded together over the whole log, or a cut of it, by backfill
+ * threads, each folding its shard of the customers and reading only its shard's streams: the
+ * states replayAll gives each (the shards fold by the runtime's own code, which keeps a rebuild's
+ * states byte-identical however it is split), in a SQLite file rather than in memory. Undefined
+ * when a shard did not reach the end (a handler threw, or a thread died), or when the projections
+ * cannot fold so (one is not per customer, or two share a name and version): the caller folds on
+ * one thread instead, which meets the same event and reports it.
  */
-export const replayOnThreads = async (definition: ProjectionDefinition<any>, options: ThreadedReplayOptions): Promise<Omit<Replayed, 'read'> | undefined> => {
-  if (!byCustomer(definition)) return undefined;
+export const replayOnThreads = async (definitions: readonly ProjectionDefinition<any>[], options: ThreadedReplayOptions): Promise<ThreadedReplay | undefined> => {
+  const keys = definitions.map(projectionKey);
+  if (!definitions.every(byCustomer) || new Set(keys).size !== keys.length) return undefined;
   const threads = Math.max(2, Math.floor(options.threads));
-  const key = projectionKey(definition);
   // Created here before the threads open it, so that they do not race to lay out a new file.
   const readModels = getSqliteReadModelStore(options.readModelsPath);
   const run = backfillOnThreads({
     ...options.backfill,
-    plan: Array.from({ length: threads }, (_, index) => ({ keys: [key], shard: { index, count: threads } })),
+    plan: Array.from({ length: threads }, (_, index) => ({ keys, shard: { index, count: threads } })),
     until: options.until,
     ...(options.cut ? { cut: options.cut } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   await run.done;
-  const shards = await readModels.shardRows(key);
-  const complete = shards.length === threads && shards.every((shard) => shard.position === options.until.position && shard.status !== 'failed');
-  if (!complete) {
-    await readModels.close();
-    return undefined;
+  for (const key of keys) {
+    const shards = await readModels.shardRows(key);
+    if (shards.length !== threads || shards.some((shard) => shard.position !== options.until.position || shard.status === 'failed')) {
+      await readModels.close();
+      return undefined;
+    }
   }
-  return { readModels, key, position: options.until.position };
+  return { readModels, keys, position: options.until.position };
 };

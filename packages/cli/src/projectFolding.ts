@@ -1,0 +1,111 @@
+// How `project run` and `project diff` fold projections over the log: per-customer ones on
+// threads, a shard of the customers each, on a large log (or as told); others, or on a small log,
+// on the command's own thread with the states in memory. Nothing is stored in the ledger.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import type { EventStore, LogHead, RecordedEvent } from '@roc-ledger/ledger';
+import { BACKFILL_THREADS_MAX, projectionKey, replayEach, replayOnThreads, type Cut, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
+import { BUILT_IN_PROJECTIONS } from './projections.ts';
+import { projectFoldThreads } from './projectFoldContext.ts';
+
+/** From this many events in the log, per-customer projections fold on one thread per core unless told otherwise (as `serve` backfills). */
+export const THREADED_FOLD_MIN_EVENTS = 100_000;
+
+/** Position, events/s and ETA of a fold on a terminal (standard error); nothing when not a terminal. */
+const foldProgress = (label: string, head: number) => {
+  if (!process.stderr.isTTY || head === 0) return { update: undefined, stop: () => {} };
+  const bar = new SingleBar({ format: `${label} |{bar}| {value}/{total} | {speed} events/s | ETA {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
+  const started = performance.now();
+  let last = 0;
+  bar.start(head, 0, { speed: 0 });
+  return {
+    update: (position: number) => {
+      const now = performance.now();
+      if (now - last < 200) return;
+      last = now;
+      bar.update(position, { speed: Math.round(position / ((now - started) / 1000)) });
+    },
+    stop: () => {
+      bar.update(head);
+      bar.stop();
+    },
+  };
+};
+
+export interface Folded {
+  /** Each projection's states: its key in a read-model store (one store for all, when folded on threads). */
+  readonly folds: readonly { readonly readModels: ReadModelStore; readonly key: string }[];
+  readonly position: number;
+  /** How it was folded, for the command's summary. */
+  readonly how: string;
+  /** Closes the read models and removes what the fold wrote. */
+  close(): Promise<void>;
+}
+
+/** On the command's own thread: one read of the log for all of them, each into an in-memory store. */
+const foldHere = async (store: EventStore, definitions: readonly ProjectionDefinition<any>[], cut: Cut, head: LogHead): Promise<Folded> => {
+  const { update, stop } = foldProgress(definitions.map(projectionKey).join(' and '), head.position);
+  const runs = await replayEach(store, definitions, cut, { upTo: head.position, ...(update ? { onEvent: (event: RecordedEvent) => update(event.globalPosition) } : {}) }).finally(stop);
+  return {
+    folds: runs.map(({ readModels, key }) => ({ readModels, key })),
+    position: head.position,
+    how: `${runs[0]!.read} event(s) of the types it reads, to position ${head.position}`,
+    close: async () => {
+      for (const run of runs) await run.readModels.close();
+    },
+  };
+};
+
+/**
+ * On threads, each for a shard of the customers, into a SQLite file in a temporary folder:
+ * undefined when they cannot fold so (not all per customer, two of one name and version) or a
+ * shard stopped short (a handler threw), and they are then folded here.
+ */
+const foldOnThreads = async (dataDir: string, modules: readonly string[], definitions: readonly ProjectionDefinition<any>[], cut: Cut, head: LogHead, threads: number): Promise<Folded | undefined> => {
+  const folder = mkdtempSync(join(tmpdir(), 'roc-project-run-'));
+  const dispose = () => rmSync(folder, { recursive: true, force: true });
+  const readModelsPath = join(folder, 'readmodels.db');
+  // Threads load the modules themselves: a built-in by its name, a file by its absolute path.
+  const paths = modules.map((module) => (BUILT_IN_PROJECTIONS.some((p) => p.name === module) ? module : resolve(module)));
+  const { update, stop } = foldProgress(`${definitions.map(projectionKey).join(' and ')} on ${threads} threads`, head.position);
+  try {
+    const replayed = await replayOnThreads(definitions, {
+      backfill: projectFoldThreads({ dataDir, modules: paths, readModelsPath }),
+      readModelsPath,
+      threads,
+      until: { position: head.position, recordedAt: head.recordedAt },
+      cut,
+      ...(update ? { onProgress: (progress) => update(progress.position) } : {}),
+    });
+    if (!replayed) {
+      dispose();
+      return undefined;
+    }
+    return {
+      folds: replayed.keys.map((key) => ({ readModels: replayed.readModels, key })),
+      position: replayed.position,
+      how: `to position ${replayed.position} on ${threads} threads (a shard of the customers each)`,
+      close: async () => {
+        await replayed.readModels.close();
+        dispose();
+      },
+    };
+  } catch (error) {
+    dispose();
+    throw error;
+  } finally {
+    stop();
+  }
+};
+
+/** The projections (loaded from these modules, in order) folded over the log up to `head`, or a cut of it. */
+export const foldProjections = async (
+  ledger: { store: EventStore; dataDir: string },
+  modules: readonly string[],
+  definitions: readonly ProjectionDefinition<any>[],
+  cut: Cut,
+  head: LogHead,
+  threads = head.position >= THREADED_FOLD_MIN_EVENTS ? Math.min(BACKFILL_THREADS_MAX, availableParallelism()) : 1,
+): Promise<Folded> => (threads >= 2 ? await foldOnThreads(ledger.dataDir, modules, definitions, cut, head, threads) : undefined) ?? foldHere(ledger.store, definitions, cut, head);
