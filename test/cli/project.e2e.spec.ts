@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitBgNbd, purchasesFromLedger, summarize } from '@roc-ledger/clv';
@@ -178,6 +178,36 @@ describe('roc-ledger project', () => {
     expect(one.stderr).toContain(`projection breaks@1 stopped at position ${purchase.globalPosition} (event ${purchase.eventId}, PurchaseMade): no such order`);
     expect(two.stderr).toContain(`projection breaks@1 stopped at position ${purchase.globalPosition} (event ${purchase.eventId}, PurchaseMade): no such order`);
   });
+
+  it('folds on its own thread a module that reads personal values, so that they reach no file', () => {
+    const module = join(temp.dir, 'names.ts');
+    writeFileSync(
+      module,
+      [
+        "import { defineProjection } from '@roc-ledger/projections';",
+        'export default defineProjection<{ names: number }>({',
+        "  name: 'names', version: 1, consumes: ['ProfileUpdated'], personalData: ['ProfileUpdated'], initialState: { names: 0 },",
+        '  handlers: { ProfileUpdated: (state, event) => { if (event.data.givenName) state.names++; } },',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const run = cli(['project', 'run', module, '--threads', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^names@1: \d+ event\(s\) of the types it reads, to position \d+, in/);
+  });
+
+  it('removes its temporary states when interrupted while folding on threads', async () => {
+    const tmp = mkdtempSync(join(temp.dir, 'tmp-'));
+    const child = spawn(process.execPath, [bin, '--data-dir', temp.dir, 'project', 'run', 'customer-view', '--threads', '2'], { env: { ...process.env, ROC_LEDGER_DATA_DIR: '', TMPDIR: tmp }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Interrupted once its temporary folder exists (the OS temp folder also holds Node's compile cache).
+    const states = () => readdirSync(tmp).filter((name) => name.startsWith('roc-project-run-'));
+    while (states().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(states()).toEqual([]);
+  }, 30_000);
 
   it('names a module that exports no projection', () => {
     const bad = join(temp.dir, 'nothing.ts');

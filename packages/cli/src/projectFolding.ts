@@ -60,12 +60,23 @@ const foldHere = async (store: EventStore, definitions: readonly ProjectionDefin
 
 /**
  * On threads, each for a shard of the customers, into a SQLite file in a temporary folder:
- * undefined when they cannot fold so (not all per customer, two of one name and version) or a
- * shard stopped short (a handler threw), and they are then folded here.
+ * undefined when they cannot fold so (not all per customer, two of one name and version, or one
+ * reads personal values, which stay in this process's memory rather than in a file) or a shard
+ * stopped short (a handler threw), and they are then folded here.
  */
 const foldOnThreads = async (dataDir: string, modules: readonly string[], definitions: readonly ProjectionDefinition<any>[], cut: Cut, head: LogHead, threads: number): Promise<Folded | undefined> => {
+  if (definitions.some((definition) => (definition.personalData?.length ?? 0) > 0)) return undefined;
   const folder = mkdtempSync(join(tmpdir(), 'roc-project-run-'));
-  const dispose = () => rmSync(folder, { recursive: true, force: true });
+  // Interrupted (Ctrl-C, a kill), the command leaves no states behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    rmSync(folder, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  const dispose = () => {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    rmSync(folder, { recursive: true, force: true });
+  };
   const readModelsPath = join(folder, 'readmodels.db');
   // Threads load the modules themselves: a built-in by its name, a file by its absolute path.
   const paths = modules.map((module) => (BUILT_IN_PROJECTIONS.some((p) => p.name === module) ? module : resolve(module)));
