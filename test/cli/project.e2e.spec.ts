@@ -16,6 +16,13 @@ const cli = (args: string[]) => {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
+/** A projection module in the test's folder, outside the installation: `defineProjection` imported, then these lines. */
+const projectionModule = (file: string, lines: string[]): string => {
+  const path = join(temp.dir, file);
+  writeFileSync(path, ["import { defineProjection } from '@roc-ledger/projections';", ...lines, ''].join('\n'));
+  return path;
+};
+
 beforeAll(() => {
   expect(cli(['demo', 'load', '--customers', '60', '--years', '1', '--seed', 'project-cli']).code).toBe(0);
 }, 60_000);
@@ -117,18 +124,12 @@ describe('roc-ledger project', () => {
   });
 
   it("runs a module kept outside the installation, importing roc-ledger's packages by name", () => {
-    const module = join(temp.dir, 'offer-uptake.ts');
-    writeFileSync(
-      module,
-      [
-        "import { defineProjection } from '@roc-ledger/projections';",
-        'export default defineProjection<{ presented: number }>({',
-        "  name: 'offer-uptake', version: 1, consumes: ['OfferPresented'], initialState: { presented: 0 },",
-        '  handlers: { OfferPresented: (state) => { state.presented++; } },',
-        '});',
-        '',
-      ].join('\n'),
-    );
+    const module = projectionModule('offer-uptake.ts', [
+      'export default defineProjection<{ presented: number }>({',
+      "  name: 'offer-uptake', version: 1, consumes: ['OfferPresented'], initialState: { presented: 0 },",
+      '  handlers: { OfferPresented: (state) => { state.presented++; } },',
+      '});',
+    ]);
     const run = cli(['project', 'run', module]);
     expect(run.stderr).not.toContain('PROJ_ERR');
     expect(run.code).toBe(0);
@@ -159,18 +160,12 @@ describe('roc-ledger project', () => {
     let purchase!: RecordedEvent;
     for await (const event of store.readAll({ types: ['PurchaseMade'], maxCount: 30 })) purchase = event;
     await store.close();
-    const module = join(temp.dir, 'breaks.ts');
-    writeFileSync(
-      module,
-      [
-        "import { defineProjection } from '@roc-ledger/projections';",
-        'export default defineProjection<{ n: number }>({',
-        "  name: 'breaks', version: 1, consumes: ['PurchaseMade'], initialState: { n: 0 },",
-        `  handlers: { PurchaseMade: (state, event) => { if (event.globalPosition === ${purchase.globalPosition}) throw new Error('no such order'); state.n++; } },`,
-        '});',
-        '',
-      ].join('\n'),
-    );
+    const module = projectionModule('breaks.ts', [
+      'export default defineProjection<{ n: number }>({',
+      "  name: 'breaks', version: 1, consumes: ['PurchaseMade'], initialState: { n: 0 },",
+      `  handlers: { PurchaseMade: (state, event) => { if (event.globalPosition === ${purchase.globalPosition}) throw new Error('no such order'); state.n++; } },`,
+      '});',
+    ]);
     const one = cli(['project', 'run', module, '--threads', '1']);
     const two = cli(['project', 'run', module, '--threads', '2']);
     expect(one.code).not.toBe(0);
@@ -180,18 +175,12 @@ describe('roc-ledger project', () => {
   });
 
   it('folds on its own thread a module that reads personal values, so that they reach no file', () => {
-    const module = join(temp.dir, 'names.ts');
-    writeFileSync(
-      module,
-      [
-        "import { defineProjection } from '@roc-ledger/projections';",
-        'export default defineProjection<{ names: number }>({',
-        "  name: 'names', version: 1, consumes: ['ProfileUpdated'], personalData: ['ProfileUpdated'], initialState: { names: 0 },",
-        '  handlers: { ProfileUpdated: (state, event) => { if (event.data.givenName) state.names++; } },',
-        '});',
-        '',
-      ].join('\n'),
-    );
+    const module = projectionModule('names.ts', [
+      'export default defineProjection<{ names: number }>({',
+      "  name: 'names', version: 1, consumes: ['ProfileUpdated'], personalData: ['ProfileUpdated'], initialState: { names: 0 },",
+      '  handlers: { ProfileUpdated: (state, event) => { if (event.data.givenName) state.names++; } },',
+      '});',
+    ]);
     const run = cli(['project', 'run', module, '--threads', '2']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^names@1: \d+ event\(s\) of the types it reads, to position \d+, in/);
