@@ -132,7 +132,7 @@ describe('separate API and projector services on one event store and PostgreSQL 
     for (const projection of [...caughtUp, { key: analyst }]) {
       const mine = await stateHash(shared, projection.key);
       expect(mine.partitions).toBeGreaterThan(0);
-      expect(mine).toEqual(await stateHash(clean, projection.key));
+      expect(mine, projection.key).toEqual(await stateHash(clean, projection.key));
     }
     await shared.close();
     await clean.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerView } from '@roc-ledger/customer-view';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { interaction } from '@roc-ledger/ledger/testing';
-import { getSqliteReadModelStore, ProjectionRuntime, stateHash, type ReadModelStore } from '@roc-ledger/projections';
+import { defineProjection, getSqliteReadModelStore, ProjectionRuntime, stateHash, type ReadModelStore } from '@roc-ledger/projections';
 import { contract } from '../support/tempLedger.ts';
 
 /** The read-model store, counting its commits. */
@@ -52,5 +52,62 @@ describe('live commits', () => {
     expect(coalesced.hash).toEqual(coalesced.expected);
     expect(everyCatchUp.hash).toEqual(everyCatchUp.expected);
     expect(coalesced.hash.partitions).toBe(7);
+  });
+});
+
+describe('a live commit while an event waits for its state', () => {
+  /** Interactions per customer, and the positions folded: what the stored checkpoint must account for exactly. */
+  const seen = defineProjection<{ positions: number[] }>({
+    name: 'seen',
+    version: 1,
+    consumes: ['InteractionRecorded'],
+    initialState: { positions: [] },
+    handlers: { InteractionRecorded: (state, event) => void state.positions.push(event.globalPosition) },
+  });
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('waits for that fold: every commit stores states holding exactly the events up to its checkpoint', async () => {
+    const store: EventStore = getInMemoryEventStore({ contract });
+    const target = getSqliteReadModelStore(':memory:');
+    // Customer A's state takes 100 ms to read; every commit starts 150 ms late. After each, the stored states are checked.
+    const violations: string[] = [];
+    const readModels = new Proxy(target, {
+      get: (t, property, receiver) => {
+        if (property === 'load') return async (key: string, partition: string) => (partition === 'A' && (await pause(100)), t.load(key, partition));
+        if (property === 'commit') {
+          return async (...args: Parameters<ReadModelStore['commit']>) => {
+            await pause(150);
+            await t.commit(...args);
+            const checkpoint = (await t.row('seen@1'))!.position;
+            for await (const record of t.partitions('seen@1')) {
+              const positions = (JSON.parse(record.state) as { positions: number[] }).positions;
+              if (positions.some((p) => p > checkpoint)) violations.push(`${record.partition}: ${positions.join(',')} stored with checkpoint ${checkpoint}`);
+            }
+          };
+        }
+        return Reflect.get(t, property, receiver);
+      },
+    }) as ReadModelStore;
+    const first = new ProjectionRuntime({ store, readModels: target, definitions: [seen] });
+    await first.start();
+    await store.append('customer-A', [interaction('A')]);
+    await first.waitFor((await store.head()).position);
+    await first.stop();
+
+    // A new runtime caches nothing: A's next event reads A's state first.
+    const runtime = new ProjectionRuntime({ store, readModels, definitions: [seen], liveCommitIntervalMs: 40 });
+    await runtime.start();
+    await runtime.waitFor((await store.head()).position);
+    // B's event is folded at once and schedules a live commit; it falls due while A's event waits for A's state.
+    await store.append('customer-B', [interaction('B')]);
+    await pause(5);
+    const last = (await store.append('customer-A', [interaction('A')])).events[0]!.globalPosition;
+    await runtime.waitFor(last);
+    await runtime.stop();
+    expect(violations).toEqual([]);
+    const a = JSON.parse((await target.load('seen@1', 'A'))!.state) as { positions: number[] };
+    expect(a.positions).toEqual([1, 3]);
+    await target.close();
+    await store.close();
   });
 });

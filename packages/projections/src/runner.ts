@@ -70,6 +70,12 @@ export class ProjectionRunner {
   private merges = new MergeMap();
   private follower: Follower | undefined;
   private committing: Promise<void> | undefined;
+  /**
+   * The event being handled while its fold waits (for a state read from the store): a live commit
+   * starts only once it is done, so that it neither stores that event's change with the checkpoint
+   * before it, nor clears it from the states still to commit.
+   */
+  private handling: Promise<void> | undefined;
   private sinceCommit = 0;
   private lastCommit = performance.now();
   private readonly waiters: { position: number; resolve: () => void }[] = [];
@@ -111,7 +117,7 @@ export class ProjectionRunner {
     this.follower = followLog({
       after: this.startPosition,
       subscribe: (after) => this.subscribe(after),
-      handle: (event) => this.handle(event),
+      handle: (event) => this.tracked(this.handle(event)),
       onRetry: (error, after, attempt) => this.options.log?.('reading the log failed; retrying', { after, attempt, error: String(error) }),
     });
   }
@@ -129,6 +135,15 @@ export class ProjectionRunner {
       ...(this.options.streams ? { streams: this.options.streams } : {}),
       onCaughtUp: (position) => this.commitWhenDue(position),
     });
+  }
+
+  private tracked(handling: void | Promise<void>): void | Promise<void> {
+    if (!handling) return;
+    const settled: Promise<void> = handling.finally(() => {
+      if (this.handling === settled) this.handling = undefined;
+    });
+    this.handling = settled;
+    return settled;
   }
 
   /** Resolves once every live projection of the runner has committed up to this position. */
@@ -282,7 +297,8 @@ export class ProjectionRunner {
     const commit = () => {
       this.liveCommit = undefined;
       if (this.stopped) return;
-      this.committing = this.caughtUp(this.caughtUpAt)
+      const folding = this.handling?.catch(() => undefined);
+      this.committing = (folding ? folding.then(() => this.caughtUp(this.caughtUpAt)) : this.caughtUp(this.caughtUpAt))
         // Not lost: the states stay pending and the next commit (the next append) writes them.
         .catch((error) => this.options.log?.('commit failed; the next commit retries', { error: String(error) }))
         .finally(() => (this.committing = undefined));
