@@ -322,9 +322,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
 
   **What the targets would take.** 150,000 events/s is 6.534 s for these events. On the machine of the table's
   run, whole runs of this case in fast hours took 5.613 s (8ff8d21, the ceiling at 560,676 events/s; rebuilds
-  alternated by hand just after it 5.53-6.21 s) and 5.815 s (26417e0, 538,674); in its slow hours the same rebuild
-  code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s), so the rate is met in a fast hour and not in
-  a slow one. Since af8e9f3 the rebuild opens no sealed value
+  alternated by hand just after it 5.53-6.21 s), 5.815 s (26417e0, 538,674) and 6.180 s (bb285f8, 529,330); in its
+  slow hours the same rebuild code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s), so the rate is
+  met in a fast hour and not in a slow one. Since af8e9f3 the rebuild opens no sealed value
   (customer-view@3 keeps identifiers and profile as references into the log, resolved when a query reads them) and
   since 5b7da8d trust-score keeps its contributions in columns: in alternated runs of one session the threaded
   rebuild went from 9.2-10.5 s to 7.8-9.4 s with the first and to 7.4-8.4 s with both. Half the ceiling
