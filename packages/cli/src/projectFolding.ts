@@ -67,20 +67,22 @@ const foldHere = async (store: EventStore, definitions: readonly ProjectionDefin
 const foldOnThreads = async (dataDir: string, modules: readonly string[], definitions: readonly ProjectionDefinition<any>[], cut: Cut, head: LogHead, threads: number): Promise<Folded | undefined> => {
   if (definitions.some((definition) => (definition.personalData?.length ?? 0) > 0)) return undefined;
   const folder = mkdtempSync(join(tmpdir(), 'roc-project-run-'));
+  const removeStates = () => rmSync(folder, { recursive: true, force: true });
   // Interrupted (Ctrl-C, a kill), the command leaves no states behind.
   const interrupted = (signal: NodeJS.Signals) => {
-    rmSync(folder, { recursive: true, force: true });
+    removeStates();
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   const dispose = () => {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
-    rmSync(folder, { recursive: true, force: true });
+    removeStates();
   };
   const readModelsPath = join(folder, 'readmodels.db');
   // Threads load the modules themselves: a built-in by its name, a file by its absolute path.
   const paths = modules.map((module) => (BUILT_IN_PROJECTIONS.some((p) => p.name === module) ? module : resolve(module)));
   const { update, stop } = foldProgress(`${definitions.map(projectionKey).join(' and ')} on ${threads} threads`, head.position);
+  let kept = false;
   try {
     const replayed = await replayOnThreads(definitions, {
       backfill: projectFoldThreads({ dataDir, modules: paths, readModelsPath }),
@@ -90,10 +92,8 @@ const foldOnThreads = async (dataDir: string, modules: readonly string[], defini
       cut,
       ...(update ? { onProgress: (progress) => update(progress.position) } : {}),
     });
-    if (!replayed) {
-      dispose();
-      return undefined;
-    }
+    if (!replayed) return undefined;
+    kept = true;
     return {
       folds: replayed.keys.map((key) => ({ readModels: replayed.readModels, key })),
       position: replayed.position,
@@ -103,11 +103,10 @@ const foldOnThreads = async (dataDir: string, modules: readonly string[], defini
         dispose();
       },
     };
-  } catch (error) {
-    dispose();
-    throw error;
   } finally {
     stop();
+    // Not folded on threads (or failed): nothing of it is kept.
+    if (!kept) dispose();
   }
 };
 

@@ -23,7 +23,10 @@ export const withinCut = (cut: Cut) => {
 };
 
 /** Whether a cut leaves anything out: without bounds, every event is in it. */
-export const bounded = (cut: Cut): boolean => cut.asOf !== undefined || cut.knownAt !== undefined;
+const bounded = (cut: Cut): boolean => cut.asOf !== undefined || cut.knownAt !== undefined;
+
+/** The test of what a cut keeps, or undefined when it keeps every event (so that nothing is tested per event). */
+export const keepOf = (cut: Cut | undefined) => (cut && bounded(cut) ? withinCut(cut) : undefined);
 
 export interface ReplayedPartition<S> {
   readonly partition: string;
@@ -87,7 +90,7 @@ export const replayEach = (store: EventStore, definitions: readonly ProjectionDe
   foldTogether(store, definitions.map((definition) => ({ definition, readModels: getSqliteReadModelStore(':memory:') })), cut, options);
 
 const foldTogether = async (store: EventStore, targets: readonly { definition: ProjectionDefinition<any>; readModels: ReadModelStore }[], cut: Cut, options: ReplayOptions): Promise<Replayed[]> => {
-  const keep = bounded(cut) ? withinCut(cut) : undefined;
+  const keep = keepOf(cut);
   const workers = targets.map(({ definition, readModels }) => new ProjectionWorker(definition, store, readModels, keep ? { keep } : {}));
   for (const worker of workers) await worker.open();
   const merges = new MergeMap();

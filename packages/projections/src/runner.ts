@@ -297,8 +297,9 @@ export class ProjectionRunner {
     const commit = () => {
       this.liveCommit = undefined;
       if (this.stopped) return;
+      const commitLive = () => this.caughtUp(this.caughtUpAt);
       const folding = this.handling?.catch(() => undefined);
-      this.committing = (folding ? folding.then(() => this.caughtUp(this.caughtUpAt)) : this.caughtUp(this.caughtUpAt))
+      this.committing = (folding ? folding.then(commitLive) : commitLive())
         // Not lost: the states stay pending and the next commit (the next append) writes them.
         .catch((error) => this.options.log?.('commit failed; the next commit retries', { error: String(error) }))
         .finally(() => (this.committing = undefined));

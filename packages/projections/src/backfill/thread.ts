@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ProjectionRunner } from '../runner.ts';
 import { ProjectionWorker } from '../worker.ts';
 import { byCustomer, projectionKey } from '../definition.ts';
-import { bounded, withinCut } from '../replay.ts';
+import { keepOf } from '../replay.ts';
 import { BACKFILL_OWNER, shardSelection } from './shardSelection.ts';
 import type { BackfillContext, FromThread, ThreadData, ToThread } from './protocol.ts';
 
@@ -23,7 +23,7 @@ const definitions = data.keys.map((key) => {
 });
 
 const shard = data.shard && { ...data.shard, owner: BACKFILL_OWNER, epoch: 0 };
-const keep = data.cut && bounded(data.cut) ? withinCut(data.cut) : undefined;
+const keep = keepOf(data.cut);
 const workers = definitions.map((definition) => new ProjectionWorker(definition, context.store, context.readModels, { ...(shard ? { shard } : {}), ...(keep ? { keep } : {}) }));
 // Events of other customers' streams are not even decoded, where every projection here is per customer.
 const streams = shard && definitions.every(byCustomer) ? await shardSelection(context.store, shard) : undefined;
