@@ -13,6 +13,7 @@ export const CliErrorCode = {
   invalidPurpose: 'CLI_ERR_INVALID_PURPOSE',
   serviceRunning: 'CLI_ERR_SERVICE_RUNNING',
   noLedger: 'CLI_ERR_NO_LEDGER',
+  noTestFile: 'CLI_ERR_NO_TEST_FILE',
 } as const;
 
 export class CliError extends RocLedgerError {}

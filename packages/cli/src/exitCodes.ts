@@ -9,5 +9,7 @@ export const ExitCode = {
   notFound: 6,
   /** project diff: the two projections' states differ. */
   differs: 7,
+  /** project test: a test failed, or none ran. */
+  testsFailed: 8,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -22,6 +22,7 @@ const commands = {
   importCommand: () => import('./commands/importCommand.ts'),
   keysCommand: () => import('./commands/keysCommand.ts'),
   projectCommands: () => import('./commands/projectCommands.ts'),
+  projectTestCommand: () => import('./commands/projectTestCommand.ts'),
   serveCommand: () => import('./commands/serveCommand.ts'),
   integrityCommands: () => import('./commands/integrityCommands.ts'),
   proofCommands: () => import('./commands/proofCommands.ts'),
@@ -40,7 +41,7 @@ const positiveNumber = (flag: string) => (value: string) => {
 };
 
 const STORE_ERRORS = new Set<string>([CliErrorCode.noLedger, 'LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'HTTP_ERR_INVALID_API_KEYS', 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE']);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, CliErrorCode.noTestFile, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -226,6 +227,11 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--json', 'print the comparison as JSON')
     .option('--threads <n>', 'fold two per-customer projections on this many threads, each for a shard of the customers (default: one per core, at most 8, from 100,000 events; 1: on this thread)', positiveInt('--threads'))
     .action(run(async (a: string, b: string, opts) => (await commands.projectCommands()).projectDiffCommand(a, b, opts)));
+  project
+    .command('test')
+    .description("run given/when/then tests of projections (node:test files, anywhere: @roc-ledger imports resolve to this installation); exit 8 when one fails or none runs")
+    .argument('<files...>', 'test files (.ts/.js) written with node:test')
+    .action(run(async (files: string[]) => (await commands.projectTestCommand()).projectTestCommand(files)));
   project
     .command('add')
     .description('register a module with the running service: it backfills, then keeps up with new events (admin scope)')

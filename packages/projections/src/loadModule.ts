@@ -14,9 +14,10 @@ let ownPackagesResolvable = false;
  * Lets a module outside this installation (an analyst's own folder, with no node_modules of its
  * own) import roc-ledger's packages: a `@roc-ledger/…` specifier that does not resolve from the
  * module is resolved from here, so it gets the very packages the runtime runs (one
- * defineProjection, one catalogue). Hooks are per thread; every thread that loads modules comes here.
+ * defineProjection, one catalogue). Hooks are per thread; every thread that loads modules comes
+ * here, as does `project test` before it imports an analyst's test files.
  */
-const makeOwnPackagesResolvable = (): void => {
+export const makeOwnPackagesResolvable = (): void => {
   if (ownPackagesResolvable) return;
   ownPackagesResolvable = true;
   registerHooks({

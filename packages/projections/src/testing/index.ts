@@ -1,7 +1,8 @@
 import { AssertionError } from 'node:assert';
 import { isDeepStrictEqual } from 'node:util';
 import { getInMemoryEventStore } from '@roc-ledger/ledger';
-import { createContract, type AnyVersionEventInput } from '@roc-ledger/events';
+import { createContract, currentVersionOf, type AnyVersionEventInput, type Channel, type CustomerRef, type EventOfType, type EventType } from '@roc-ledger/events';
+import { derivedUuid } from '@roc-ledger/identity';
 import type { ProjectionDefinition, QueryContext } from '../definition.ts';
 import { differingPaths } from '../diff.ts';
 import { stateForQueries } from '../personalReferences.ts';
@@ -15,6 +16,40 @@ export interface GivenOptions {
 
 const streamOf = (event: AnyVersionEventInput): string =>
   customerStreamId(event.customer.kind === 'customerId' ? event.customer.value : `${event.customer.kind}-${event.customer.value}`.replace(/[^A-Za-z0-9._:-]/g, '_'));
+
+export interface AnEventOptions {
+  /** Default 'web'. */
+  readonly channel?: Channel;
+  /** Default 'test'. */
+  readonly source?: string;
+  /** Default: derived from the order of anEvent's calls in this process (give one where a state keeps event ids). */
+  readonly eventId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+let madeEvents = 0;
+
+/**
+ * An event for `given` and `when`, as a channel would send it, at the type's current schema
+ * version: a customer id (or a reference such as `{ kind: 'email', value }`), when it happened,
+ * and its data, typed by the event type.
+ *
+ *   anEvent('ComplaintOpened', 'C1', '2025-03-01T10:00:00Z', { complaintId: 'K1', category: 'billing', severity: 'low', dueBy: '2025-03-02T10:00:00Z' }, { channel: 'phone' })
+ */
+export const anEvent = <T extends EventType>(type: T, customer: string | CustomerRef, occurredAt: string, data: EventOfType<T>['data'], options: AnEventOptions = {}): EventOfType<T> =>
+  ({
+    eventId: options.eventId ?? derivedUuid(`projections-testing:${++madeEvents}`),
+    type,
+    schemaVersion: currentVersionOf.get(type)!,
+    customer: typeof customer === 'string' ? { kind: 'customerId', value: customer } : customer,
+    channel: options.channel ?? 'web',
+    source: options.source ?? 'test',
+    occurredAt,
+    ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+    ...(options.causationId ? { causationId: options.causationId } : {}),
+    data,
+  }) as EventOfType<T>;
 
 /**
  * Given these events (appended to a fresh in-memory ledger, one stream per customer id, in this
