@@ -172,6 +172,39 @@ describe('projection queries over HTTP', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('PROJ_ERR_MODULE_INVALID');
   });
+
+  it('removes an analyst’s module (admin only): its states and registration go, the others fold on; built-ins stay', async () => {
+    const module = join(import.meta.dirname, '..', '..', 'examples', 'complaint-resolution.ts');
+    const remove = (name: string, key = admin.key) => app.inject({ method: 'DELETE', url: `/v1/projections/${name}`, headers: { authorization: `Bearer ${key}` } });
+    if (!(await readModels.modules()).length) {
+      await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' }, payload: { module } });
+      await runtime.waitFor((await store.head()).position);
+    }
+    expect((await readModels.rows()).map((r) => r.key)).toContain('complaint-resolution@1');
+    expect((await remove('complaint-resolution', reader.key)).statusCode).toBe(403);
+    const removed = await remove('complaint-resolution');
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).toEqual({ projection: 'complaint-resolution', versions: ['complaint-resolution@1'] });
+    expect(await readModels.modules()).toEqual([]);
+    expect((await readModels.rows()).map((r) => r.key).sort()).toEqual(['customer-view@3', 'trust-score@103']);
+    expect(await readModels.isEmpty('complaint-resolution@1')).toBe(true);
+    expect((await get('/v1/projections/complaint-resolution/partitions/*?query=rows')).json()).toMatchObject({ code: 'PROJ_ERR_UNKNOWN_PROJECTION' });
+    // The others fold on; nothing stores the removed one again.
+    const customer = ((await mergeOf()).data as { survivorId: string }).survivorId;
+    const appended = await store.append(customerStreamId(customer), [interaction(customer, { occurredAt: clock.now.toISOString() })]);
+    const position = appended.events.at(-1)!.globalPosition;
+    await runtime.waitFor(position);
+    expect((await readModels.row('customer-view@3'))!.position).toBeGreaterThanOrEqual(position);
+    expect(await readModels.isEmpty('complaint-resolution@1')).toBe(true);
+    expect((await readModels.rows()).some((r) => r.name === 'complaint-resolution')).toBe(false);
+    // Built in, or never registered.
+    expect(await remove('trust-score').then((r) => [r.statusCode, r.json().code])).toEqual([409, 'PROJ_ERR_NOT_REMOVABLE']);
+    expect(await remove('complaint-resolution').then((r) => r.statusCode)).toBe(404);
+    // Registered again, it rebuilds from the start.
+    expect((await app.inject({ method: 'POST', url: '/v1/projections', headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' }, payload: { module } })).statusCode).toBe(202);
+    await runtime.waitFor((await store.head()).position);
+    expect((await get('/v1/projections/complaint-resolution/partitions/*?query=rows')).statusCode).toBe(200);
+  });
 });
 
 describe('equity and ROC over HTTP', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getSqliteReadModelStore, loadProjectionModule, ProjectionRuntime, stateHash, type ProjectionStatusReport } from '@roc-ledger/projections';
 import { getPostgresReadModelStore } from '@roc-ledger/readmodels-postgres';
@@ -114,6 +115,30 @@ describe('separate API and projector services on one event store and PostgreSQL 
     } finally {
       await browser.close();
     }
+
+    // Another module, removed through the API service: the projector stops folding it at its next look at the
+    // registered modules, nothing stores it again, and its shards' leases stay where they were.
+    const visitsModule = join(temp.dir, 'visits.ts');
+    writeFileSync(visitsModule, "export default { name: 'visits', version: 1, consumes: ['InteractionRecorded'], initialState: { n: 0 }, handlers: { InteractionRecorded: (s) => { s.n += 1; } } };\n");
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await admin('POST', '/v1/projections', { module: visitsModule })).status).toBe(202);
+    await until(async () => ((await statuses()).find((p) => p.key === 'visits@1')?.shards?.every((s) => s.owner === 'B') ? true : undefined), 60_000, 'visits to be folded by the projector');
+    const removed = await admin('DELETE', '/v1/projections/visits');
+    expect(removed.status).toBe(200);
+    const mark = b.output().length;
+    // Events folded before the projector looks again: its commit of visits is refused (dropped), and only visits stops.
+    const purchase = (orderId: string) => call('/v1/events', webEvent(byId('C0000001'), 'InteractionRecorded', { kind: 'visit', initiatedBy: 'customer', topic: orderId }, 1));
+    const before = await purchase('before-the-look');
+    expect(before.status).toBe(201);
+    await until(async () => ((await statuses()).every((p) => p.position >= before.body.globalPosition) ? true : undefined), 30_000, 'the projections to fold an event');
+    await until(async () => (b.output().slice(mark).includes('"msg":"projection removed"') ? true : undefined), 30_000, 'the projector to stop folding visits');
+    const after = await purchase('after-the-look');
+    expect(after.status).toBe(201);
+    await until(async () => ((await statuses()).every((p) => p.position >= after.body.globalPosition) ? true : undefined), 30_000, 'the projections to fold a new event');
+    expect((await statuses()).map((p) => p.key).sort()).toEqual([analyst, 'customer-view@3', 'ledger-activity@1', 'trust-score@103'].sort());
+    expect(b.output().slice(mark)).not.toContain('shard lease lost');
+    expect(await owners()).toEqual(['B', 'B', 'B', 'B']);
 
     expect(await api.stop()).toBe(0);
     expect(await b.stop()).toBe(0);

@@ -186,6 +186,8 @@ describe('backfill on threads', () => {
     // customer-view, which the threads' context defines: on two threads, a shard each.
     await runtime.add(customerView);
     expect((await runtime.status()).find((s) => s.key === 'customer-view@3')).toMatchObject({ running: true });
+    // Its threads commit as they go: it cannot be removed until they are done.
+    await expect(runtime.remove('customer-view')).rejects.toMatchObject({ code: 'PROJ_ERR_NOT_REMOVABLE' });
     await runtime.waitFor(head);
     expect(threadsDone(logs).map((d) => d.thread).filter((t) => t.startsWith('customer-view')).sort()).toEqual(['customer-view@3 shard 1/2', 'customer-view@3 shard 2/2']);
     expect(await hashes(readModels)).toEqual(expected);
@@ -199,6 +201,11 @@ describe('backfill on threads', () => {
     await alone.runtime.waitFor(head);
     expect(await stateHash(readModels, 'visits@1')).toEqual(await stateHash(alone.readModels, 'visits@1'));
     expect((await stateHash(readModels, 'visits@1')).partitions).toBeGreaterThan(50);
+    // Removed once folded here: its states and row go, the others' stay as they were.
+    expect(await runtime.remove('visits')).toEqual(['visits@1']);
+    expect(await readModels.isEmpty('visits@1')).toBe(true);
+    expect(await readModels.row('visits@1')).toBeUndefined();
+    expect(await hashes(readModels)).toEqual(expected);
     await alone.runtime.stop();
     await alone.readModels.close();
     await runtime.stop();

@@ -232,13 +232,20 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .description("run given/when/then tests of projections (node:test files, anywhere: @roc-ledger imports resolve to this installation); exit 8 when one fails or none runs")
     .argument('<files...>', 'test files (.ts/.js) written with node:test')
     .action(run(async (files: string[]) => (await commands.projectTestCommand()).projectTestCommand(files)));
-  project
-    .command('add')
-    .description('register a module with the running service: it backfills, then keeps up with new events (admin scope)')
-    .argument('<module>', 'path to the module, readable by the service')
-    .option('--url <url>', 'the service', 'http://127.0.0.1:8080')
-    .option('--api-key <key>', 'an admin key (default: $ROC_LEDGER_API_KEY)')
-    .action(run(async (module: string, opts) => (await commands.projectCommands()).projectAddCommand(module, opts)));
+  /** The running service a command asks, with an admin key. */
+  const askingService = (command: Command) => command.option('--url <url>', 'the service', 'http://127.0.0.1:8080').option('--api-key <key>', 'an admin key (default: $ROC_LEDGER_API_KEY)');
+  askingService(
+    project
+      .command('add')
+      .description('register a module with the running service: it backfills, then keeps up with new events (admin scope)')
+      .argument('<module>', 'path to the module, readable by the service'),
+  ).action(run(async (module: string, opts) => (await commands.projectCommands()).projectAddCommand(module, opts)));
+  askingService(
+    project
+      .command('remove')
+      .description("stop an analyst's projection in the running service, remove its states and unregister its module (admin scope)")
+      .argument('<name>', 'the projection name (not a built-in one)'),
+  ).action(run(async (name: string, opts) => (await commands.projectCommands()).projectRemoveCommand(name, opts)));
   project
     .command('status')
     .description("each projection version's status, checkpoint and lag behind the log")

@@ -10,6 +10,7 @@ export const ProjectionsErrorCode = {
   shardFenced: 'PROJ_ERR_SHARD_FENCED',
   shardCount: 'PROJ_ERR_SHARD_COUNT',
   shardingUnsupported: 'PROJ_ERR_SHARDING_UNSUPPORTED',
+  notRemovable: 'PROJ_ERR_NOT_REMOVABLE',
 } as const;
 
 /** The read-model store cannot be reached (a networked one: PostgreSQL). Retriable. */
@@ -77,5 +78,12 @@ export class ProjectionModuleError extends RocLedgerError {
 export class ShardingUnsupportedError extends RocLedgerError {
   constructor(store: string) {
     super(ProjectionsErrorCode.shardingUnsupported, `${store} cannot be shared by several projector instances: use PostgreSQL read models (ROC_LEDGER_READ_MODELS_URL) for shards and roles`);
+  }
+}
+
+/** A projection that cannot be removed: a built-in one, or one backfilling on threads now (remove it once they are done). */
+export class ProjectionNotRemovableError extends RocLedgerError {
+  constructor(name: string, reason: string) {
+    super(ProjectionsErrorCode.notRemovable, `projection ${JSON.stringify(name)} cannot be removed: ${reason}`);
   }
 }

@@ -160,9 +160,15 @@ export class ProjectionRunner {
     await this.commitAll();
   }
 
-  /** Stops folding into one projection version (an older version, replaced). */
+  /** Stops folding into one projection version (an older version, replaced, or one removed). */
   retire(key: string): void {
     for (const worker of this.workers) if (worker.key === key) worker.retired = true;
+  }
+
+  /** Settles once the commit and the fold under way now, if any, are done (after a retire: nothing more is stored for it). */
+  async idle(): Promise<void> {
+    await this.committing;
+    await this.handling?.catch(() => undefined);
   }
 
   private live(): ProjectionWorker[] {

@@ -3,13 +3,13 @@ import { availableParallelism, hostname } from 'node:os';
 import { MergeMap } from '@roc-ledger/identity';
 import { NO_PERSONAL_DATA, followLog, type EventStore, type Follower, type LogHead } from '@roc-ledger/ledger';
 import { byCustomer, projectionKey, type ProjectionDefinition, type Query, type QueryContext } from './definition.ts';
-import { ShardingUnsupportedError, UnknownProjectionError, UnknownQueryError } from './errors.ts';
+import { ProjectionNotRemovableError, ShardingUnsupportedError, UnknownProjectionError, UnknownQueryError } from './errors.ts';
 import { stateForQueries } from './personalReferences.ts';
 import { replayAll, replayCustomer, type Cut } from './replay.ts';
 import { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type ProjectionRow, type ReadModelStore, type ShardRow } from './readModel/types.ts';
 import { mergeRecordOf, ProjectionRunner, type RunnerOptions } from './runner.ts';
 import { ShardCoordinator } from './sharding/coordinator.ts';
-import type { Lease, ShardFence } from './sharding/shards.ts';
+import type { Lease, ShardFence, ShardFencedError } from './sharding/shards.ts';
 import { ProjectionWorker } from './worker.ts';
 import { BACKFILL_THREADS_MAX, backfillOnThreads, type BackfillRun, type ThreadPlan } from './backfill/threads.ts';
 import { BACKFILL_OWNER } from './backfill/shardSelection.ts';
@@ -215,7 +215,7 @@ export class ProjectionRuntime {
         if (this.stopped) return;
         // Shards the threads left apart (one failed, or its thread died) fold on here, each from its own checkpoint.
         const handed: Backfilled[] = [];
-        for (const definition of group) handed.push({ definition, apart: await this.shardsApart(definition) });
+        for (const definition of group) if (this.definitions.has(projectionKey(definition))) handed.push({ definition, apart: await this.shardsApart(definition) });
         await this.startRunners(handed);
       }),
     )
@@ -275,6 +275,33 @@ export class ProjectionRuntime {
       if (this.backfillsOnThreads(projection, row.position, head)) await this.backfillOnThreads([projection], head);
       else await this.startRunners([projection]);
     } else if (folds !== 'none') await this.assignShards(this.shardLeases);
+  }
+
+  /**
+   * Stops folding every version of a projection and removes their states and rows, those of
+   * versions stored but not loaded here included (an analyst's module unregistered: the caller
+   * removes its registration). Refused while a version backfills on threads, whose commits the
+   * removal would race. The versions it stopped.
+   */
+  async remove(name: string): Promise<string[]> {
+    const keys = [...this.definitions.values()].filter((d) => d.name === name).map(projectionKey);
+    const storedOf = async () => (await this.options.readModels.rows()).filter((row) => row.name === name).map((row) => row.key);
+    if (keys.length === 0 && (await storedOf()).length === 0) throw new UnknownProjectionError(name, this.names());
+    if (this.backfills.some((backfill) => keys.some((key) => backfill.keys.has(key)))) {
+      throw new ProjectionNotRemovableError(name, 'it is backfilling on threads; remove it once the backfill has ended (project status)');
+    }
+    for (const key of keys) this.definitions.delete(key);
+    for (const runner of this.runners) for (const key of keys) runner.retire(key);
+    // A commit or a fold under way may still store states of them: the drop comes after it.
+    await Promise.all(this.runners.map((runner) => runner.idle()));
+    for (const key of new Set([...keys, ...(await storedOf())])) await this.options.readModels.drop(key);
+    this.options.log?.('projection removed', { name, versions: keys });
+    return keys;
+  }
+
+  /** The names of the projections registered here. */
+  names(): string[] {
+    return [...new Set([...this.definitions.values()].map((d) => d.name))];
   }
 
   /**
@@ -374,7 +401,7 @@ export class ProjectionRuntime {
   async answering(name: string): Promise<{ definition: ProjectionDefinition<any>; row: ProjectionRow }> {
     const rows = (await this.options.readModels.rows()).filter((row) => row.name === name && this.definitions.has(row.key));
     const row = rows.find((r) => r.active) ?? rows.sort((a, b) => b.version - a.version)[0];
-    if (!row) throw new UnknownProjectionError(name, [...new Set([...this.definitions.values()].map((d) => d.name))]);
+    if (!row) throw new UnknownProjectionError(name, this.names());
     return { definition: this.definitions.get(row.key)!, row };
   }
 
@@ -429,6 +456,16 @@ export class ProjectionRuntime {
     return { projection: row.key, partition: key, at: at.toISOString(), source, position: row.position, result: query((await stateForQueries(this.options.store, definition, state)) as never, context) };
   }
 
+  /**
+   * A shard's commit was refused. Its lease taken by another instance: it goes to that instance.
+   * The version dropped meanwhile (removed through another instance, or replaced by a newer one):
+   * only that version stops here (the runner retired it), and the shard's lease stays.
+   */
+  private async fenced(error: ShardFencedError): Promise<void> {
+    const dropped = await this.options.readModels.row(error.key).then((row) => row === undefined, () => false);
+    if (!dropped) this.coordinator?.lost(error.shard.index);
+  }
+
   private runnerOf(key: string): ProjectionRunner | undefined {
     return this.runners.find((runner) => runner.workers.some((w) => w.key === key));
   }
@@ -457,7 +494,7 @@ export class ProjectionRuntime {
         this.options.log?.(error.message, error.toJSON());
         this.options.onFailure?.(key, error);
       },
-      onFenced: (error) => this.coordinator?.lost(error.shard.index),
+      onFenced: (error) => void this.fenced(error),
     });
     this.runners.push(runner);
     await runner.start();

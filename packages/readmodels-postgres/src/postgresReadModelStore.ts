@@ -255,6 +255,9 @@ export const getPostgresReadModelStore = async (options: PostgresReadModelOption
     addModule: async (name, path) => {
       await query(`INSERT INTO ${t('projection_modules')} (name, path, added_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET path = excluded.path, added_at = excluded.added_at`, [name, path, now()]);
     },
+    removeModule: async (name) => {
+      await query(`DELETE FROM ${t('projection_modules')} WHERE name = $1`, [name]);
+    },
     leases: postgresShardLeases(query, t),
     registerShard: async (key, name, version, shard) => {
       const mine = async (client: Pick<pg.PoolClient, 'query'>) =>

@@ -142,21 +142,39 @@ export const projectStatusCommand = async (options: { dataDir?: string; json?: b
   }
 };
 
-/** `project add <module>`: registers an analyst's module with the running service, which backfills it and keeps it current. */
-export const projectAddCommand = async (module: string, options: { url: string; apiKey?: string }): Promise<number> => {
-  const definition = await projectionFrom(module); // fail here, with the module's own error, before asking the service
+interface ServiceOptions {
+  url: string;
+  apiKey?: string;
+}
+
+/** An admin request to the running service: its JSON answer, or undefined once the refusal is reported. */
+const askService = async (options: ServiceOptions, method: 'POST' | 'DELETE', path: string, what: string, body?: unknown): Promise<Record<string, unknown> | undefined> => {
   const apiKey = options.apiKey ?? process.env.ROC_LEDGER_API_KEY;
   if (!apiKey) throw new CliError(CliErrorCode.invalidConfig, 'an admin API key is needed: --api-key or ROC_LEDGER_API_KEY');
-  const response = await fetch(new URL('/v1/projections', options.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-    body: JSON.stringify({ module: resolve(module) }),
+  const response = await fetch(new URL(path, options.url), {
+    method,
+    headers: { 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) {
-    process.stderr.write(`roc-ledger: the service refused ${projectionKey(definition)}: ${response.status} ${String(body.detail ?? body.title ?? '')}\n`);
-    return ExitCode.inputRejected;
-  }
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (response.ok) return answer;
+  process.stderr.write(`roc-ledger: the service refused ${what}: ${response.status} ${String(answer.code ?? '')} ${String(answer.detail ?? answer.title ?? '')}\n`);
+  return undefined;
+};
+
+/** `project add <module>`: registers an analyst's module with the running service, which backfills it and keeps it current. */
+export const projectAddCommand = async (module: string, options: ServiceOptions): Promise<number> => {
+  const definition = await projectionFrom(module); // fail here, with the module's own error, before asking the service
+  if (!(await askService(options, 'POST', '/v1/projections', projectionKey(definition), { module: resolve(module) }))) return ExitCode.inputRejected;
   process.stdout.write(`${projectionKey(definition)} registered with ${options.url}; it backfills, then follows new events (GET /v1/projections shows its lag)\n`);
+  return ExitCode.ok;
+};
+
+/** `project remove <name>`: the running service stops folding an analyst's module, removes its states and unregisters it. */
+export const projectRemoveCommand = async (name: string, options: ServiceOptions): Promise<number> => {
+  const answer = await askService(options, 'DELETE', `/v1/projections/${encodeURIComponent(name)}`, `to remove ${name}`);
+  if (!answer) return ExitCode.inputRejected;
+  const versions = answer.versions as string[];
+  process.stdout.write(`${name} removed from ${options.url}${versions.length > 0 ? ` (${versions.join(', ')} stopped, their states removed)` : ''}; a restart no longer loads it\n`);
   return ExitCode.ok;
 };

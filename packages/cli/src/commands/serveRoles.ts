@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { buildOpsApp, createMetrics, createStoreTimings, timedEventStore, timedReadModels, type StoreTimings } from '@roc-ledger/api';
 import { isSharded, ProjectionRuntime, ShardingUnsupportedError, type ReadModelStore } from '@roc-ledger/projections';
 import { ExitCode } from '../exitCodes.ts';
-import { openReadModels, registeredDefinitions } from '../projections.ts';
+import { BUILT_IN_PROJECTIONS, openReadModels, registeredDefinitions } from '../projections.ts';
 import { openIngestor, openLedger, type OpenLedger } from '../openLedger.ts';
 import { progressLog } from '../progressLog.ts';
 import type { ServeOptions } from './serveCommand.ts';
@@ -87,8 +87,8 @@ export const serveProjector = async (options: ServeOptions): Promise<number> => 
   const ops = await buildOpsApp({ store: ledger.store, metrics });
   const address = await ops.listen({ host: options.host, port: options.port });
   await runtime.start();
-  // Modules analysts register through an API service (project add) are picked up here.
-  const modules = setInterval(() => void addRegisteredModules(runtime, readModels, log), 10_000).unref();
+  // Modules analysts register or remove through an API service (project add, project remove) are followed here.
+  const modules = setInterval(() => void followRegisteredModules(runtime, readModels, log), 10_000).unref();
   process.stderr.write(`roc-ledger: projector ${owner} folding shards [${runtime.heldShards.map((i) => i + 1).join(', ')}] of ${options.shards ?? 1} (data ${ledger.dataDir}); health and metrics on ${address}\n`);
   log('info', 'shutting down', { signal: await stop, instance: owner });
   ops.markShuttingDown();
@@ -101,11 +101,14 @@ export const serveProjector = async (options: ServeOptions): Promise<number> => 
   return ExitCode.ok;
 };
 
-const addRegisteredModules = async (runtime: ProjectionRuntime, readModels: ReadModelStore, log: Log): Promise<void> => {
+const followRegisteredModules = async (runtime: ProjectionRuntime, readModels: ReadModelStore, log: Log): Promise<void> => {
   try {
     const { definitions } = await registeredDefinitions(readModels);
     for (const definition of definitions) await runtime.add(definition);
+    // Removed: no longer registered (a module that fails to load now is still registered, and keeps folding).
+    const registered = new Set([...BUILT_IN_PROJECTIONS.map((p) => p.name), ...(await readModels.modules()).map((m) => m.name)]);
+    for (const name of runtime.names()) if (!registered.has(name)) await runtime.remove(name);
   } catch (error) {
-    log('warn', 'could not load the registered projection modules; retrying', { error: String(error) });
+    log('warn', 'could not follow the registered projection modules; retrying', { error: String(error) });
   }
 };

@@ -109,6 +109,7 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     // Answered from the (projection, partition) index alone.
     partitionKeysAfter: db.prepare('SELECT partition FROM projection_states WHERE projection = ? AND partition > ? ORDER BY partition LIMIT ?'),
     modules: db.prepare('SELECT name, path FROM projection_modules ORDER BY name'),
+    removeModule: db.prepare('DELETE FROM projection_modules WHERE name = ?'),
     addModule: db.prepare('INSERT INTO projection_modules (name, path, added_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET path = excluded.path, added_at = excluded.added_at'),
   };
   /**
@@ -254,6 +255,9 @@ export const getSqliteReadModelStore = (path: string, options: SqliteReadModelSt
     modules: async () => statements.modules.all() as unknown as { name: string; path: string }[],
     addModule: async (name, path) => {
       statements.addModule.run(name, path, now());
+    },
+    removeModule: async (name) => {
+      statements.removeModule.run(name);
     },
     close: async () => {
       if (db.isOpen) db.close();

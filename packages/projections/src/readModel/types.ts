@@ -78,6 +78,8 @@ export interface ReadModelStore {
   /** Analysts' projection modules registered with the service, so a restart loads them again. */
   modules(): Promise<{ path: string; name: string }[]>;
   addModule(name: string, path: string): Promise<void>;
+  /** Unregisters a module: a restart no longer loads it. */
+  removeModule(name: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Ingestor } from '@roc-ledger/ingest';
 import { parseCustomerRef, type IdentityResolver } from '@roc-ledger/identity';
-import { loadProjectionModule, type ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
+import { loadProjectionModule, ProjectionNotRemovableError, UnknownProjectionError, type ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
 import { ApiErrorCode, HttpError } from '../errors.ts';
 import { Instant, problemResponses, toInstant } from './schemas.ts';
 
@@ -196,6 +196,33 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
       await runtime.add(definition);
       request.log.info({ projection: `${definition.name}@${definition.version}` }, 'projection registered');
       return reply.code(202).send({ projection: `${definition.name}@${definition.version}`, module: request.body.module });
+    },
+  );
+
+  typed.delete(
+    '/v1/projections/:name',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['projections'],
+        summary: "Remove an analyst's projection",
+        description:
+          'Stops folding every version of a module registered with POST /v1/projections, removes their states, and unregisters the module, so that a restart does not load it again. Built-in projections cannot be removed; nor can one backfilling on threads until its backfill has ended (409).',
+        security,
+        params: z.object({ name: z.string().min(1) }),
+        response: { 200: z.object({ projection: z.string(), versions: z.array(z.string()).describe('The versions that were stopped and removed') }), ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      const registered = (await readModels.modules()).some((module) => module.name === name);
+      if (!registered && runtime.names().includes(name)) throw new ProjectionNotRemovableError(name, 'it is built in; only modules registered with POST /v1/projections (project add) can be removed');
+      if (!registered) throw new HttpError(404, ApiErrorCode.notFound, `no module registered as ${name}; registered: ${(await readModels.modules()).map((m) => m.name).join(', ') || 'none'}`);
+      // Stopped first: a refusal (backfilling) leaves the registration in place. A module that did not load has nothing folding.
+      const versions = await runtime.remove(name).catch((error: unknown) => (error instanceof UnknownProjectionError ? [] : Promise.reject(error)));
+      await readModels.removeModule(name);
+      request.log.info({ projection: name, versions }, 'projection removed');
+      return { projection: name, versions };
     },
   );
 };
