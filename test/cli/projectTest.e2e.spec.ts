@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../support/serviceProcess.ts';
+import { bin, cli } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -62,6 +63,14 @@ describe('roc-ledger project test', () => {
     const run = projectTest(join(temp.dir, 'folder'));
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/ℹ pass 4\b/);
+  });
+
+  it('ends once the tests have, though one leaves a timer running', () => {
+    const file = write('timer.test.ts', ["import { test } from 'node:test';", "test('leaves an interval behind', () => void setInterval(() => {}, 1000));"]);
+    const run = spawnSync(process.execPath, [bin, 'project', 'test', file], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.signal).toBeNull();
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/ℹ pass 1\b/);
   });
 
   it('exits 8 for a file with no test or one that cannot be imported, and 2 for a path with no test file', () => {

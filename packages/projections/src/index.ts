@@ -4,7 +4,7 @@ export { consentHeld, consentDecisions, CONSENT_EVENT_TYPES, type ConsentDecisio
 export { compareInstants } from './instants.ts';
 export { GLOBAL_PARTITION, customerIdOf, foldEvents } from './fold.ts';
 export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';
-export { loadProjectionModule, makeOwnPackagesResolvable } from './loadModule.ts';
+export { loadProjectionModule } from './loadModule.ts';
 export { getSqliteReadModelStore, type SqliteReadModelStoreOptions } from './readModel/sqliteReadModelStore.ts';
 export { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type CommitBatch, type PartitionRecord, type ProjectionRow, type ProjectionStatus, type ReadModelStore, type ShardCheckpoints, type ShardedReadModelStore, type ThreadShardedReadModelStore } from './readModel/types.ts';
 export { ShardCoordinator, type CoordinatorOptions } from './sharding/coordinator.ts';

@@ -15,7 +15,7 @@ let ownPackagesResolvable = false;
  * own) import roc-ledger's packages: a `@roc-ledger/…` specifier that does not resolve from the
  * module is resolved from here, so it gets the very packages the runtime runs (one
  * defineProjection, one catalogue). Hooks are per thread; every thread that loads modules comes
- * here, as does `project test` before it imports an analyst's test files.
+ * here, as does each process of `project test` (ownPackagesHook.ts).
  */
 export const makeOwnPackagesResolvable = (): void => {
   if (ownPackagesResolvable) return;

@@ -2,29 +2,29 @@ import { existsSync, globSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { makeOwnPackagesResolvable } from '@roc-ledger/projections';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 
 /**
  * Runs an analyst's tests of their projections: files written for Node's own test runner
  * (`node:test`), wherever they are, importing `@roc-ledger/projections/testing` (given/when/then)
- * and their modules. They run in this process, so that a `@roc-ledger/…` import resolves to this
- * installation's packages as it does for `project run`, with nothing installed beside them. A
- * folder stands for the *.test.ts / *.test.js files below it.
+ * and their modules. Each file runs in a process of its own, preloaded so that a `@roc-ledger/…`
+ * import resolves to this installation's packages as it does for `project run`, with nothing
+ * installed beside them; the run ends when the tests have, whatever timers they leave. A folder
+ * stands for the *.test.ts / *.test.js files below it.
  */
 export const projectTestCommand = async (files: string[]): Promise<number> => {
   const named = files.map((file) => resolve(file));
   const missing = named.filter((path) => !existsSync(path));
   if (missing.length > 0) throw new CliError(CliErrorCode.noTestFile, `no test file at ${missing.join(', ')}`);
-  // Real paths: the runner names each test's file by the path it was imported from, links resolved.
+  // Real paths, as the runner names each test's file.
   const paths = named.flatMap((path) => (statSync(path).isDirectory() ? testFilesIn(path) : [path])).map((path) => realpathSync(path));
   if (paths.length === 0) throw new CliError(CliErrorCode.noTestFile, `no *.test.ts or *.test.js file in ${named.join(', ')}`);
-  makeOwnPackagesResolvable();
   let failed = 0;
   // Files in which some test was defined: the runner reports a file without any as one passing test, named by its path.
   const withTests = new Set<string>();
-  const tests = run({ files: paths, isolation: 'none' });
+  const preload = import.meta.resolve('@roc-ledger/projections/ownPackagesHook');
+  const tests = run({ files: paths, execArgv: ['--import', preload], forceExit: true });
   const noted = (test: { name: string; file?: string }) => {
     if (test.file !== undefined && test.name !== test.file) withTests.add(test.file);
   };
