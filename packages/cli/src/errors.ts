@@ -14,6 +14,8 @@ export const CliErrorCode = {
   serviceRunning: 'CLI_ERR_SERVICE_RUNNING',
   noLedger: 'CLI_ERR_NO_LEDGER',
   noTestFile: 'CLI_ERR_NO_TEST_FILE',
+  fileExists: 'CLI_ERR_FILE_EXISTS',
+  invalidProjectName: 'CLI_ERR_INVALID_PROJECT_NAME',
 } as const;
 
 export class CliError extends RocLedgerError {}

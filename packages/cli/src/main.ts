@@ -23,6 +23,7 @@ const commands = {
   keysCommand: () => import('./commands/keysCommand.ts'),
   projectCommands: () => import('./commands/projectCommands.ts'),
   projectTestCommand: () => import('./commands/projectTestCommand.ts'),
+  projectInitCommand: () => import('./commands/projectInitCommand.ts'),
   serveCommand: () => import('./commands/serveCommand.ts'),
   integrityCommands: () => import('./commands/integrityCommands.ts'),
   proofCommands: () => import('./commands/proofCommands.ts'),
@@ -41,7 +42,7 @@ const positiveNumber = (flag: string) => (value: string) => {
 };
 
 const STORE_ERRORS = new Set<string>([CliErrorCode.noLedger, 'LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'HTTP_ERR_INVALID_API_KEYS', 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE']);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, CliErrorCode.noTestFile, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, CliErrorCode.noTestFile, CliErrorCode.fileExists, CliErrorCode.invalidProjectName, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -227,6 +228,12 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--json', 'print the comparison as JSON')
     .option('--threads <n>', 'fold two per-customer projections on this many threads, each for a shard of the customers (default: one per core, at most 8, from 100,000 events; 1: on this thread)', positiveInt('--threads'))
     .action(run(async (a: string, b: string, opts) => (await commands.projectCommands()).projectDiffCommand(a, b, opts)));
+  project
+    .command('init')
+    .description("start a projection of your own in a folder: a module, its given/when/then tests, and a tsconfig.json typing roc-ledger's imports from this installation")
+    .argument('<dir>', 'the folder (created if missing; no file in it is overwritten)')
+    .option('--name <name>', "the projection's name (default: from the folder's name)")
+    .action(run(async (dir: string, opts) => (await commands.projectInitCommand()).projectInitCommand(dir, opts)));
   project
     .command('test')
     .description("run given/when/then tests of projections (node:test files, anywhere: @roc-ledger imports resolve to this installation); exit 8 when one fails or none runs")
