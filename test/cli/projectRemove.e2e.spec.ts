@@ -23,6 +23,10 @@ describe('roc-ledger project remove', () => {
     running.push(first);
     expect(cli(temp.dir, ['project', 'add', example, '--url', first.url], env).status).toBe(0);
     expect(await keys(first)).toContain('complaint-resolution@1');
+    // project status tells the analyst's module (its path) from the built-in projections.
+    const status = cli(temp.dir, ['project', 'status']).stdout;
+    expect(status).toMatch(new RegExp(`complaint-resolution@1 .*${example.replaceAll('/', '\\/').replaceAll('.', '\\.')}`));
+    expect(status).toMatch(/trust-score@103 .*\(built in\)/);
 
     const removed = cli(temp.dir, ['project', 'remove', 'complaint-resolution', '--url', first.url], env);
     expect(removed.status, removed.stderr).toBe(0);

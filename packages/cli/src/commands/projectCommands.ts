@@ -118,18 +118,20 @@ export const projectStatusCommand = async (options: { dataDir?: string; json?: b
   const readModels = await openReadModels(ledger.dataDir);
   try {
     const head = await ledger.store.head();
-    const rows: (ProjectionRow & { lagEvents: number; shards?: ShardRow[] })[] = [];
+    // An analyst's module (project add, removable with project remove): its path; the others are built in.
+    const modules = new Map((await readModels.modules()).map((m) => [m.name, m.path]));
+    const rows: (ProjectionRow & { lagEvents: number; module: string | null; shards?: ShardRow[] })[] = [];
     for (const row of await readModels.rows()) {
       // Sharded projectors (serve --role projector --shards N), or backfill threads a shard each: each shard's checkpoint (and holder).
       const shards = keepsShardCheckpoints(readModels) ? await readModels.shardRows(row.key) : [];
-      rows.push({ ...row, lagEvents: Math.max(0, head.position - row.position), ...(shards.length > 0 ? { shards } : {}) });
+      rows.push({ ...row, lagEvents: Math.max(0, head.position - row.position), module: modules.get(row.name) ?? null, ...(shards.length > 0 ? { shards } : {}) });
     }
     if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else {
       process.stdout.write(
         `${formatTable(
-          ['projection', 'status', 'answers', 'position', 'lag (events)', 'error'],
-          rows.map((r) => [r.key, r.status, r.active ? 'yes' : 'no', String(r.position), String(r.lagEvents), r.error ? String(r.error.message ?? '') : '']),
+          ['projection', 'status', 'answers', 'position', 'lag (events)', 'module', 'error'],
+          rows.map((r) => [r.key, r.status, r.active ? 'yes' : 'no', String(r.position), String(r.lagEvents), r.module ?? '(built in)', r.error ? String(r.error.message ?? '') : '']),
         )}\n`,
       );
       const shards = rows.flatMap((r) => (r.shards ?? []).map((s) => [r.key, `${s.index + 1}/${s.count}`, s.status, String(s.position), s.owner ?? '(none)']));
