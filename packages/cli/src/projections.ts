@@ -23,14 +23,18 @@ export const openReadModels = async (dataDir: string, env: NodeJS.ProcessEnv = p
   return getSqliteReadModelStore(join(dataDir, 'readmodels.db'), options.sqliteCacheSizeKb ? { cacheSizeKb: options.sqliteCacheSizeKb } : {});
 };
 
-/** The built-in projections and the analysts' modules registered with the service; modules that no longer load are reported, not fatal. */
-export const registeredDefinitions = async (readModels: ReadModelStore): Promise<{ definitions: ProjectionDefinition<any>[]; failures: string[] }> => {
+/**
+ * The built-in projections and the analysts' modules registered with the service; modules that no
+ * longer load are reported, not fatal. `names`: every registered name, those that did not load included.
+ */
+export const registeredDefinitions = async (readModels: ReadModelStore): Promise<{ definitions: ProjectionDefinition<any>[]; failures: string[]; names: Set<string> }> => {
   const definitions: ProjectionDefinition<any>[] = [...BUILT_IN_PROJECTIONS];
   const failures: string[] = [];
-  for (const { path } of await readModels.modules()) {
+  const modules = await readModels.modules();
+  for (const { path } of modules) {
     await loadProjectionModule(path).then((d) => void definitions.push(d), (error: Error) => void failures.push(error.message));
   }
-  return { definitions, failures };
+  return { definitions, failures, names: new Set([...BUILT_IN_PROJECTIONS.map((p) => p.name), ...modules.map((m) => m.name)]) };
 };
 
 /** The file a running `serve` keeps its process id in, so that other commands know it folds the read models. */

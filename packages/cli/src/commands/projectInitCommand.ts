@@ -94,7 +94,7 @@ export const projectInitCommand = async (dir: string, options: { name?: string }
     `wrote ${files.map(([file]) => join(shown, file)).join(', ')}`,
     `test it:       roc-ledger project test ${shown}`,
     `run it:        roc-ledger project run ${join(shown, `${name}.ts`)} --out ${name}.csv`,
-    typescript ? `type-check:    ${process.execPath} ${join(typescript, 'bin', 'tsc')} -p ${shown}` : 'type-check:    install TypeScript (npm install -g typescript), then tsc -p ' + shown,
+    typescript ? `type-check:    ${process.execPath} ${join(typescript, 'bin', 'tsc')} -p ${shown}` : `type-check:    install TypeScript (npm install -g typescript), then tsc -p ${shown}`,
   ];
   if (!types) lines.push('(@types/node is not installed here: tsc will not know node:test; npm install --save-dev @types/node in the folder)');
   process.stdout.write(`${lines.join('\n')}\n`);

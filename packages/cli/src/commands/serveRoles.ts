@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { buildOpsApp, createMetrics, createStoreTimings, timedEventStore, timedReadModels, type StoreTimings } from '@roc-ledger/api';
 import { isSharded, ProjectionRuntime, ShardingUnsupportedError, type ReadModelStore } from '@roc-ledger/projections';
 import { ExitCode } from '../exitCodes.ts';
-import { BUILT_IN_PROJECTIONS, openReadModels, registeredDefinitions } from '../projections.ts';
+import { openReadModels, registeredDefinitions } from '../projections.ts';
 import { openIngestor, openLedger, type OpenLedger } from '../openLedger.ts';
 import { progressLog } from '../progressLog.ts';
 import type { ServeOptions } from './serveCommand.ts';
@@ -103,11 +103,10 @@ export const serveProjector = async (options: ServeOptions): Promise<number> => 
 
 const followRegisteredModules = async (runtime: ProjectionRuntime, readModels: ReadModelStore, log: Log): Promise<void> => {
   try {
-    const { definitions } = await registeredDefinitions(readModels);
+    const { definitions, names } = await registeredDefinitions(readModels);
     for (const definition of definitions) await runtime.add(definition);
     // Removed: no longer registered (a module that fails to load now is still registered, and keeps folding).
-    const registered = new Set([...BUILT_IN_PROJECTIONS.map((p) => p.name), ...(await readModels.modules()).map((m) => m.name)]);
-    for (const name of runtime.names()) if (!registered.has(name)) await runtime.remove(name);
+    for (const name of runtime.names()) if (!names.has(name)) await runtime.remove(name);
   } catch (error) {
     log('warn', 'could not follow the registered projection modules; retrying', { error: String(error) });
   }

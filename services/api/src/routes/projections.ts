@@ -215,9 +215,9 @@ export const projectionRoutes = (app: FastifyInstance, { runtime, readModels, in
     },
     async (request) => {
       const { name } = request.params;
-      const registered = (await readModels.modules()).some((module) => module.name === name);
-      if (!registered && runtime.names().includes(name)) throw new ProjectionNotRemovableError(name, 'it is built in; only modules registered with POST /v1/projections (project add) can be removed');
-      if (!registered) throw new HttpError(404, ApiErrorCode.notFound, `no module registered as ${name}; registered: ${(await readModels.modules()).map((m) => m.name).join(', ') || 'none'}`);
+      const modules = (await readModels.modules()).map((module) => module.name);
+      if (!modules.includes(name) && runtime.names().includes(name)) throw new ProjectionNotRemovableError(name, 'it is built in; only modules registered with POST /v1/projections (project add) can be removed');
+      if (!modules.includes(name)) throw new HttpError(404, ApiErrorCode.notFound, `no module registered as ${name}; registered: ${modules.join(', ') || 'none'}`);
       // Stopped first: a refusal (backfilling) leaves the registration in place. A module that did not load has nothing folding.
       const versions = await runtime.remove(name).catch((error: unknown) => (error instanceof UnknownProjectionError ? [] : Promise.reject(error)));
       await readModels.removeModule(name);
