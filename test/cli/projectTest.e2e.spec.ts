@@ -85,5 +85,10 @@ describe('roc-ledger project test', () => {
     const missing = projectTest(join(temp.dir, 'nothing-here.test.ts'));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('CLI_ERR_NO_TEST_FILE');
+    // A folder with no test file below it (one with a module only).
+    write('no-tests/visits.ts', visitsModule);
+    const noneBelow = projectTest(join(temp.dir, 'no-tests'));
+    expect(noneBelow.status).toBe(2);
+    expect(noneBelow.stderr).toMatch(/CLI_ERR_NO_TEST_FILE: no \*\.test\.ts or \*\.test\.js file in .*no-tests/);
   });
 });
