@@ -31,15 +31,15 @@ afterAll(async () => {
 const KEYS = ['customer-view@3', 'trust-score@103'];
 
 /** A runtime over the test ledger; with `threads`, projections backfill on threads (the per-customer ones in two shards). */
-const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[] } & Partial<RuntimeOptions> = {}) => {
-  const { threads, failAt, logs, ...rest } = options;
+const runtimeOn = (readModelsPath: string, options: { threads?: boolean; failAt?: string; logs?: string[]; memoryReturnedMs?: number } & Partial<RuntimeOptions> = {}) => {
+  const { threads, failAt, logs, memoryReturnedMs, ...rest } = options;
   const data: TestBackfillData = { dbPath: temp.dbPath, readModelsPath, ...(failAt ? { failAt } : {}) };
   const readModels = getSqliteReadModelStore(readModelsPath);
   const runtime = new ProjectionRuntime({
     store,
     readModels,
     definitions: testDefinitions(data),
-    ...(threads ? { backfill: { module: import.meta.resolve('../support/backfillContext.ts'), data, minEvents: 1, threads: 2 } } : {}),
+    ...(threads ? { backfill: { module: import.meta.resolve('../support/backfillContext.ts'), data, minEvents: 1, threads: 2, ...(memoryReturnedMs ? { memoryReturnedMs } : {}) } } : {}),
     log: (message, fields) => logs?.push(`${message} ${JSON.stringify(fields ?? {})}`),
     ...rest,
   });
@@ -240,6 +240,29 @@ describe('backfill on threads', () => {
     await runtime.stop();
     await readModels.close();
   }, 120_000);
+
+  it("says when the threads' memory is back with the system: some time after they ended, and at once when none ran", async () => {
+    const { runtime, readModels } = runtimeOn(readModelsFile(), { threads: true, memoryReturnedMs: 3_000 });
+    await runtime.start();
+    let returned = false;
+    const memoryReturned = runtime.backfillMemoryReturned().then(() => (returned = true));
+    await runtime.backfilled();
+    // The threads have ended and handed their projections over; their memory is not yet back.
+    expect(returned).toBe(false);
+    const handedOver = performance.now();
+    await memoryReturned;
+    expect(performance.now() - handedOver).toBeGreaterThan(1_000);
+    await runtime.stop();
+    await readModels.close();
+
+    const here = runtimeOn(readModelsFile());
+    await here.runtime.start();
+    const asked = performance.now();
+    await here.runtime.backfillMemoryReturned();
+    expect(performance.now() - asked).toBeLessThan(100);
+    await here.runtime.stop();
+    await here.readModels.close();
+  });
 });
 
 describe('replayOnThreads (project run on threads)', () => {

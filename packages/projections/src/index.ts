@@ -17,5 +17,5 @@ export { stateHash } from './stateHash.ts';
 export { stateJson } from './stateJson.ts';
 export { ProjectionWorker } from './worker.ts';
 export { BACKFILL_CACHE_SIZE_KB, type BackfillContext, type BackfillThreads } from './backfill/protocol.ts';
-export { BACKFILL_THREADS_MAX } from './backfill/threads.ts';
+export { BACKFILL_THREADS_MAX, THREAD_MEMORY_RETURNED_MS } from './backfill/threads.ts';
 export { replayOnThreads, type ThreadedReplay, type ThreadedReplayOptions } from './backfill/replayOnThreads.ts';

@@ -252,6 +252,15 @@ export class ProjectionRuntime {
     await Promise.all(this.backfills.map((b) => b.handedOver));
   }
 
+  /**
+   * Resolves once the memory of every backfill thread begun so far is back with the system, some
+   * seconds after the threads end (THREAD_MEMORY_RETURNED_MS); at once when none was begun. Work
+   * that allocates as much as a thread did waits for it, so that the two do not add up.
+   */
+  async backfillMemoryReturned(): Promise<void> {
+    await Promise.all(this.backfills.map((b) => b.memoryReturned));
+  }
+
   /** The shards this instance folds now (sharded projectors only). */
   get heldShards(): number[] {
     return this.coordinator?.shards ?? [];

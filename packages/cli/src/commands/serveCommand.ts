@@ -113,10 +113,12 @@ export const serveCommand = async (options: ServeOptions): Promise<number> => {
   await runtime.start();
   // The work of a start runs in turn, not at once, so that its memory does not add up: the
   // projections' backfill (at a first start or a new version, on every core), the equity series'
-  // first computation, the chain walk, then the known-at series.
+  // first computation once the backfill threads' memory is back with the system, the chain walk,
+  // then the known-at series.
   let stopping = false;
   void runtime
     .backfilled()
+    .then(() => runtime.backfillMemoryReturned())
     .then(() => {
       if (stopping) return;
       equity.start();

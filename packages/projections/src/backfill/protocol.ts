@@ -21,6 +21,8 @@ export interface BackfillThreads {
    * projections backfill on a thread each. At most this many threads run at once.
    */
   readonly threads?: number;
+  /** Milliseconds after the last thread's end by which its memory is back with the system (default THREAD_MEMORY_RETURNED_MS; tests shorten it). */
+  readonly memoryReturnedMs?: number;
 }
 
 /**

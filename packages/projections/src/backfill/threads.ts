@@ -12,12 +12,26 @@ import type { BackfillEnd, BackfillThreads, FromThread, ThreadData, ToThread } f
  */
 export const BACKFILL_YOUNG_GENERATION_MB = 64;
 
+/**
+ * How long after a thread ends its heap is still the process's memory, in ms. V8 (13.6, Node 24)
+ * keeps an ended isolate's pooled pages for 8 s in case another isolate of the process wants them
+ * (PagePool::ReleaseOnTearDown); after a rebuild's threads, that is hundreds of MB (on the bench
+ * ledger ~350 MB, returned 8 s after the threads ended, seen in the process's mappings).
+ */
+export const THREAD_MEMORY_RETURNED_MS = 9_000;
+
 /** The most backfill threads run by default (one per core up to this): each holds a heap of its own. */
 export const BACKFILL_THREADS_MAX = 8;
 
 export interface BackfillRun {
   /** Settles once every thread has stopped, each having committed what it folded. */
   readonly done: Promise<void>;
+  /**
+   * Settles once the threads' memory is back with the system (THREAD_MEMORY_RETURNED_MS after
+   * `done`): work that allocates as much waits for it, so that the two do not add up. Its timer
+   * does not keep the process alive.
+   */
+  readonly memoryReturned: Promise<void>;
   /** Settles once every thread folding this projection has stopped (its shards committed). */
   finished(key: string): Promise<void>;
   /** The keys being backfilled on threads now. */
@@ -126,8 +140,10 @@ export const backfillOnThreads = (options: BackfillRunOptions): BackfillRun => {
     }
   };
   const done = Promise.all(Array.from({ length: lanes }, lane)).then(() => undefined);
+  const memoryReturned = done.then(() => new Promise<void>((resolve) => setTimeout(resolve, options.memoryReturnedMs ?? THREAD_MEMORY_RETURNED_MS).unref()));
   return {
     done,
+    memoryReturned,
     keys: running,
     finished: (key) => finished.get(key)?.promise ?? Promise.resolve(),
     async stop() {
