@@ -8,6 +8,7 @@ import { createPersonalDataGuard, getFileKeyStore, type KeyStore } from '@roc-le
 import { loadConfig, resolveDataDir } from './config.ts';
 import { CliError, CliErrorCode } from './errors.ts';
 import { eventStoreKind, openEventStore } from './openEventStore.ts';
+import { withYoungGenerationHeld } from './youngGeneration.ts';
 
 export interface OpenLedger {
   readonly store: EventStore;
@@ -61,7 +62,7 @@ const ingestorOptions = (ledger: OpenLedger, clock?: () => Date, options: { othe
 
 /** The embedded store with the ingestion path every channel uses (identity resolution included). */
 export const openIngestor = async (ledger: OpenLedger, clock?: () => Date, options: { otherWriters?: boolean } = {}): Promise<Ingestor> =>
-  Ingestor.open(ingestorOptions(ledger, clock, options));
+  withYoungGenerationHeld(() => Ingestor.open(ingestorOptions(ledger, clock, options)));
 
 /** A resolver for one customer reference, folded from no more of the log than it needs (see resolverFor). */
 export const openResolverFor = (ledger: OpenLedger, ref: CustomerRef): Promise<IdentityResolver> => resolverFor(ingestorOptions(ledger), ref);
