@@ -180,10 +180,16 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   when its own threads are done: by hand, 14 s against 17-19 s, the peak the same (983-1,029 MB against 985-1,034).
   Since 79a5544 the equity worker ends once the first series is computed rather than 30 s later, during the chain
   walk: by hand (2 alternated pairs), RSS during the walk 855 and 836 MB against 966 and 1,076; the row's runs peaked
-  at 999-1,047 MB at 6f8a8fe. What peaks now is the first equity series, begun as the backfill's threads end, whose
-  memory pages V8 keeps 8 s for reuse. Since c0c1be8 the equity tracker on a new read model does not also keep each
+  at 999-1,047 MB at 6f8a8fe. Since c0c1be8 the equity tracker on a new read model does not also keep each
   money event of its first series (by hand, one run each: the main thread's heap at most 149 MB used against 236;
-  RSS during the walk ~80 MB lower, the peak unchanged within the noise).
+  RSS during the walk ~80 MB lower, the peak unchanged within the noise). What peaked then was the first equity
+  series, begun as the backfill's threads ended, on top of their memory pages, which V8 keeps 8 s for reuse (~350 MB
+  still mapped after the threads had gone, in /proc/<pid>/smaps). Since a8faf56 the series waits 9 s after the last
+  thread's end for them to go, and since 7678dc1 the identity index opens with the main thread's young generation
+  held (its heap after the index 102-108 MB against 192-195): by hand, 3 pairs alternated with a81383c, peaks of 867,
+  842 and 851 MB against 995, 950 and 954, the chain verified ~10 s later; the row's runs peaked at 847-853 MB at
+  7678dc1 and at 779-841 MB at 364be8d (against 990-995 at bb285f8). What peaks now is the backfill itself, ~11 s
+  in: the identity index and the two shard threads' states.
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
   \`serve --role projector\` process, and by two sharing the shards (\`--lease-ttl 3\`), timed from the processes'
@@ -323,8 +329,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   **What the targets would take.** 150,000 events/s is 6.534 s for these events. On the machine of the table's
   run, whole runs of this case in fast hours took 5.613 s (8ff8d21, the ceiling at 560,676 events/s; rebuilds
   alternated by hand just after it 5.53-6.21 s), 5.815 s (26417e0, 538,674) and 6.180 s (bb285f8, 529,330); in its
-  slow hours the same rebuild code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s), so the rate is
-  met in a fast hour and not in a slow one. Since af8e9f3 the rebuild opens no sealed value
+  slow hours the same rebuild code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s; at 7678dc1 7.776 s,
+  126,045 events/s, the ceiling 491,283; at 364be8d 7.842 s, 124,972 events/s, the ceiling 535,611), so the rate is
+  met in a fast hour and not in a slow one. In the slow hour of the last two runs the breakdown's handlers alone,
+  run by hand between them, took 3.9-11.7 µs an event within minutes, at bb285f8's code and at 364be8d's alike (2.84
+  in the run at bb285f8). Since af8e9f3 the rebuild opens no sealed value
   (customer-view@3 keeps identifiers and profile as references into the log, resolved when a query reads them) and
   since 5b7da8d trust-score keeps its contributions in columns: in alternated runs of one session the threaded
   rebuild went from 9.2-10.5 s to 7.8-9.4 s with the first and to 7.4-8.4 s with both. Half the ceiling
