@@ -80,7 +80,9 @@ export class Ingestor {
   /** Builds the resolver from the log, then ingests. */
   static async open(options: IngestorOptions): Promise<Ingestor> {
     const ingestor = new Ingestor(options);
-    await ingestor.catchUp();
+    // The first fold reads the identity events of the whole log: pages the store need not keep.
+    const { store } = options;
+    await (store.scan ? store.scan(() => ingestor.catchUp()) : ingestor.catchUp());
     return ingestor;
   }
 

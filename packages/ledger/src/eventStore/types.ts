@@ -171,5 +171,12 @@ export interface EventStore {
    * without it is read whole.
    */
   streamStarts?(range: { after: number; through: number }): AsyncIterable<StreamStart>;
+  /**
+   * Optional: runs `read`, a read of most of the log (the identity index folded at start), with
+   * the store's own cache of what it read held small: such a read would fill it with pages nobody
+   * reads again soon, memory the process then keeps. Other reads and appends meanwhile get the
+   * small cache too.
+   */
+  scan?<T>(read: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

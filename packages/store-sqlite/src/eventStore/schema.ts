@@ -7,7 +7,12 @@ export const SCHEMA_VERSION = '1';
  * WAL with synchronous=FULL: every commit fsyncs the WAL before it returns, so an
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
-const DEFAULT_CACHE_SIZE_KB = 65_536;
+export const DEFAULT_CACHE_SIZE_KB = 65_536;
+/**
+ * SQLite's page cache for the connection while it scans most of the log (EventStore.scan), in
+ * KiB: the pages a scan reads are not read again soon, and the OS page cache holds the file too.
+ */
+export const SCAN_CACHE_SIZE_KB = 2_048;
 
 /**
  * Bytes per page of an event-store file SQLite creates (see openSqliteFile). A backfill thread scans the whole table for its shard's
