@@ -188,7 +188,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   thread's end for them to go, and since 7678dc1 the identity index opens with the main thread's young generation
   held (its heap after the index 102-108 MB against 192-195): by hand, 3 pairs alternated with a81383c, peaks of 867,
   842 and 851 MB against 995, 950 and 954, the chain verified ~10 s later; the row's runs peaked at 847-853 MB at
-  7678dc1 and at 779-841 MB at 364be8d (against 990-995 at bb285f8). What peaks now is the backfill itself, ~11 s
+  7678dc1 and at 779-841 MB at 364be8d (against 990-995 at bb285f8). Since 9cd096d the event store's page cache is
+  held at 2 MiB while the index opens (the process after it 211-214 MB against 277-284): by hand, 3 pairs alternated
+  with 36f2c61, peaks of 845, 788 and 801 MB against 873, 832 and 832. What peaks now is the backfill itself, ~11 s
   in: the identity index and the two shard threads' states.
 - **projector-shards-rebuild**: a 5,000-customer, 3-year demo ledger (about 240,000 sealed events) folded from
   nothing into PostgreSQL read models (customer-view, trust-score, ledger-activity, 4 shards) by one
