@@ -9,11 +9,11 @@ const setByUser = (): boolean => process.execArgv.some((arg) => arg.replaceAll('
 
 /**
  * Runs `work` with V8's young generation (new space) kept from growing (V8 still doubled a 1 MB
- * one once, in the test). Work that builds a
- * large state to keep, a little per event (the identity index folded at start), survives enough
- * scavenges for V8 to double the new space up to its most, 128 MB, which then stays committed
- * while the process runs on: measured on the bench ledger (980,067 events), the main thread's heap
- * after opening the index 193-195 MB with 63 MB live, against 97-103 MB so held; no slower.
+ * one once, in the test). Work that builds a large state to keep, a little per event (the
+ * identity index folded at start), survives enough scavenges for V8 to double the new space up
+ * to its most, 128 MB, which then stays committed while the process runs on: measured on the
+ * bench ledger (980,067 events), the main thread's heap after opening the index 193-195 MB with
+ * 63 MB live, against 97-103 MB so held; no slower.
  * V8 reads the factor each time it would grow a new space, in every thread of the process; the
  * default is put back for what follows (request handling, backfill threads). Nothing else may run
  * meanwhile: a thread folding then would be held too.
