@@ -65,4 +65,4 @@ export const openIngestor = async (ledger: OpenLedger, clock?: () => Date, optio
   withYoungGenerationHeld(() => Ingestor.open(ingestorOptions(ledger, clock, options)));
 
 /** A resolver for one customer reference, folded from no more of the log than it needs (see resolverFor). */
-export const openResolverFor = (ledger: OpenLedger, ref: CustomerRef): Promise<IdentityResolver> => resolverFor(ingestorOptions(ledger), ref);
+export const openResolverFor = (ledger: OpenLedger, ref: CustomerRef): Promise<IdentityResolver> => withYoungGenerationHeld(() => resolverFor(ingestorOptions(ledger), ref));
