@@ -294,8 +294,9 @@ export class ProjectionRuntime {
    */
   async remove(name: string): Promise<string[]> {
     const keys = [...this.definitions.values()].filter((d) => d.name === name).map(projectionKey);
-    const storedOf = async () => (await this.options.readModels.rows()).filter((row) => row.name === name).map((row) => row.key);
-    if (keys.length === 0 && (await storedOf()).length === 0) throw new UnknownProjectionError(name, this.names());
+    // Versions stored but not loaded here; a version loaded here is among `keys` even if its first commit comes later.
+    const stored = (await this.options.readModels.rows()).filter((row) => row.name === name).map((row) => row.key);
+    if (keys.length === 0 && stored.length === 0) throw new UnknownProjectionError(name, this.names());
     if (this.backfills.some((backfill) => keys.some((key) => backfill.keys.has(key)))) {
       throw new ProjectionNotRemovableError(name, 'it is backfilling on threads; remove it once the backfill has ended (project status)');
     }
@@ -303,7 +304,7 @@ export class ProjectionRuntime {
     for (const runner of this.runners) for (const key of keys) runner.retire(key);
     // A commit or a fold under way may still store states of them: the drop comes after it.
     await Promise.all(this.runners.map((runner) => runner.idle()));
-    for (const key of new Set([...keys, ...(await storedOf())])) await this.options.readModels.drop(key);
+    for (const key of new Set([...keys, ...stored])) await this.options.readModels.drop(key);
     this.options.log?.('projection removed', { name, versions: keys });
     return keys;
   }
