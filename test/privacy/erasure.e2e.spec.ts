@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derivedUuid } from '@roc-ledger/identity';
 import { cli, startService, type RunningService } from '../support/serviceProcess.ts';
 import { tempDataDir } from '../support/tempLedger.ts';
 import { byEmail, byId, webEvent } from '../support/webEvents.ts';
@@ -67,6 +68,8 @@ describe('erasure (crypto-shredding), end to end through roc-ledger serve', () =
   it('keeps personal data sealed at rest and open to reads before the erasure', async () => {
     const stored = filesUnder(temp.dir).filter((f) => /events\.db/.test(f.path));
     expect(hits(stored, Object.values(ERIN))).toEqual([]);
+    // Her id, which stays in the log, bundles and exports after the erasure, is keyed: hashing her address does not find it.
+    expect(erinId).not.toBe(derivedUuid(`customer/email:${ERIN.email}`));
     const view = await body(call('GET', `/v1/customers/${erinId}`));
     expect(view.result.profile).toMatchObject({ givenName: ERIN.givenName, address: { city: ERIN.city } });
   });

@@ -41,7 +41,7 @@ const positiveNumber = (flag: string) => (value: string) => {
   return n;
 };
 
-const STORE_ERRORS = new Set<string>([CliErrorCode.noLedger, 'LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'HTTP_ERR_INVALID_API_KEYS', 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE']);
+const STORE_ERRORS = new Set<string>([CliErrorCode.noLedger, 'LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'HTTP_ERR_INVALID_API_KEYS', 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE', 'PRIVACY_ERR_LEDGER_SECRET_DESTROYED']);
 const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, CliErrorCode.noTestFile, CliErrorCode.fileExists, CliErrorCode.invalidProjectName, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {

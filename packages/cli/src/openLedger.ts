@@ -4,7 +4,7 @@ import { createContract, type Contract, type CustomerRef } from '@roc-ledger/eve
 import type { IdentityResolver, NormalizationConfig } from '@roc-ledger/identity';
 import { Ingestor, resolverFor, type IngestorOptions } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
-import { createPersonalDataGuard, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
+import { createPersonalDataGuard, customerIdKey, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
 import { loadConfig, resolveDataDir } from './config.ts';
 import { CliError, CliErrorCode } from './errors.ts';
 import { eventStoreKind, openEventStore } from './openEventStore.ts';
@@ -56,6 +56,7 @@ const ingestorOptions = (ledger: OpenLedger, clock?: () => Date, options: { othe
   store: ledger.store,
   contract: ledger.contract,
   normalization: ledger.identity,
+  customerIdKey: () => customerIdKey(ledger.keys),
   ...(clock ? { clock } : {}),
   ...options,
 });

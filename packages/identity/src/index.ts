@@ -1,4 +1,4 @@
-export { derivedUuid } from './derivedIds.ts';
+export { derivedUuid, keyedUuid } from './derivedIds.ts';
 export { IdentifierRefusedError, IdentityErrorCode } from './errors.ts';
 export { createNormalizer, DEFAULT_NORMALIZATION, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
 export { IdentityResolver, RESOLVER_PERSONAL_DATA, RESOLVER_TYPES, type PlanOptions, type ResolutionPlan, type ResolvedEvent } from './resolver.ts';

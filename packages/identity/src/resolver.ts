@@ -1,5 +1,5 @@
 import { ERASED_VALUE, type AnyVersionEventInput, type CustomerRef, type EventInput, type Identifier } from '@roc-ledger/events';
-import { derivedUuid } from './derivedIds.ts';
+import { derivedUuid, keyedUuid } from './derivedIds.ts';
 import { LinkHistory, timesOf, type LogCut } from './linkHistory.ts';
 import { MergeMap } from './mergeMap.ts';
 import { createNormalizer, identifierKey, type NormalizationConfig, type Normalizer } from './normalize.ts';
@@ -43,6 +43,12 @@ export const RESOLVER_TYPES: readonly string[] = ['IdentifierLinked', 'CustomerE
 export interface PlanOptions {
   /** Derive a new customer's id from the event rather than from its identifier (whose id a forgotten customer holds). */
   readonly seedFromEvent?: boolean;
+  /**
+   * The ledger's secret for customer ids derived from an identifier (keyedUuid). Without it the
+   * id is an unkeyed hash of the identifier, which only a ledger keeping identifiers in clear (a
+   * store without a personal-data guard) may use: anyone with the address could find the customer.
+   */
+  readonly customerIdKey?: Uint8Array;
 }
 
 /**
@@ -179,11 +185,13 @@ export class IdentityResolver {
       linkedOwner = undefined;
     }
     if (customerId === undefined) {
-      // A new customer's id is derived from the identifier that names them, so that two writer
+      // A new customer's id is derived from the identifier that names them (under the ledger's
+      // secret, options.customerIdKey, so that the id is no clue to the identifier), so that two writer
       // processes meeting the same new person at once pick the same stream and one of them loses
       // the 'no_stream' append (see Ingestor). From the event when the identifier's id is taken:
       // by a forgotten customer, whose stream stays (and whose key, destroyed, seals nothing more).
-      const fromIdentifier = refIdentifier && !options.seedFromEvent ? derivedUuid(`customer/${identifierKey(refIdentifier)}`) : undefined;
+      const seed = refIdentifier && `customer/${identifierKey(refIdentifier)}`;
+      const fromIdentifier = seed && !options.seedFromEvent ? (options.customerIdKey ? keyedUuid(options.customerIdKey, seed) : derivedUuid(seed)) : undefined;
       customerId = ref.kind === 'customerId' ? ref.value : fromIdentifier !== undefined && !this.isKnown(fromIdentifier) ? fromIdentifier : derivedUuid(`customer/${event.eventId}`);
       identityEvents.push(derive('registered', 'CustomerRegistered', customerId, { origin: 'first-contact' }));
     }

@@ -1,5 +1,5 @@
 import { CHANNELS, type AnyVersionEventInput, type Contract, type CustomerRef } from '@roc-ledger/events';
-import { IdentityResolver, inCut, RESOLVER_PERSONAL_DATA, RESOLVER_TYPES, timesOf, type LogCut, type NormalizationConfig, type ResolutionPlan } from '@roc-ledger/identity';
+import { IdentityResolver, inCut, RESOLVER_PERSONAL_DATA, RESOLVER_TYPES, timesOf, type LogCut, type NormalizationConfig, type PlanOptions, type ResolutionPlan } from '@roc-ledger/identity';
 import { customerStreamId, EventIdConflictError, WrongExpectedRevisionError, type AppendResult, type EventStore } from '@roc-ledger/ledger';
 import { ChannelNotAllowedError, LEDGER_RECORDED_TYPES, OccurredInFutureError, ReservedTypeError } from './errors.ts';
 
@@ -15,6 +15,15 @@ export interface IngestorOptions {
    * event that would register or link a customer, the resolver first reads what they appended.
    */
   readonly otherWriters?: boolean;
+  /**
+   * The ledger's secret under which new customers' ids are derived from the identifier that first
+   * names them (see PlanOptions.customerIdKey): every process writing to one ledger must get the
+   * same. Asked for once, when the first event naming a customer by an identifier arrives; a
+   * failure (key store out of reach) refuses that event, and the next such event asks again.
+   * Without it the id is an unkeyed hash of the identifier: only for stores without a personal-data
+   * guard, which keep identifiers in clear anyway.
+   */
+  readonly customerIdKey?: () => Promise<Uint8Array>;
 }
 
 export interface IngestOptions {
@@ -69,6 +78,7 @@ export class Ingestor {
   private readonly observers: IngestObserver[] = [];
   private waiting = 0;
   private noneWaiting: { promise: Promise<void>; resolve: () => void } | undefined;
+  private customerIdKey: Promise<Uint8Array> | undefined;
 
   private constructor(options: IngestorOptions) {
     this.options = options;
@@ -181,10 +191,11 @@ export class Ingestor {
     for (const key of keys) this.queues.set(key, turn);
     try {
       if (ahead.length > 0) await this.wait(ahead);
-      let plan = this.resolver.plan(event);
+      const planning = await this.planOptionsFor(event);
+      let plan = this.resolver.plan(event, planning);
       if (plan.identityEvents.length > 0 && this.options.otherWriters) {
         await this.catchUp();
-        plan = this.resolver.plan(event);
+        plan = this.resolver.plan(event, planning);
       }
       let events = [...plan.identityEvents, event];
       const append = this.appendOrAcknowledge(customerStreamId(plan.customerId), events, registers(plan) ? 'no_stream' : 'any');
@@ -197,8 +208,8 @@ export class Ingestor {
         // Another writer registered this customer first: read what it stored and decide again.
         // Still new after that, the identifier's id belongs to a forgotten customer: a fresh one.
         await this.catchUp();
-        const again = this.resolver.plan(event);
-        plan = registers(again) && again.customerId === plan.customerId ? this.resolver.plan(event, { seedFromEvent: true }) : again;
+        const again = this.resolver.plan(event, planning);
+        plan = registers(again) && again.customerId === plan.customerId ? this.resolver.plan(event, { ...planning, seedFromEvent: true }) : again;
         events = [...plan.identityEvents, event];
         result = await this.appendOrAcknowledge(customerStreamId(plan.customerId), events, registers(plan) ? 'no_stream' : 'any');
       }
@@ -219,6 +230,17 @@ export class Ingestor {
       leave();
       for (const key of keys) if (this.queues.get(key) === turn) this.queues.delete(key);
     }
+  }
+
+  /** What planning an event needs: the ledger's customer-id secret, for an event naming its customer by an identifier. */
+  private async planOptionsFor(event: AnyVersionEventInput): Promise<PlanOptions> {
+    const source = this.options.customerIdKey;
+    if (!source || event.customer.kind === 'customerId') return {};
+    this.customerIdKey ??= source().catch((error: unknown) => {
+      this.customerIdKey = undefined;
+      throw error;
+    });
+    return { customerIdKey: await this.customerIdKey };
   }
 
   private async wait(ahead: Promise<void>[]): Promise<void> {

@@ -6,6 +6,7 @@ export const PrivacyErrorCode = {
   keyMissing: 'PRIVACY_ERR_KEY_MISSING',
   sealBroken: 'PRIVACY_ERR_SEAL_BROKEN',
   accessLogUnavailable: 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE',
+  ledgerSecretDestroyed: 'PRIVACY_ERR_LEDGER_SECRET_DESTROYED',
 } as const;
 
 /** A read of personal data could not be recorded in the access log, so it is not served. Retriable. */
@@ -45,5 +46,16 @@ export class KeyMissingError extends RocLedgerError {
 export class SealBrokenError extends RocLedgerError {
   constructor(eventId: string, path: string) {
     super(PrivacyErrorCode.sealBroken, `sealed value at ${path} of event ${eventId} fails authentication: it was altered`);
+  }
+}
+
+/**
+ * A secret of the ledger's own in the key store (not a customer's key) was destroyed: the ledger
+ * cannot give new customers named by an identifier an id. Retriable: the event is not at fault
+ * (Kafka ingest must not dead-letter it), and is stored once the entry is restored.
+ */
+export class LedgerSecretDestroyedError extends RocLedgerError {
+  constructor(keyId: string) {
+    super(PrivacyErrorCode.ledgerSecretDestroyed, `the key store marks the ledger's secret ${keyId} destroyed: new customers named by an identifier cannot be given an id; restore the key store's entry ${keyId} from its backup`, { retriable: true });
   }
 }
