@@ -71,6 +71,9 @@ describe('roc-ledger equity, roc, restatements', () => {
     const one = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json', '--customer', 'C0000001']).stdout);
     expect(one).toMatchObject({ customerId: 'C0000001', period: 'quarter' });
     expect(one.points.map((p: { period: string }) => p.period)).toEqual(json.points.map((p: { period: string }) => p.period));
+    const oneCsv = cli(['equity', '--period', 'quarter', '--format', 'csv', '--customer', 'C0000001']).stdout.trim().split('\n');
+    expect(oneCsv).toEqual(['period,customer_equity', ...one.points.map((p: { period: string; equity: number | null }) => `${p.period},${p.equity ?? ''}`)]);
+    expect(cli(['restatements', '--format', 'csv']).stdout).toBe('period,recorded_at,old_equity_end,new_equity_end,old_roc,new_roc,caused_by\n');
     expect(cli(['equity', '--customer', 'C9999999']).code).toBe(6);
   });
 });

@@ -9,6 +9,7 @@ import { ExitCode } from '../exitCodes.ts';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import { openLedger, openResolverFor } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
+import { csvLine } from '../output/csv.ts';
 
 export interface EquityFlags {
   dataDir?: string;
@@ -72,7 +73,7 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
     if (customerId !== undefined) {
       const points = answer.points.map((p) => ({ period: p.period, end: p.end, equity: p.customerEquity?.[customerId] ?? null }));
       if (format === 'json') process.stdout.write(`${JSON.stringify({ customerId, period: answer.period, points }, null, 2)}\n`);
-      else if (format === 'csv') process.stdout.write(`period,customer_equity\n${points.map((p) => `${p.period},${p.equity ?? ''}`).join('\n')}\n`);
+      else if (format === 'csv') process.stdout.write([csvLine(['period', 'customer_equity']), ...points.map((p) => csvLine([p.period, p.equity]))].join(''));
       else process.stdout.write(`${formatTable(['period', `CE of ${customerId}`], points.map((p) => [p.period, money(p.equity)]))}\n`);
       return ExitCode.ok;
     }
@@ -81,7 +82,7 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
       process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     } else if (format === 'csv') {
       const header = ['period', 'segment', 'customers', 'equity_start', 'equity_end', 'cash_flow', 'roc'];
-      process.stdout.write(`${header.join(',')}\n${table.map((r) => [r.period, r.segment, r.customers, r.equityStart ?? '', r.equityEnd ?? '', r.cashFlow, r.roc ?? ''].join(',')).join('\n')}\n`);
+      process.stdout.write([csvLine(header), ...table.map((r) => csvLine([r.period, r.segment, r.customers, r.equityStart, r.equityEnd, r.cashFlow, r.roc]))].join(''));
     } else {
       const header = what === 'roc' ? ['period', 'segment', 'ROC', 'cash flow', 'CE start', 'CE end', 'note'] : ['period', 'segment', 'customers', 'CE start', 'CE end', 'cash flow', 'note'];
       const cells = table.map((r) =>
@@ -115,7 +116,10 @@ export const restatementsCommand = async (flags: { dataDir?: string; period?: st
     }
   }
   if (format === 'json') process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-  else if (format === 'csv') process.stdout.write(`period,recorded_at,old_equity_end,new_equity_end,old_roc,new_roc,caused_by\n${found.map((r) => [r.period, r.recordedAt, r.old.equityEnd ?? '', r.new.equityEnd ?? '', r.old.roc ?? '', r.new.roc ?? '', r.causedBy.map((c) => c.eventId).join(' ')].join(',')).join('\n')}\n`);
+  else if (format === 'csv') {
+    const header = ['period', 'recorded_at', 'old_equity_end', 'new_equity_end', 'old_roc', 'new_roc', 'caused_by'];
+    process.stdout.write([csvLine(header), ...found.map((r) => csvLine([r.period, r.recordedAt, r.old.equityEnd, r.new.equityEnd, r.old.roc, r.new.roc, r.causedBy.map((c) => c.eventId).join(' ')]))].join(''));
+  }
   else {
     process.stdout.write(`${formatTable(['period', 'restated at', 'CE end was', 'CE end now', 'ROC was', 'ROC now', 'caused by'], found.map((r) => [r.period, r.recordedAt, money(r.old.equityEnd), money(r.new.equityEnd), percent(r.old.roc), percent(r.new.roc), `${r.causedBy.length} late event(s)`]))}\n`);
     process.stdout.write(`${found.length} restatement(s), recorded by \`roc-ledger serve\` as late events arrived\n`);

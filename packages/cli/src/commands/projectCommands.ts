@@ -9,6 +9,7 @@ import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
+import { csvLine } from '../output/csv.ts';
 import { openReadModels, projectionFrom } from '../projections.ts';
 import { foldProjections } from '../projectFolding.ts';
 
@@ -27,11 +28,6 @@ const cutFrom = (options: { asOf?: string; knownAt?: string }): Cut => ({
   ...(options.asOf ? { asOf: parseInstant(options.asOf, '--as-of') } : {}),
   ...(options.knownAt ? { knownAt: parseInstant(options.knownAt, '--known-at') } : {}),
 });
-
-const csvCell = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 /** The result as rows: a projection's `rows` query when it has one, else one row per partition. */
 const resultRows = async (store: EventStore, definition: ProjectionDefinition<any>, readModels: ReadModelStore, key: string, at: Date): Promise<Record<string, unknown>[]> => {
@@ -81,7 +77,7 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
       await writeOut(options.out, rows.map((row) => `${JSON.stringify(row)}\n`));
     } else {
       const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-      await writeOut(options.out, [`${columns.join(',')}\n`, ...rows.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\n`)]);
+      await writeOut(options.out, [csvLine(columns), ...rows.map((row) => csvLine(columns.map((c) => row[c])))]);
     }
     process.stderr.write(`${key}: ${folded.how}, in ${seconds.toFixed(1)} s; ${rows.length} row(s)${options.out ? ` written to ${resolve(options.out)}` : ''}\n`);
     return ExitCode.ok;
