@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CurrencyCode } from '@roc-ledger/events';
 import { DEFAULT_NORMALIZATION, type NormalizationConfig } from '@roc-ledger/identity';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '@roc-ledger/store-sqlite';
 import { CliError, CliErrorCode } from './errors.ts';
 
 export const DEFAULT_DATA_DIR = '.roc-ledger';
@@ -56,7 +57,7 @@ export const loadConfig = (dataDir: string, env: NodeJS.ProcessEnv = process.env
   if (!CurrencyCode.safeParse(reportingCurrency).success) {
     throw new CliError(CliErrorCode.invalidConfig, `ROC_LEDGER_REPORTING_CURRENCY=${reportingCurrency} is not an ISO 4217 code`);
   }
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ reportingCurrency }, null, 2)}\n`);
+  makePrivateDir(dataDir);
+  writeFileSync(file, `${JSON.stringify({ reportingCurrency }, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   return { dataDir, reportingCurrency, identity: DEFAULT_NORMALIZATION };
 };

@@ -5,6 +5,7 @@ import type { IdentityResolver, NormalizationConfig } from '@roc-ledger/identity
 import { Ingestor, resolverFor, type IngestorOptions } from '@roc-ledger/ingest';
 import type { EventStore } from '@roc-ledger/ledger';
 import { createPersonalDataGuard, customerIdKey, getFileKeyStore, type KeyStore } from '@roc-ledger/privacy';
+import { readableByOthers } from '@roc-ledger/store-sqlite';
 import { loadConfig, resolveDataDir } from './config.ts';
 import { CliError, CliErrorCode } from './errors.ts';
 import { eventStoreKind, openEventStore } from './openEventStore.ts';
@@ -21,6 +22,19 @@ export interface OpenLedger {
 
 export const keyStorePath = (dataDir: string, env: NodeJS.ProcessEnv = process.env): string => env.ROC_LEDGER_KEY_STORE ?? join(dataDir, 'keys.db');
 
+let warnedOfReadableKeys = false;
+
+/**
+ * Says, once per process, that the key file can be read by other users of the machine: a ledger
+ * made before its files were created for their owner only (or copied with other permissions).
+ * New key files are (store-sqlite privateFiles.ts); an existing one keeps the mode it was given.
+ */
+export const warnIfKeysReadable = (path: string, write: (line: string) => void = (line) => process.stderr.write(line)): void => {
+  if (warnedOfReadableKeys || !readableByOthers(path)) return;
+  warnedOfReadableKeys = true;
+  write(`roc-ledger: warning: ${path} holds every customer's key and other users of this machine can read it; make it its owner's alone: chmod 600 ${path} ${path}-wal ${path}-shm\n`);
+};
+
 /**
  * Opens the event store (embedded, or EventStoreDB: see openEventStore), personal data sealed with
  * the key store's keys. Only `create` (import, demo load, serve) makes a new embedded ledger: any
@@ -31,6 +45,7 @@ export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, 
   const dataDir = options.create ? resolveDataDir(dataDirFlag) : existingLedgerDir(dataDirFlag);
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
+  warnIfKeysReadable(keyStorePath(dataDir));
   const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
   const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}), ...(options.sqliteCacheSizeKb ? { sqliteCacheSizeKb: options.sqliteCacheSizeKb } : {}) });
   const store: EventStore = {

@@ -1,8 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { verifyLog } from '@roc-ledger/ledger';
-import { getSqliteEventStore } from '@roc-ledger/store-sqlite';
+import { createPrivateFile, getSqliteEventStore, makePrivateDir } from '@roc-ledger/store-sqlite';
 import { createContract } from '@roc-ledger/events';
 import { accessLogFile } from '../accessLog.ts';
 import { loadConfig, resolveDataDir } from '../config.ts';
@@ -20,8 +20,9 @@ export interface BackupOptions {
   json?: boolean;
 }
 
-/** An online copy of one SQLite file (SQLite's backup API: consistent while the service writes). */
+/** An online copy of one SQLite file (SQLite's backup API: consistent while the service writes), readable by its owner only. */
 const copyDatabase = async (from: string, to: string): Promise<void> => {
+  createPrivateFile(to);
   const source = new DatabaseSync(from, { readOnly: true });
   try {
     await backup(source, to);
@@ -46,7 +47,7 @@ export const backupCommand = async (options: BackupOptions): Promise<number> => 
   }
   existingLedgerDir(dataDir);
   const { reportingCurrency } = loadConfig(dataDir);
-  mkdirSync(out, { recursive: true });
+  makePrivateDir(out);
   await copyDatabase(join(dataDir, 'events.db'), join(out, 'events.db'));
   const copied = ['events.db'];
   if (existsSync(accessLogFile(dataDir))) {
@@ -60,7 +61,7 @@ export const backupCommand = async (options: BackupOptions): Promise<number> => 
   }
   let keys: string | null = null;
   if (options.keysOut && existsSync(keyStorePath(dataDir))) {
-    mkdirSync(resolve(options.keysOut), { recursive: true });
+    makePrivateDir(resolve(options.keysOut));
     keys = join(resolve(options.keysOut), 'keys.db');
     await copyDatabase(keyStorePath(dataDir), keys);
   }

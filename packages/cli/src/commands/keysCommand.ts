@@ -1,6 +1,6 @@
 import { createApiKey, loadApiKeys, SCOPES, writeApiKeysFile, type ApiKeyRecord, type Scope } from '@roc-ledger/api';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir } from '@roc-ledger/store-sqlite';
 import { resolveDataDir } from '../config.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -24,7 +24,7 @@ export const keysCreateCommand = async (options: { dataDir?: string; id: string;
   const { file, keys } = keysOf(options.dataDir);
   if (keys.some((k) => k.id === options.id)) throw new CliError(CliErrorCode.invalidScope, `a key with id ${options.id} exists already`);
   const { key, record } = createApiKey(options.id, options.name ?? options.id, options.scope as Scope[]);
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
   writeApiKeysFile(file, [...keys, record]);
   process.stdout.write(`${key}\n`);
   process.stderr.write(`roc-ledger: key ${options.id} (${options.scope.join(', ')}) added to ${file}; it is shown only now; a running service accepts it within a second\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,25 @@ describe('openSqliteFile', () => {
     const db = openSqliteFile(join(dir, 'new', 'folder', 'a.db'), { setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS t (v TEXT)') });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't'").get()).toEqual({ name: 't' });
     db.close();
+  });
+
+  it('creates the file, its write-ahead log and shared-memory files, and its folders, for their owner only', () => {
+    const folder = join(dir, 'private', 'ledger');
+    const path = join(folder, 'p.db');
+    const db = openSqliteFile(path, { setup: (d) => d.exec('PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS t (v TEXT)') });
+    db.exec("INSERT INTO t VALUES ('x')");
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect([path, `${path}-wal`, `${path}-shm`].filter(existsSync).map(mode)).toEqual([0o600, 0o600, 0o600]);
+    expect([folder, join(dir, 'private')].map(mode)).toEqual([0o700, 0o700]);
+    db.close();
+  });
+
+  it('leaves the mode of a file that exists as its owner set it', () => {
+    const path = join(dir, 'shared.db');
+    openSqliteFile(path, { setup: () => undefined }).close();
+    chmodSync(path, 0o640);
+    openSqliteFile(path, { setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS t (v TEXT)') }).close();
+    expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 
   it('throws at once, without retrying, an error that is not a lock: a file that is not a database', () => {

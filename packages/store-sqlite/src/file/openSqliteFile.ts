@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { createPrivateFile } from './privateFiles.ts';
 
 /** How long a connection waits for another's lock before SQLite answers SQLITE_BUSY, unless told otherwise. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -27,13 +26,13 @@ const pause = (ms: number): void => {
 };
 
 /**
- * Opens (and creates, with its folder) a SQLite file and runs its setup, retrying the setup while
- * the file is locked. SQLite answers SQLITE_BUSY at once, without its busy handler, when connections
+ * Opens (and creates, with its folder, readable by their owner only: see privateFiles.ts) a SQLite
+ * file and runs its setup, retrying the setup while the file is locked. SQLite answers SQLITE_BUSY at once, without its busy handler, when connections
  * in several processes switch a new file to WAL together or upgrade a read lock another holds: the
  * first opens of a new ledger by a service and a CLI command (or a test) at the same moment.
  */
 export const openSqliteFile = (path: string, options: SqliteFileOptions): DatabaseSync => {
-  mkdirSync(dirname(path), { recursive: true });
+  createPrivateFile(path);
   const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
   const deadline = Date.now() + busyTimeoutMs;
