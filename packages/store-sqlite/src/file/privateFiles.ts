@@ -28,8 +28,12 @@ export const createPrivateFile = (path: string): void => {
   }
 };
 
-/** The permission bits that let users other than the owner read the file or folder (0 when none, or when it does not exist). */
+/**
+ * The permission bits that let users other than the owner read the file or folder (0 when none,
+ * when it does not exist, and on Windows, whose access lists these mode bits do not describe).
+ */
 export const readableByOthers = (path: string): number => {
+  if (process.platform === 'win32') return 0;
   try {
     return statSync(path).mode & 0o044;
   } catch {
