@@ -191,7 +191,7 @@ export class Ingestor {
     for (const key of keys) this.queues.set(key, turn);
     try {
       if (ahead.length > 0) await this.wait(ahead);
-      const planning = await this.planOptionsFor(event);
+      const planning = this.options.customerIdKey && event.customer.kind !== 'customerId' ? await this.planOptionsFor(this.options.customerIdKey) : {};
       let plan = this.resolver.plan(event, planning);
       if (plan.identityEvents.length > 0 && this.options.otherWriters) {
         await this.catchUp();
@@ -232,10 +232,8 @@ export class Ingestor {
     }
   }
 
-  /** What planning an event needs: the ledger's customer-id secret, for an event naming its customer by an identifier. */
-  private async planOptionsFor(event: AnyVersionEventInput): Promise<PlanOptions> {
-    const source = this.options.customerIdKey;
-    if (!source || event.customer.kind === 'customerId') return {};
+  /** Planning an event that names its customer by an identifier: with the ledger's customer-id secret, asked for once. */
+  private async planOptionsFor(source: () => Promise<Uint8Array>): Promise<PlanOptions> {
     this.customerIdKey ??= source().catch((error: unknown) => {
       this.customerIdKey = undefined;
       throw error;
