@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,12 @@ describe('openSqliteFile', () => {
     expect([path, `${path}-wal`, `${path}-shm`].filter(existsSync).map(mode)).toEqual([0o600, 0o600, 0o600]);
     expect([folder, join(dir, 'private')].map(mode)).toEqual([0o700, 0o700]);
     db.close();
+  });
+
+  it('creates no file for an in-memory or temporary database', () => {
+    const before = readdirSync(process.cwd());
+    for (const path of [':memory:', '']) openSqliteFile(path, { setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS t (v TEXT)') }).close();
+    expect(readdirSync(process.cwd())).toEqual(before);
   });
 
   it('leaves the mode of a file that exists as its owner set it', () => {

@@ -32,7 +32,8 @@ const pause = (ms: number): void => {
  * first opens of a new ledger by a service and a CLI command (or a test) at the same moment.
  */
 export const openSqliteFile = (path: string, options: SqliteFileOptions): DatabaseSync => {
-  createPrivateFile(path);
+  // ':memory:' and '' (a temporary database) are no file of ours to create.
+  if (path !== ':memory:' && path !== '') createPrivateFile(path);
   const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
   const deadline = Date.now() + busyTimeoutMs;
