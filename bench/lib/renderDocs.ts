@@ -331,9 +331,12 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   **What the targets would take.** 150,000 events/s is 6.534 s for these events. On the machine of the table's
   run, whole runs of this case in fast hours took 5.613 s (8ff8d21, the ceiling at 560,676 events/s; rebuilds
   alternated by hand just after it 5.53-6.21 s), 5.815 s (26417e0, 538,674) and 6.180 s (bb285f8, 529,330); in its
-  slow hours the same rebuild code took 7.3-8.1 s (the run at 5b7da8d: 8.148 s, 120,283 events/s; at 7678dc1 7.776 s,
-  126,045 events/s, the ceiling 491,283; at 364be8d 7.842 s, 124,972 events/s, the ceiling 535,611), so the rate is
-  met in a fast hour and not in a slow one. In the slow hour of the last two runs the breakdown's handlers alone,
+  slow hours the same rebuild code took 7.3-8.4 s (the run at 5b7da8d: 8.148 s, 120,283 events/s; at 7678dc1 7.776 s,
+  126,045 events/s, the ceiling 491,283; at 364be8d 7.842 s, 124,972 events/s, the ceiling 535,611; at 33c450a 8.432 s,
+  116,238 events/s, the ceiling 417,288), so the rate is met in a fast hour and not in a slow one. Half an hour
+  before the run at 33c450a, the same rebuild code by hand (at be55f3a) on a ledger built alike (980,067 events), three rebuilds each
+  alternated with the ceiling: 6.711, 6.714 and 6.825 s (146,038, 145,963 and 143,608 events/s) against ceilings of
+  459,429, 493,801 and 558,694 events/s, so 32, 30 and 26 %. In the slow hour of the last two runs the breakdown's handlers alone,
   run by hand between them, took 3.9-11.7 µs an event within minutes, at bb285f8's code and at 364be8d's alike (2.84
   in the run at bb285f8). Since af8e9f3 the rebuild opens no sealed value
   (customer-view@3 keeps identifiers and profile as references into the log, resolved when a query reads them) and
@@ -350,7 +353,15 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   partition's state: ~0.6 s in a thread's CPU profile). Less CPU per event would take binary bodies, which would
   change what is stored, or more cores (the shard threads scale with \`backfill.threads\`).
 
-  **Where the time goes.** Since af8e9f3 (timestamps in one threaded rebuild of 7.7 s): the shard threads start
+  **Where the time goes.** On 33c450a's rebuild code (by hand at be55f3a), timestamps in two threaded rebuilds (6.3 and 6.7 s): each shard
+  thread has loaded its modules and starts folding 0.2-0.3 s after the runtime starts, folds until 5.4-5.9 s, and
+  commits each projection's 10,000 states in 0.25-0.4 s (customer-view, then trust-score, the two threads' commits
+  interleaved on the write lock), the last ending with the rebuild. On one backfill thread (12.5 s): folding 10.7 s,
+  10.9 µs an event, then 1.7 s of commits. Its CPU profile (the runtime's own thread, 11.7 s): JSON decoding of the
+  stored bodies 15 %, the two projections' handlers ~30 % (trust-score's \`OfferPresented\` alone 5 %), garbage
+  collection 8 %, finding each partition's working state (Map lookups) 8 %, SQLite's page reads 6 %, the final commits
+  ~12 % (\`stateJson\` 6 %, the inserts 6 %), withholding or referring to personal values 4 %.
+  Since af8e9f3 (timestamps in one threaded rebuild of 7.7 s): the shard threads start
   folding ~0.85 s after the process starts (the runtime's modules, then each thread's, ~0.4 s), fold for ~5.8 s,
   and commit in the last ~1.1-1.3 s, the second waiting on the first's write lock; the service's runner takes
   over ~0.2 s later. The items below are from before it, with AES-GCM and key derivation still in them.
