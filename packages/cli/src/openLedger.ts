@@ -29,10 +29,10 @@ let warnedOfReadableKeys = false;
  * made before its files were created for their owner only (or copied with other permissions).
  * New key files are (store-sqlite privateFiles.ts); an existing one keeps the mode it was given.
  */
-export const warnIfKeysReadable = (path: string, write: (line: string) => void = (line) => process.stderr.write(line)): void => {
+const warnIfKeysReadable = (path: string): void => {
   if (warnedOfReadableKeys || !readableByOthers(path)) return;
   warnedOfReadableKeys = true;
-  write(`roc-ledger: warning: ${path} holds every customer's key and other users of this machine can read it; make it its owner's alone: chmod 600 ${path} ${path}-wal ${path}-shm\n`);
+  process.stderr.write(`roc-ledger: warning: ${path} holds every customer's key and other users of this machine can read it; make it its owner's alone: chmod 600 ${path} ${path}-wal ${path}-shm\n`);
 };
 
 /**

@@ -185,8 +185,8 @@ export class IdentityResolver {
       linkedOwner = undefined;
     }
     if (customerId === undefined) {
-      // A new customer's id is derived from the identifier that names them (under the ledger's
-      // secret, options.customerIdKey, so that the id is no clue to the identifier), so that two writer
+      // A new customer's id is derived from the identifier that names them, under the ledger's
+      // secret (options.customerIdKey: the id is no clue to the identifier), so that two writer
       // processes meeting the same new person at once pick the same stream and one of them loses
       // the 'no_stream' append (see Ingestor). From the event when the identifier's id is taken:
       // by a forgotten customer, whose stream stays (and whose key, destroyed, seals nothing more).
