@@ -27,9 +27,10 @@ const pause = (ms: number): void => {
 
 /**
  * Opens (and creates, with its folder, readable by their owner only: see privateFiles.ts) a SQLite
- * file and runs its setup, retrying the setup while the file is locked. SQLite answers SQLITE_BUSY at once, without its busy handler, when connections
- * in several processes switch a new file to WAL together or upgrade a read lock another holds: the
- * first opens of a new ledger by a service and a CLI command (or a test) at the same moment.
+ * file and runs its setup, retrying the setup while the file is locked. SQLite answers SQLITE_BUSY
+ * at once, without its busy handler, when connections in several processes switch a new file to
+ * WAL together or upgrade a read lock another holds: the first opens of a new ledger by a service
+ * and a CLI command (or a test) at the same moment.
  */
 export const openSqliteFile = (path: string, options: SqliteFileOptions): DatabaseSync => {
   // ':memory:' and '' (a temporary database) are no file of ours to create.
