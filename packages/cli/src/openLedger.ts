@@ -45,8 +45,9 @@ export const openLedger = (dataDirFlag: string | undefined, clock?: () => Date, 
   const dataDir = options.create ? resolveDataDir(dataDirFlag) : existingLedgerDir(dataDirFlag);
   const { reportingCurrency, identity } = loadConfig(dataDir);
   const contract = createContract({ reportingCurrency });
-  warnIfKeysReadable(keyStorePath(dataDir));
-  const keys = getFileKeyStore({ path: keyStorePath(dataDir) });
+  const keysPath = keyStorePath(dataDir);
+  warnIfKeysReadable(keysPath);
+  const keys = getFileKeyStore({ path: keysPath });
   const events = openEventStore(dataDir, { contract, personalData: createPersonalDataGuard(keys), ...(clock ? { clock } : {}), ...(options.sqliteCacheSizeKb ? { sqliteCacheSizeKb: options.sqliteCacheSizeKb } : {}) });
   const store: EventStore = {
     ...events,

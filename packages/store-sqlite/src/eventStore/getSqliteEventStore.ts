@@ -28,7 +28,7 @@ import {
 } from '@roc-ledger/ledger';
 import { GROUP_BUDGET_MS, GroupCommitter, TransactionPoisonedError } from './groupCommit.ts';
 import { openSqliteFile } from '../file/openSqliteFile.ts';
-import { checkMeta, createSchema, DEFAULT_CACHE_SIZE_KB, EVENT_STORE_PAGE_SIZE, IDENTITY_TYPES, openPragmas, RARE_TYPES, SCAN_CACHE_SIZE_KB, SCHEMA_VERSION } from './schema.ts';
+import { checkMeta, createSchema, EVENT_STORE_PAGE_SIZE, IDENTITY_TYPES, openPragmas, RARE_TYPES, SCAN_CACHE_SIZE_KB, SCHEMA_VERSION, setCacheSize } from './schema.ts';
 import { defineStreamSelection, prepareStatements, toStoredRecord, type RecordRow } from './statements.ts';
 import { WriterView } from './writerView.ts';
 
@@ -198,11 +198,11 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): EventStor
     },
     async scan(read) {
       ensureOpen();
-      db.exec(`PRAGMA cache_size = -${SCAN_CACHE_SIZE_KB}`);
+      setCacheSize(db, SCAN_CACHE_SIZE_KB);
       try {
         return await read();
       } finally {
-        if (!closed) db.exec(`PRAGMA cache_size = -${options.cacheSizeKb ?? DEFAULT_CACHE_SIZE_KB}`);
+        if (!closed) setCacheSize(db, options.cacheSizeKb);
       }
     },
     async close() {

@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = '1';
  * WAL with synchronous=FULL: every commit fsyncs the WAL before it returns, so an
  * acknowledged append survives kill -9 and power loss. Group commit amortises the fsync.
  */
-export const DEFAULT_CACHE_SIZE_KB = 65_536;
+const DEFAULT_CACHE_SIZE_KB = 65_536;
 /**
  * SQLite's page cache for the connection while it scans most of the log (EventStore.scan), in
  * KiB: the pages a scan reads are not read again soon, and the OS page cache holds the file too.
@@ -24,13 +24,18 @@ export const SCAN_CACHE_SIZE_KB = 2_048;
  */
 export const EVENT_STORE_PAGE_SIZE = 8_192;
 
+/** The connection's SQLite page cache, in KiB (a negative cache_size is KiB, not pages). */
+export const setCacheSize = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_KB): void => {
+  db.exec(`PRAGMA cache_size = -${cacheSizeKb}`);
+};
+
 export const openPragmas = (db: DatabaseSync, cacheSizeKb = DEFAULT_CACHE_SIZE_KB): void => {
   db.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA temp_store = MEMORY;
-    PRAGMA cache_size = -${cacheSizeKb};
   `);
+  setCacheSize(db, cacheSizeKb);
 };
 
 /**
