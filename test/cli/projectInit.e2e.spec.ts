@@ -22,7 +22,7 @@ describe('roc-ledger project init', () => {
 
     const tests = cli(temp.dir, ['project', 'test', folder]);
     expect(tests.status, tests.stdout + tests.stderr).toBe(0);
-    expect(tests.stdout).toMatch(/ℹ pass 3\b/);
+    expect(tests.stdout).toMatch(/ℹ pass 4\b/);
 
     // The handlers are typed by event type through the tsconfig's paths: a misspelt field fails the check.
     const checked = typeCheck();

@@ -5,6 +5,7 @@ export const projectionModuleTemplate = (name: string): string => `// ${name}: a
 // and kept current by the service after
 //   roc-ledger project add ${name}.ts
 // Raise \`version\` whenever the handlers or the state's shape change: the service rebuilds it beside the old one.
+import { minorUnitDigits } from '@roc-ledger/events';
 import { compareInstants, defineProjection } from '@roc-ledger/projections';
 
 interface State {
@@ -36,9 +37,9 @@ export default defineProjection<State>({
     },
   },
   queries: {
-    /** One row per customer and currency: what \`project run --out x.csv\` writes. */
+    /** One row per customer and currency: what \`project run --out x.csv\` writes, net in the currency's major units (a euro is 100 minor units, a yen 1). */
     rows: (state, { partition }) =>
-      Object.entries(state.net).map(([currency, minor]) => ({ customer: partition, currency, net: minor / 100, purchases: state.purchases, refunds: state.refunds, firstChannel: state.firstPurchase?.channel ?? null })),
+      Object.entries(state.net).map(([currency, minor]) => ({ customer: partition, currency, net: minor / 10 ** minorUnitDigits(currency), purchases: state.purchases, refunds: state.refunds, firstChannel: state.firstPurchase?.channel ?? null })),
   },
 });
 `;
@@ -49,8 +50,8 @@ import { test } from 'node:test';
 import { anEvent, given } from '@roc-ledger/projections/testing';
 import projection from './${name}.ts';
 
-const purchase = (orderId: string, occurredAt: string, minor: number, channel: 'web' | 'store') =>
-  anEvent('PurchaseMade', 'C1', occurredAt, { orderId, amount: { minor, currency: 'EUR' } }, { channel });
+const purchase = (orderId: string, occurredAt: string, minor: number, channel: 'web' | 'store', currency = 'EUR') =>
+  anEvent('PurchaseMade', 'C1', occurredAt, { orderId, amount: { minor, currency } }, { channel });
 const refund = (orderId: string, occurredAt: string, minor: number) => anEvent('RefundIssued', 'C1', occurredAt, { refundId: \`R-\${orderId}\`, orderId, amount: { minor, currency: 'EUR' } });
 
 test('counts purchases and refunds, and keeps the channel of the first purchase', async () => {
@@ -68,5 +69,10 @@ test('a purchase recorded late but made earlier becomes the first, its time comp
 test('gives one row per customer and currency', async () => {
   const rows = await given(projection, purchase('O-1', '2025-03-01T10:00:00Z', 2500, 'store')).query('C1', 'rows', { at: new Date('2025-04-01T00:00:00Z') });
   deepStrictEqual(rows, [{ customer: 'C1', currency: 'EUR', net: 25, purchases: 1, refunds: 0, firstChannel: 'store' }]);
+});
+
+test('writes net spend in major units: on a ledger reporting in yen, which has no minor unit, as it is', async () => {
+  const rows = await given(projection, purchase('O-1', '2025-03-01T10:00:00Z', 2500, 'store', 'JPY')).query('C1', 'rows', { at: new Date('2025-04-01T00:00:00Z') }, { reportingCurrency: 'JPY' });
+  deepStrictEqual(rows, [{ customer: 'C1', currency: 'JPY', net: 2500, purchases: 1, refunds: 0, firstChannel: 'store' }]);
 });
 `;
