@@ -49,9 +49,11 @@ describe('roc-ledger equity, roc, restatements', () => {
   it('prints the series as a table, CSV or JSON, and the series as known at an earlier moment', () => {
     const table = cli(['roc', '--period', 'quarter']);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^period\s+segment\s+ROC\s+cash flow\s+CE start\s+CE end/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^period\s+segment\s+ROC\s+cash flow \(EUR\)\s+CE start \(EUR\)\s+CE end \(EUR\)/);
+    // Money to the cent: the euro's minor unit.
+    expect(table.stdout.split('\n')[2]).toMatch(/^2023-Q1\s+total\s+\S*\s*\d+\.\d\d\s/);
     const json = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json']).stdout);
-    expect(json).toMatchObject({ period: 'quarter', source: 'computed' });
+    expect(json).toMatchObject({ currency: 'EUR', period: 'quarter', source: 'computed' });
     expect(json.points.map((p: { period: string }) => p.period).slice(0, 4)).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4']);
     const csv = cli(['equity', '--period', 'quarter', '--format', 'csv', '--segment', 'main-channel']).stdout.trim().split('\n');
     expect(csv[0]).toBe('period,segment,customers,equity_start,equity_end,cash_flow,roc');
@@ -69,12 +71,45 @@ describe('roc-ledger equity, roc, restatements', () => {
     expect(tooEarly.stderr).toContain('EQUITY_ERR_MODELS_UNAVAILABLE');
     expect(cli(['restatements']).stdout).toContain('0 restatement(s)');
     const one = JSON.parse(cli(['equity', '--period', 'quarter', '--format', 'json', '--customer', 'C0000001']).stdout);
-    expect(one).toMatchObject({ customerId: 'C0000001', period: 'quarter' });
+    expect(one).toMatchObject({ customerId: 'C0000001', currency: 'EUR', period: 'quarter' });
     expect(one.points.map((p: { period: string }) => p.period)).toEqual(json.points.map((p: { period: string }) => p.period));
     const oneCsv = cli(['equity', '--period', 'quarter', '--format', 'csv', '--customer', 'C0000001']).stdout.trim().split('\n');
     expect(oneCsv).toEqual(['period,customer_equity', ...one.points.map((p: { period: string; equity: number | null }) => `${p.period},${p.equity ?? ''}`)]);
     expect(cli(['restatements', '--format', 'csv']).stdout).toBe('period,recorded_at,old_equity_end,new_equity_end,old_roc,new_roc,caused_by\n');
     expect(cli(['equity', '--customer', 'C9999999']).code).toBe(6);
+  });
+
+  it('gives money in the reporting currency the ledger was created with, to its minor unit: whole yen', () => {
+    const yen = tempDataDir();
+    try {
+      const inYen = (args: string[]) => spawnSync(process.execPath, [bin, '--data-dir', yen.dir, ...args], { encoding: 'utf8', env: { ...process.env, ROC_LEDGER_DATA_DIR: '', ROC_LEDGER_REPORTING_CURRENCY: 'JPY' } });
+      const purchases = Array.from({ length: 12 }, (_, i) => ({
+        eventId: `0193a0c4-1f2e-7c3d-8e4f-${String(i).padStart(12, '0')}`,
+        type: 'PurchaseMade',
+        schemaVersion: 2,
+        customer: { kind: 'email', value: `buyer${i % 4}@example.com` },
+        channel: 'store',
+        source: 'till',
+        occurredAt: `2024-${String(i + 1).padStart(2, '0')}-10T10:00:00Z`,
+        data: { orderId: `O-${i}`, amount: { minor: 1234 + i, currency: 'JPY' } },
+      }));
+      const file = join(yen.dir, 'purchases.ndjson');
+      writeFileSync(file, purchases.map((p) => JSON.stringify(p)).join('\n'));
+      const imported = inYen(['import', file]);
+      expect(imported.status, imported.stderr).toBe(0);
+      const table = inYen(['roc', '--period', 'year']);
+      expect(table.status, table.stderr).toBe(0);
+      const [header, , year] = table.stdout.split('\n');
+      expect(header).toMatch(/cash flow \(JPY\)\s+CE start \(JPY\)\s+CE end \(JPY\)/);
+      // The year's purchases, in yen as they were recorded (minor units are yen): no decimals.
+      const spent = purchases.reduce((sum, p) => sum + p.data.amount.minor, 0);
+      expect(year).toMatch(new RegExp(`^2024\\s+total\\s+.*\\b${spent}\\s`));
+      const json = JSON.parse(inYen(['equity', '--period', 'year', '--format', 'json']).stdout);
+      expect(json.currency).toBe('JPY');
+      expect(json.points[0]).toMatchObject({ period: '2024', cashFlow: spent });
+    } finally {
+      yen.cleanup();
+    }
   });
 });
 

@@ -132,11 +132,15 @@ describe('the dashboard in a real Chromium, on a service loaded with demo data',
 
   it('Customer: found by an identifier, the view, the trust contributions as the API gives them, and a paged timeline with the late event marked', async () => {
     const asOf = new Date().toISOString().slice(0, 10);
-    const view = await api<{ result: { identifiers: { kind: string; value: string }[] } }>(`/v1/customers/${LATE_CUSTOMER}`);
+    const view = await api<{ result: { identifiers: { kind: string; value: string }[]; purchases: { count: number; minor: number } } }>(`/v1/customers/${LATE_CUSTOMER}`);
     const identifier = `${view.result.identifiers[0]!.kind}:${view.result.identifiers[0]!.value}`;
     const { page, errors } = await open(`customer.html?customer=${encodeURIComponent(identifier)}&asOf=${asOf}`);
     expect(await page.textContent('#summary')).toContain(`${LATE_CUSTOMER} (found by ${identifier})`);
     expect(await page.textContent('#view')).toContain(view.result.identifiers[0]!.value);
+    // Money in the ledger's reporting currency (GET /v1/ledger: EUR here), to the cent.
+    const spent = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(view.result.purchases.minor / 100);
+    expect(spent).toMatch(/^€[\d,]+\.\d\d$/);
+    expect(await page.textContent('#view')).toContain(`${view.result.purchases.count} for ${spent}`);
 
     const trust = await api<{ result: { score: number; contributions: { date: string; points: number; eventId: string }[] } }>(`/v1/customers/${LATE_CUSTOMER}/trust?asOf=${asOf}`);
     expect(await page.textContent('#trust-score')).toContain(`${trust.result.score} of 100`);

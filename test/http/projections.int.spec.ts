@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
 import { customerView } from '@roc-ledger/customer-view';
 import { EquityTracker, querySeries } from '@roc-ledger/customer-equity';
-import { uuidv7 } from '@roc-ledger/events';
+import { createContract, uuidv7 } from '@roc-ledger/events';
 import { Ingestor } from '@roc-ledger/ingest';
 import { getInMemoryEventStore, type EventStore } from '@roc-ledger/ledger';
 import { getSqliteReadModelStore, ProjectionRuntime, type ReadModelStore } from '@roc-ledger/projections';
@@ -212,7 +212,7 @@ describe('equity and ROC over HTTP', () => {
     const roc = await get('/v1/roc?period=quarter');
     expect(roc.statusCode).toBe(200);
     const body = roc.json();
-    expect(body).toMatchObject({ period: 'quarter', source: 'tracked', segment: null });
+    expect(body).toMatchObject({ currency: 'EUR', period: 'quarter', source: 'tracked', segment: null });
     expect(body.points.map((p: { period: string }) => p.period)).toEqual(equity.series().map((p) => p.period));
     const last = body.points[body.points.length - 1];
     if (last.roc !== null) expect(last.roc).toBeCloseTo((last.cashFlow + last.equityEnd - last.equityStart) / last.equityStart, 9);
@@ -242,6 +242,7 @@ describe('equity and ROC over HTTP', () => {
     let sum = 0;
     for (const id of buyers) {
       const body = (await get(`/v1/customers/${id}/equity?period=quarter&knownAt=2030-01-01`)).json();
+      expect(body.currency).toBe('EUR');
       // A merged-away id answers for its survivor: count each canonical customer once.
       if (body.customerId === id) sum += body.points[body.points.length - 1].equity ?? 0;
     }
@@ -250,10 +251,24 @@ describe('equity and ROC over HTTP', () => {
     expect((await get('/v1/customers/nobody/equity')).statusCode).toBe(404);
   }, 60_000);
 
+  it("names the ledger's reporting currency and the digits of its minor unit, in which money is given", async () => {
+    expect((await get('/v1/ledger')).json()).toEqual({ reportingCurrency: 'EUR', minorUnitDigits: 2 });
+    expect((await get('/v1/ledger', web.key)).statusCode).toBe(403);
+    const yen = createContract({ reportingCurrency: 'JPY' });
+    const yenStore = getInMemoryEventStore({ contract: yen });
+    const yenApp = await buildApp({ store: yenStore, contract: yen, ingestor: await Ingestor.open({ store: yenStore, contract: yen }), keys: new ApiKeyRing([reader.record]), logger: false });
+    try {
+      const answer = await yenApp.inject({ method: 'GET', url: '/v1/ledger', headers: { authorization: `Bearer ${reader.key}` } });
+      expect(answer.json()).toEqual({ reportingCurrency: 'JPY', minorUnitDigits: 0 });
+    } finally {
+      await yenApp.close();
+    }
+  });
+
   it('lists restatements, and refuses keys without the read scope', async () => {
     const response = await get('/v1/restatements');
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ period: 'quarter', restatements: [] });
+    expect(response.json()).toEqual({ currency: 'EUR', period: 'quarter', restatements: [] });
     expect((await get('/v1/roc', web.key)).statusCode).toBe(403);
     expect((await get('/v1/roc?period=fortnight')).statusCode).toBe(400);
   });

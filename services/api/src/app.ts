@@ -206,9 +206,10 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
   if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey, ...(options.chain ? { chain: options.chain } : {}) });
   if (options.personalDataKeys) privacyRoutes(app, { store: options.store, ingestor: options.ingestor, keys: options.personalDataKeys, ...(options.projections ? { runtime: options.projections.runtime } : {}), ...(options.erasureRefoldWaitMs !== undefined ? { refoldWaitMs: options.erasureRefoldWaitMs } : {}) });
-  if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor });
+  if (options.equity) equityRoutes(app, { store: options.store, tracker: options.equity, ingestor: options.ingestor, currency: options.contract.reportingCurrency });
   ledgerRoutes(app, {
     store: options.store,
+    reportingCurrency: options.contract.reportingCurrency,
     tally: new IngestTally(options.ingestor),
     ...(options.projections ? { runtime: options.projections.runtime } : {}),
     ...(options.chain ? { chain: options.chain } : {}),

@@ -5,7 +5,7 @@ import { getJson } from './api.ts';
 import { drawChart } from './chart.ts';
 import { formatCount, formatDate, formatDuration, formatMinor, formatTime, h } from './format.ts';
 import { channelIcon } from './icons.ts';
-import { byId, loading, startPage } from './page.ts';
+import { byId, loading, startPage, useLedgerCurrency } from './page.ts';
 
 interface Answer<T> { projection: string; source: string; at: string; result: T }
 interface Contribution { eventId: string; type: string; date: string; rule: string; effect: number; points: number }
@@ -160,7 +160,7 @@ const show = (): Promise<void> =>
     history.replaceState(null, '', `?${params}`);
     const customerId = await resolve(text, cut);
     const path = `/v1/customers/${encodeURIComponent(customerId)}`;
-    const [view, trust] = await Promise.all([getJson<Answer<View>>(path, cut), getJson<Answer<Trust>>(`${path}/trust`, cut)]);
+    const [view, trust] = await Promise.all([getJson<Answer<View>>(path, cut), getJson<Answer<Trust>>(`${path}/trust`, cut), useLedgerCurrency()]);
     current = { customerId, cut, loaded: 0, matched: Number.POSITIVE_INFINITY };
     byId('timeline').replaceChildren();
     await loadOlder();

@@ -2,7 +2,7 @@
 import { getJson } from './api.ts';
 import { drawChart, type Line } from './chart.ts';
 import { formatMoney, formatPercent, formatTime, h } from './format.ts';
-import { byId, loading, startPage } from './page.ts';
+import { byId, loading, startPage, useLedgerCurrency } from './page.ts';
 
 interface Figures { equityStart: number | null; equityEnd: number | null; cashFlow: number; roc: number | null }
 interface Point extends Figures { period: string; start: string; end: string; customers: number; segments?: Record<string, Record<string, Figures>> }
@@ -117,6 +117,7 @@ const load = (): Promise<void> =>
     const [series, restated] = await Promise.all([
       getJson<Series>('/v1/equity', { period: period.value, segment: segment.value || undefined, knownAt: cut }),
       getJson<{ period: string; restatements: Restatement[] }>('/v1/restatements'),
+      useLedgerCurrency(),
     ]);
     if (mine !== generation) return; // a newer choice is on its way
     const labels = series.points.map((p) => p.period);

@@ -1,7 +1,7 @@
 // What every page shares: the header and navigation, the sign-in with an API key, the busy
 // flag, the error line.
-import { ApiError, forgetKey, storedKey, storeKey } from './api.ts';
-import { h } from './format.ts';
+import { ApiError, forgetKey, getJson, storedKey, storeKey } from './api.ts';
+import { h, useCurrency } from './format.ts';
 
 const PAGES = [
   ['index.html', 'Equity and ROC'],
@@ -42,6 +42,17 @@ export const showError = (error: unknown): void => {
   region.textContent = error === undefined ? '' : error instanceof ApiError ? `${error.message} (${error.code})` : String(error instanceof Error ? error.message : error);
   region.hidden = error === undefined;
 };
+
+let currencySet: Promise<void> | undefined;
+/** Money on the page in the ledger's reporting currency (GET /v1/ledger): asked once per page load, again after a failure. */
+export const useLedgerCurrency = (): Promise<void> =>
+  (currencySet ??= getJson<{ reportingCurrency: string; minorUnitDigits: number }>('/v1/ledger').then(
+    (settings) => useCurrency(settings.reportingCurrency, settings.minorUnitDigits),
+    (error: unknown) => {
+      currencySet = undefined;
+      throw error;
+    },
+  ));
 
 let busy = 0;
 /**

@@ -6,6 +6,7 @@ import { querySeries, type SeriesQuery } from '@roc-ledger/customer-equity';
 import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
+import { minorUnitDigits } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import { openLedger, openResolverFor } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
@@ -44,7 +45,11 @@ const queryFrom = (flags: EquityFlags): SeriesQuery => ({
   ...(flags.trustAdjustment !== undefined ? { trustAdjustment: flags.trustAdjustment } : {}),
 });
 
-const money = (v: number | null) => (v === null ? '' : v.toFixed(2));
+/** A figure in the reporting currency's major units, to its minor unit (cents for EUR, whole yen). */
+const moneyIn = (currency: string) => {
+  const digits = minorUnitDigits(currency);
+  return (v: number | null) => (v === null ? '' : v.toFixed(digits));
+};
 const percent = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(2)} %`);
 
 /** One row per period (and per segment, with --segment). */
@@ -60,6 +65,8 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
   const format = oneOf('--format', flags.format, FORMATS) ?? 'table';
   let query = queryFrom(flags);
   const ledger = openLedger(flags.dataDir);
+  const currency = ledger.contract.reportingCurrency;
+  const money = moneyIn(currency);
   try {
     let customerId: string | undefined;
     if (flags.customer) {
@@ -72,19 +79,20 @@ export const equityCommand = async (what: 'equity' | 'roc', flags: EquityFlags):
     const answer = await querySeries(ledger.store, undefined, query);
     if (customerId !== undefined) {
       const points = answer.points.map((p) => ({ period: p.period, end: p.end, equity: p.customerEquity?.[customerId] ?? null }));
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ customerId, period: answer.period, points }, null, 2)}\n`);
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ customerId, currency, period: answer.period, points }, null, 2)}\n`);
       else if (format === 'csv') process.stdout.write([csvLine(['period', 'customer_equity']), ...points.map((p) => csvLine([p.period, p.equity]))].join(''));
-      else process.stdout.write(`${formatTable(['period', `CE of ${customerId}`], points.map((p) => [p.period, money(p.equity)]))}\n`);
+      else process.stdout.write(`${formatTable(['period', `CE of ${customerId} (${currency})`], points.map((p) => [p.period, money(p.equity)]))}\n`);
       return ExitCode.ok;
     }
     const table = rows(answer.points, query.segment);
     if (format === 'json') {
-      process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ currency, ...answer }, null, 2)}\n`);
     } else if (format === 'csv') {
       const header = ['period', 'segment', 'customers', 'equity_start', 'equity_end', 'cash_flow', 'roc'];
       process.stdout.write([csvLine(header), ...table.map((r) => csvLine([r.period, r.segment, r.customers, r.equityStart, r.equityEnd, r.cashFlow, r.roc]))].join(''));
     } else {
-      const header = what === 'roc' ? ['period', 'segment', 'ROC', 'cash flow', 'CE start', 'CE end', 'note'] : ['period', 'segment', 'customers', 'CE start', 'CE end', 'cash flow', 'note'];
+      const [cashFlow, start, end] = ['cash flow', 'CE start', 'CE end'].map((label) => `${label} (${currency})`) as [string, string, string];
+      const header = what === 'roc' ? ['period', 'segment', 'ROC', cashFlow, start, end, 'note'] : ['period', 'segment', 'customers', start, end, cashFlow, 'note'];
       const cells = table.map((r) =>
         what === 'roc'
           ? [r.period, r.segment, percent(r.roc), money(r.cashFlow), money(r.equityStart), money(r.equityEnd), 'note' in r ? String(r.note) : '']
@@ -104,6 +112,8 @@ export const restatementsCommand = async (flags: { dataDir?: string; period?: st
   const period = oneOf('--period', flags.period, PERIOD_UNITS) ?? 'month';
   const ledger = openLedger(flags.dataDir);
   await ledger.store.close();
+  const currency = ledger.contract.reportingCurrency;
+  const money = moneyIn(currency);
   const path = join(ledger.dataDir, 'readmodels.db');
   const found: { period: string; recordedAt: string; old: { equityEnd: number | null; roc: number | null }; new: { equityEnd: number | null; roc: number | null }; causedBy: { eventId: string }[] }[] = [];
   if (existsSync(path)) {
@@ -121,7 +131,7 @@ export const restatementsCommand = async (flags: { dataDir?: string; period?: st
     process.stdout.write([csvLine(header), ...found.map((r) => csvLine([r.period, r.recordedAt, r.old.equityEnd, r.new.equityEnd, r.old.roc, r.new.roc, r.causedBy.map((c) => c.eventId).join(' ')]))].join(''));
   }
   else {
-    process.stdout.write(`${formatTable(['period', 'restated at', 'CE end was', 'CE end now', 'ROC was', 'ROC now', 'caused by'], found.map((r) => [r.period, r.recordedAt, money(r.old.equityEnd), money(r.new.equityEnd), percent(r.old.roc), percent(r.new.roc), `${r.causedBy.length} late event(s)`]))}\n`);
+    process.stdout.write(`${formatTable(['period', 'restated at', `CE end was (${currency})`, `CE end now (${currency})`, 'ROC was', 'ROC now', 'caused by'], found.map((r) => [r.period, r.recordedAt, money(r.old.equityEnd), money(r.new.equityEnd), percent(r.old.roc), percent(r.new.roc), `${r.causedBy.length} late event(s)`]))}\n`);
     process.stdout.write(`${found.length} restatement(s), recorded by \`roc-ledger serve\` as late events arrived\n`);
   }
   return ExitCode.ok;

@@ -22,8 +22,12 @@ const SeriesQuery = z.object({
   pinModelsAt: Instant.optional().describe('Value every period with the models fitted on the history up to then (a pinned model version) instead of refitting at each period end.'),
 });
 
+/** Every money figure of an answer is in the major units of the ledger's reporting currency, which the answer names. */
+export const Currency = z.string().describe("The ledger's reporting currency (ISO 4217): money figures are in its major units.");
+
 const SeriesAnswer = z
   .object({
+    currency: Currency,
     period: z.enum(PERIOD_UNITS),
     source: z.enum(['tracked', 'computed', 'kept']).describe('tracked: the series the service keeps current; computed: from the log for this query; kept: computed before for this knownAt, which lies before the head and so can no longer change'),
     segment: z.string().nullable(),
@@ -32,7 +36,7 @@ const SeriesAnswer = z
   .meta({ id: 'EquitySeries' });
 
 /** Customer equity, ROC and restatements (scope read). */
-export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }: { store: EventStore; tracker: EquityTracker; ingestor: Ingestor }): void => {
+export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor, currency }: { store: EventStore; tracker: EquityTracker; ingestor: Ingestor; currency: string }): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/v1/customers/:customer/equity',
@@ -44,7 +48,7 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }:
         security,
         params: z.object({ customer: z.string().min(1).describe('A customer id, or <kind>:<value>') }),
         querystring: SeriesQuery.pick({ period: true, asOf: true, knownAt: true, pinModelsAt: true, trustAdjustment: true }),
-        response: { 200: z.object({ customerId: z.string(), period: z.string(), points: z.array(z.object({ period: z.string(), end: z.string(), equity: z.number().nullable() })) }), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: z.object({ customerId: z.string(), currency: Currency, period: z.string(), points: z.array(z.object({ period: z.string(), end: z.string(), equity: z.number().nullable() })) }), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -61,7 +65,7 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }:
         ...(q.pinModelsAt ? { pinModelsAt: toInstant(q.pinModelsAt)! } : {}),
         ...(q.trustAdjustment !== undefined ? { trustAdjustment: q.trustAdjustment } : {}),
       });
-      return { customerId, period: answer.period, points: answer.points.map((p) => ({ period: p.period, end: p.end, equity: p.customerEquity?.[customerId] ?? null })) };
+      return { customerId, currency, period: answer.period, points: answer.points.map((p) => ({ period: p.period, end: p.end, equity: p.customerEquity?.[customerId] ?? null })) };
     },
   );
   for (const [path, summary] of [
@@ -73,7 +77,7 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }:
       { config: { scope: 'read' }, schema: { tags: ['equity'], summary, security, querystring: SeriesQuery, response: { 200: SeriesAnswer, ...problemResponses(400, 401, 403) } } },
       async (request) => {
         const q = request.query;
-        return querySeries(store, tracker, {
+        const answer = await querySeries(store, tracker, {
           period: q.period,
           ...(q.from ? { from: toInstant(q.from)! } : {}),
           ...(q.to ? { to: toInstant(q.to)! } : {}),
@@ -82,7 +86,8 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }:
           ...(q.segment ? { segment: q.segment } : {}),
           ...(q.pinModelsAt ? { pinModelsAt: toInstant(q.pinModelsAt)! } : {}),
           ...(q.trustAdjustment !== undefined ? { trustAdjustment: q.trustAdjustment } : {}),
-        }) as unknown as z.infer<typeof SeriesAnswer>;
+        });
+        return { currency, ...answer } as unknown as z.infer<typeof SeriesAnswer>;
       },
     );
   }
@@ -94,9 +99,9 @@ export const equityRoutes = (app: FastifyInstance, { store, tracker, ingestor }:
         tags: ['equity'],
         summary: 'Past figures restated as late events arrived: old and new figures and the events that caused them',
         security,
-        response: { 200: z.object({ period: z.string(), restatements: z.array(z.record(z.string(), z.unknown())) }), ...problemResponses(401, 403) },
+        response: { 200: z.object({ currency: Currency, period: z.string(), restatements: z.array(z.record(z.string(), z.unknown())) }), ...problemResponses(401, 403) },
       },
     },
-    async () => ({ period: tracker.period, restatements: tracker.restatements() as unknown as Record<string, unknown>[] }),
+    async () => ({ currency, period: tracker.period, restatements: tracker.restatements() as unknown as Record<string, unknown>[] }),
   );
 };

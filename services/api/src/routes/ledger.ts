@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KnownAtPreparation } from '@roc-ledger/customer-equity';
+import { minorUnitDigits } from '@roc-ledger/events';
 import type { ChainMonitor, EventStore } from '@roc-ledger/ledger';
 import type { ProjectionRuntime } from '@roc-ledger/projections';
 import type { IngestTally } from '../ingestTally.ts';
@@ -59,6 +60,7 @@ export type KnownAtProgress = () => KnownAtPreparation;
 
 export interface LedgerRouteOptions {
   readonly store: EventStore;
+  readonly reportingCurrency: string;
   readonly runtime?: ProjectionRuntime;
   readonly chain?: ChainMonitor;
   readonly tally: IngestTally;
@@ -68,8 +70,22 @@ export interface LedgerRouteOptions {
 }
 
 /** What the ledger-health page shows (scope read): activity by month, and the service's health. */
-export const ledgerRoutes = (app: FastifyInstance, { store, runtime, chain, tally, kafka, deadLetterTopic, knownAt }: LedgerRouteOptions): void => {
+export const ledgerRoutes = (app: FastifyInstance, { store, reportingCurrency, runtime, chain, tally, kafka, deadLetterTopic, knownAt }: LedgerRouteOptions): void => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/v1/ledger',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['ledger'],
+        summary: "The ledger's settings fixed at its creation: its reporting currency",
+        description: "Money in events is in the reporting currency's minor units (`minor`); equity, cash flow and other figures the API computes are in its major units. `minorUnitDigits` is how many digits the minor unit has (2 for EUR, 0 for JPY).",
+        security,
+        response: { 200: z.object({ reportingCurrency: z.string(), minorUnitDigits: z.int() }).meta({ id: 'LedgerSettings' }), ...problemResponses(401, 403) },
+      },
+    },
+    async () => ({ reportingCurrency, minorUnitDigits: minorUnitDigits(reportingCurrency) }),
+  );
   if (runtime) {
     typed.get(
       '/v1/ledger/activity',
