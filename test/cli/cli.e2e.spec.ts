@@ -111,8 +111,23 @@ describe('roc-ledger CLI', () => {
     expect(a.stdout).toBe(b.stdout);
   });
 
+  it('loads a demo into a ledger reporting in another currency, every amount in it; generates one in a currency asked for', () => {
+    const yen = tempDataDir();
+    try {
+      const result = spawnSync(process.execPath, [bin, '--data-dir', yen.dir, 'demo', 'load', '--customers', '30', '--years', '1', '--seed', 'yen'], { encoding: 'utf8', env: { ...process.env, ROC_LEDGER_DATA_DIR: '', ROC_LEDGER_REPORTING_CURRENCY: 'JPY' } });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/appended, 0 already stored, 0 rejected/);
+    } finally {
+      yen.cleanup();
+    }
+    const generated = cli(temp.dir, ['demo', 'generate', '--customers', '20', '--years', '1', '--seed', 's', '--currency', 'JPY']).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const currencies = new Set(generated.flatMap((e) => [e.data.currency, e.data.amount?.currency, e.data.cost?.currency]).filter(Boolean));
+    expect(currencies).toEqual(new Set(['JPY']));
+  });
+
   it('exits 2 on a usage error', () => {
     expect(cli(temp.dir, ['demo', 'generate', '--customers', '-1']).code).toBe(2);
+    expect(cli(temp.dir, ['demo', 'generate', '--currency', 'euros']).code).toBe(2);
     expect(cli(temp.dir, ['frobnicate']).code).toBe(2);
   });
 

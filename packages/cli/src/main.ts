@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { RocLedgerError } from '@roc-ledger/events';
+import { CurrencyCode, RocLedgerError } from '@roc-ledger/events';
 import { CliErrorCode } from './errors.ts';
 import { ExitCode } from './exitCodes.ts';
 
@@ -34,6 +34,10 @@ const positiveInt = (flag: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive whole number`);
   return n;
+};
+const currencyCode = (flag: string) => (value: string) => {
+  if (!CurrencyCode.safeParse(value).success) throw new InvalidArgumentError(`${flag} must be an ISO 4217 currency code (EUR, JPY)`);
+  return value;
 };
 const positiveNumber = (flag: string) => (value: string) => {
   const n = Number(value);
@@ -299,6 +303,7 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
       .option('--start <date>', 'first day of the history (UTC)', '2023-01-01');
   demoFlags(demo.command('generate').description('write the history as NDJSON'))
     .option('-o, --out <file>', 'write to a file instead of standard output')
+    .option('--currency <code>', 'ISO 4217 currency of every amount, for a ledger reporting in it', currencyCode('--currency'), 'EUR')
     .action(run(async (opts) => (await commands.demoCommands()).demoGenerateCommand(opts)));
   demoFlags(demo.command('load').description('generate a history, import it as if it arrived over time, print a summary and verify'))
     .action(run(async (opts) => (await commands.demoCommands()).demoLoadCommand(opts)));

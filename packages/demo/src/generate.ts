@@ -9,6 +9,11 @@ export interface DemoOptions {
   readonly seed: string | number;
   /** First day of the simulated history (UTC). Fixed by default so that output is reproducible. */
   readonly start?: string;
+  /**
+   * The currency of every amount (default EUR): a ledger takes money in its reporting currency
+   * only. Amounts are the same numbers of minor units whatever the currency (58.48 EUR, 5,848 JPY).
+   */
+  readonly currency?: string;
 }
 
 export const DEFAULT_DEMO_START = '2023-01-01';
@@ -37,6 +42,7 @@ export function* generateDemo(options: DemoOptions): Generator<GeneratedEvent> {
       start: Date.UTC(startDate.getUTCFullYear(), startDate.getUTCMonth() + m, 1),
       end: Date.UTC(startDate.getUTCFullYear(), startDate.getUTCMonth() + m + 1, 1),
       ideas,
+      currency: options.currency ?? 'EUR',
     };
     for (const customer of customers) simulateMonth(customer, emitterFor(customer, pending), month);
     pending.sort(byArrival);

@@ -24,6 +24,25 @@ describe('demo generator', () => {
     expect(events.every((g, i) => i === 0 || g.arrivesAt >= events[i - 1]!.arrivesAt)).toBe(true);
   });
 
+  it('gives every amount in the currency asked for, the same numbers of minor units, so that a ledger reporting in it takes them all', () => {
+    const inYen = [...generateDemo({ customers: 300, years: 3, seed: 7, currency: 'JPY' })];
+    const yen = createContract({ reportingCurrency: 'JPY' });
+    for (const { event } of inYen) yen.parse(event);
+    expect(inYen.length).toBe(events.length);
+    const moneyOf = (list: typeof events) => list.flatMap(({ event }) => ('amount' in event.data ? [event.data.amount as unknown] : []));
+    const euros = moneyOf(events);
+    const yenAmounts = moneyOf(inYen);
+    expect(yenAmounts.length).toBeGreaterThan(100);
+    // v2 amounts keep their minor units; a legacy till's v1 decimal is whole yen (the yen has no minor unit).
+    yenAmounts.forEach((amount, i) => {
+      const euro = euros[i];
+      if (typeof amount === 'number') expect(amount).toBe(Math.round((euro as number) * 100));
+      else expect(amount).toEqual({ ...(euro as object), currency: 'JPY' });
+    });
+    expect(yenAmounts.some((amount) => typeof amount === 'number')).toBe(true);
+    expect(digest({ customers: 40, years: 1, seed: 'x', currency: 'EUR' })).toBe(digest({ customers: 40, years: 1, seed: 'x' }));
+  });
+
   it('covers the catalogue, except merges and erasures, which the ledger records itself', () => {
     const seen = new Set(events.map((g) => g.event.type));
     expect(EVENT_TYPES.filter((t) => !seen.has(t))).toEqual(['CustomersMerged', 'CustomerErased']);

@@ -1,3 +1,4 @@
+import { minorUnitDigits } from '@roc-ledger/events';
 import type { SimCustomer } from './customer.ts';
 import type { Emit } from './emitter.ts';
 import { register } from './lifecycle.ts';
@@ -14,6 +15,8 @@ export interface MonthContext {
   readonly end: number;
   /** Ideas submitted so far by anyone: what engaged customers vote on. */
   readonly ideas: string[];
+  /** The currency of every amount. */
+  readonly currency: string;
 }
 
 const clampScore = (x: number) => Math.max(-2, Math.min(2, Math.round(x)));
@@ -21,6 +24,7 @@ const clampScore = (x: number) => Math.max(-2, Math.min(2, Math.round(x)));
 /** One customer's month: everything they and the firm did, as events. */
 export const simulateMonth = (customer: SimCustomer, emit: Emit, month: MonthContext): void => {
   const { rng } = customer;
+  const { currency } = month;
   // Nothing of a customer happens before they registered.
   const earliest = Math.max(month.start, customer.signupAt + 60 * 60_000);
   const at = (from = earliest) => from + Math.floor(rng.next() * (month.end - from));
@@ -36,14 +40,14 @@ export const simulateMonth = (customer: SimCustomer, emit: Emit, month: MonthCon
       channel,
       when,
       (legacyTill
-        ? { orderId, amount: amount / 100, currency: 'EUR' }
-        : { orderId, amount: { minor: amount, currency: 'EUR' }, cost: { minor: Math.round(amount * (0.55 + rng.next() * 0.2)), currency: 'EUR' }, items: rng.int(1, 4) }) as never,
+        ? { orderId, amount: amount / 10 ** minorUnitDigits(currency), currency }
+        : { orderId, amount: { minor: amount, currency }, cost: { minor: Math.round(amount * (0.55 + rng.next() * 0.2)), currency }, items: rng.int(1, 4) }) as never,
       legacyTill ? { schemaVersion: 1 } : {},
     );
     customer.orders.push({ orderId, amount, at: when });
-    if (channel === 'web' || channel === 'app') emit('CostToServeRecorded', 'system', when + HOUR, { amount: { minor: rng.int(350, 690), currency: 'EUR' }, category: 'delivery' }, { byId: true });
+    if (channel === 'web' || channel === 'app') emit('CostToServeRecorded', 'system', when + HOUR, { amount: { minor: rng.int(350, 690), currency }, category: 'delivery' }, { byId: true });
     if (rng.chance(0.06)) {
-      emit('RefundIssued', channel, when + rng.int(3, 20) * DAY, { refundId: `R-${next()}`, orderId, amount: { minor: rng.chance(0.7) ? amount : Math.round(amount / 2), currency: 'EUR' }, reason: rng.pick(['damaged', 'wrong-size', 'changed-mind']) });
+      emit('RefundIssued', channel, when + rng.int(3, 20) * DAY, { refundId: `R-${next()}`, orderId, amount: { minor: rng.chance(0.7) ? amount : Math.round(amount / 2), currency }, reason: rng.pick(['damaged', 'wrong-size', 'changed-mind']) });
     }
     if (rng.chance(customer.dropout)) {
       customer.alive = false;
@@ -110,9 +114,8 @@ const serviceContacts = (customer: SimCustomer, emit: Emit, month: MonthContext,
     emit('InteractionRecorded', 'phone', when, { kind: 'call', initiatedBy: rng.chance(0.8) ? 'customer' : 'firm', durationSeconds: rng.int(60, 1500) });
     const score = clampScore(customer.mood + rng.normal() * 0.6);
     emit('SentimentRecorded', 'phone', when + 60_000, { score, agentId: `agent-${rng.int(1, 40)}`, note: rng.pick(SENTIMENT_NOTES[score]!) });
-    emit('CostToServeRecorded', 'system', when + 120_000, { amount: { minor: rng.int(200, 900), currency: 'EUR' }, category: 'service' }, { byId: true });
+    emit('CostToServeRecorded', 'system', when + 120_000, { amount: { minor: rng.int(200, 900), currency: month.currency }, category: 'service' }, { byId: true });
   }
-  void month;
 };
 
 const voice = (customer: SimCustomer, emit: Emit, month: MonthContext, at: () => number, next: () => string) => {

@@ -16,9 +16,10 @@ export interface DemoFlags {
   years: number;
   seed: string;
   start?: string;
+  currency?: string;
 }
 
-const demoOptions = (flags: DemoFlags): DemoOptions => ({ customers: flags.customers, years: flags.years, seed: flags.seed, ...(flags.start ? { start: flags.start } : {}) });
+const demoOptions = (flags: DemoFlags): DemoOptions => ({ customers: flags.customers, years: flags.years, seed: flags.seed, ...(flags.start ? { start: flags.start } : {}), ...(flags.currency ? { currency: flags.currency } : {}) });
 
 const write = async (out: Writable, text: string) => {
   if (!out.write(text)) await once(out, 'drain');
@@ -48,12 +49,14 @@ export const demoLoadCommand = async (flags: DemoFlags & { dataDir?: string }): 
   const clock = () => new Date(arrival.getStore() ?? 0);
   const ledger = openLedger(flags.dataDir, clock, { create: true });
   const { store, dataDir } = ledger;
+  // Money in the ledger's reporting currency: the only one it takes.
+  const options = demoOptions({ ...flags, currency: ledger.contract.reportingCurrency });
   try {
     const ingestor = await openIngestor(ledger, clock);
     const arrivals = new Map<number, number>();
     let line = 0;
     const items = (function* (): Generator<ImportItem> {
-      for (const { event, arrivesAt } of generateDemo(demoOptions(flags))) {
+      for (const { event, arrivesAt } of generateDemo(options)) {
         arrivals.set(++line, arrivesAt);
         yield { line, text: JSON.stringify(event) };
       }
