@@ -159,6 +159,16 @@ describe('roc-ledger project', () => {
     expect(body).toMatchObject({ a: 'trust-score@103', b: 'trust-score@203' });
     expect(body.differing).toBeGreaterThan(0);
     expect(body.differences[0].paths.some((p: string) => p.startsWith('contributions'))).toBe(true);
+    // As text: each differing path with both versions' values there.
+    const text = cli(['project', 'diff', 'trust-score', v2, '--limit', '1']);
+    expect(text.code).toBe(7);
+    const [summary, first, ...more] = text.stdout.trim().split('\n');
+    expect(summary).toBe(`trust-score@103 and trust-score@203 over positions 1..${body.position}: ${body.partitions.a} and ${body.partitions.b} partition(s), ${body.differing} differ`);
+    expect(more).toEqual([]);
+    const { partition, a, b } = body.differences[0];
+    const effects = (state: { contributions: { effect: number[] } }) => JSON.stringify(state.contributions.effect);
+    expect(first!.startsWith(`  ${partition}: contributions.effect ${effects(a).slice(0, 39)}`)).toBe(true);
+    expect(first).toContain(` → ${effects(b).slice(0, 39)}`);
   });
 
   it("runs a module kept outside the installation, importing roc-ledger's packages by name", () => {

@@ -58,12 +58,22 @@ export const diffStates = async (readModels: { store: ReadModelStore; key: strin
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The leaf paths where two JSON values differ. */
-export const differingPaths = (a: unknown, b: unknown, path: string): string[] => {
+/** A leaf where two JSON values differ: its path, and each side's value there (undefined where a side lacks it). */
+export interface LeafDifference {
+  readonly path: string;
+  readonly a: unknown;
+  readonly b: unknown;
+}
+
+/** The leaves where two JSON values differ, in key order. */
+export const differingLeaves = (a: unknown, b: unknown, path = ''): LeafDifference[] => {
   if (isDeepStrictEqual(a, b)) return [];
   if (isObject(a) && isObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((key) => differingPaths(a[key], b[key], path ? `${path}.${key}` : key));
+    return keys.flatMap((key) => differingLeaves(a[key], b[key], path ? `${path}.${key}` : key));
   }
-  return [path || '(root)'];
+  return [{ path: path || '(root)', a, b }];
 };
+
+/** The leaf paths where two JSON values differ. */
+export const differingPaths = (a: unknown, b: unknown, path: string): string[] => differingLeaves(a, b, path).map((leaf) => leaf.path);

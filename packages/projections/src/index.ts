@@ -3,7 +3,7 @@ export * from './errors.ts';
 export { consentHeld, consentDecisions, CONSENT_EVENT_TYPES, type ConsentDecision } from './consent.ts';
 export { compareInstants } from './instants.ts';
 export { GLOBAL_PARTITION, customerIdOf, foldEvents } from './fold.ts';
-export { diffStates, differingPaths, type PartitionDifference, type StateDiff } from './diff.ts';
+export { diffStates, differingLeaves, differingPaths, type LeafDifference, type PartitionDifference, type StateDiff } from './diff.ts';
 export { loadProjectionModule } from './loadModule.ts';
 export { getSqliteReadModelStore, type SqliteReadModelStoreOptions } from './readModel/sqliteReadModelStore.ts';
 export { foldsShardsOnThreads, isSharded, keepsShardCheckpoints, type CommitBatch, type PartitionRecord, type ProjectionRow, type ProjectionStatus, type ReadModelStore, type ShardCheckpoints, type ShardedReadModelStore, type ThreadShardedReadModelStore } from './readModel/types.ts';

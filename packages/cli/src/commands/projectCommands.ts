@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import type { EventStore } from '@roc-ledger/ledger';
-import { diffStates, keepsShardCheckpoints, projectionKey, stateForQueries, type Cut, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
+import { differingLeaves, diffStates, keepsShardCheckpoints, projectionKey, stateForQueries, type Cut, type PartitionDifference, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
 import { parseInstant } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
@@ -86,6 +86,20 @@ export const projectRunCommand = async (module: string, options: ProjectRunOptio
   }
 };
 
+/** A value as the diff shows it: its JSON, cut short. */
+const shortJson = (value: unknown): string => {
+  if (value === undefined) return '(none)';
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
+};
+
+/** One partition's difference on a line: each differing path with both sides' values (the first 8), or which side lacks it. */
+const describeDifference = (d: PartitionDifference): string => {
+  if (d.a === undefined || d.b === undefined) return d.paths.join(', ');
+  const leaves = differingLeaves(d.a, d.b);
+  return `${leaves.slice(0, 8).map((leaf) => `${leaf.path} ${shortJson(leaf.a)} → ${shortJson(leaf.b)}`).join('; ')}${leaves.length > 8 ? ` (+${leaves.length - 8} more)` : ''}`;
+};
+
 /** `project diff <a> <b>`: two projections (versions) over the same history, compared partition by partition. Exit 0 when equal, 7 when they differ. */
 export const projectDiffCommand = async (a: string, b: string, options: { dataDir?: string; json?: boolean; limit?: number; threads?: number }): Promise<number> => {
   const [left, right] = [await projectionFrom(a), await projectionFrom(b)];
@@ -100,7 +114,7 @@ export const projectDiffCommand = async (a: string, b: string, options: { dataDi
       process.stdout.write(`${JSON.stringify({ a: runs[0]!.key, b: runs[1]!.key, position: upTo, ...diff }, null, 2)}\n`);
     } else {
       process.stdout.write(`${runs[0]!.key} and ${runs[1]!.key} over positions 1..${upTo}: ${diff.partitions.a} and ${diff.partitions.b} partition(s), ${diff.differing} differ\n`);
-      for (const d of diff.differences) process.stdout.write(`  ${d.partition}: ${d.paths.slice(0, 8).join(', ')}${d.paths.length > 8 ? ` (+${d.paths.length - 8})` : ''}\n`);
+      for (const d of diff.differences) process.stdout.write(`  ${d.partition}: ${describeDifference(d)}\n`);
     }
     return diff.differing === 0 ? ExitCode.ok : ExitCode.differs;
   } finally {
