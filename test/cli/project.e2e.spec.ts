@@ -37,7 +37,8 @@ describe('roc-ledger clv fit', () => {
     const customers = summarize(await purchasesFromLedger(store, { asOf: new Date('2023-12-31T23:59:59.999Z') }), Date.parse('2023-12-31T23:59:59.999Z'));
     await store.close();
     const library = fitBgNbd(customers).params;
-    expect(fit).toMatchObject({ customers: customers.length, timeUnit: 'week', bgNbd: { converged: true }, gammaGamma: { converged: true } });
+    expect(fit).toMatchObject({ customers: customers.length, timeUnit: 'week', currency: 'EUR', bgNbd: { converged: true }, gammaGamma: { converged: true } });
+    expect(cli(['clv', 'fit', '--as-of', '2023-12-31']).stdout).toMatch(/mean spend per repeat purchase \(EUR\): [\d.]+ observed/);
     for (const key of ['r', 'alpha', 'a', 'b'] as const) expect(fit.bgNbd[key]).toBeCloseTo(library[key], 3);
     expect(fit.bgNbd.repeatPurchasesObserved).toBe(customers.reduce((s, c) => s + c.x, 0));
     const earlier = JSON.parse(cli(['clv', 'fit', '--as-of', '2023-06-30', '--json']).stdout);

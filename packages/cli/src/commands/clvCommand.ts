@@ -33,6 +33,8 @@ export const clvFitCommand = async (options: ClvFitOptions): Promise<number> => 
       asOf: asOf.toISOString(),
       knownAt: knownAt?.toISOString() ?? null,
       timeUnit: 'week',
+      /** The reporting currency, in whose major units spend is given. */
+      currency: ledger.contract.reportingCurrency,
       customers: customers.length,
       purchases: purchases.length,
       bgNbd: {
@@ -73,7 +75,7 @@ export const clvFitCommand = async (options: ClvFitOptions): Promise<number> => 
           `BG/NBD        r = ${b.r}  alpha = ${b.alpha}  a = ${b.a}  b = ${b.b}  log-likelihood ${b.logLikelihood}  (${b.converged ? 'converged' : 'NOT converged'} in ${b.iterations} iterations${b.atBound ? '; a parameter is at the edge of 1e-6..1e6: the data do not identify it' : ''})`,
           `              repeat purchases: ${b.repeatPurchasesObserved} observed, ${b.repeatPurchasesExpected} expected; mean P(alive) ${b.meanProbabilityAlive}`,
           `Gamma-Gamma   p = ${g.p}  q = ${g.q}  gamma = ${g.gamma}  log-likelihood ${g.logLikelihood} on ${g.repeatBuyers} repeat buyer(s)  (${g.converged ? 'converged' : 'NOT converged'} in ${g.iterations} iterations${g.atBound ? '; a parameter is at the edge of 1e-6..1e6' : ''})`,
-          `              mean spend per repeat purchase: ${g.meanSpendObserved} observed, ${g.meanSpendExpected} expected`,
+          `              mean spend per repeat purchase (${result.currency}): ${g.meanSpendObserved} observed, ${g.meanSpendExpected} expected`,
           `fitted in ${result.seconds} s`,
         ].join('\n') + '\n',
       );
