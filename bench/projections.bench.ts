@@ -139,6 +139,7 @@ if (rebuildAt !== -1) {
   const cache = enableCompileCache();
   if (cache.directory) process.env.NODE_COMPILE_CACHE = cache.directory;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   // As `serve` rebuilds: on backfill threads, one per core, a shard of the customers each (--threads N: that many;
   // --one-thread: all in this runtime's runner).
   const threadsAt = process.argv.indexOf('--threads');
@@ -149,8 +150,10 @@ if (rebuildAt !== -1) {
   const head = await store.head();
   await runtime.waitFor(head.position);
   const seconds = (performance.now() - started) / 1000;
+  // The process's CPU over the rebuild, every thread's (the runtime's, the shard threads', V8's helpers').
+  const cpu = process.cpuUsage(cpuBefore);
   await runtime.stop();
-  console.log(JSON.stringify({ events: head.position, seconds, rss: peakRssMb() }));
+  console.log(JSON.stringify({ events: head.position, seconds, cpu: (cpu.user + cpu.system) / 1e6, rss: peakRssMb() }));
   process.exit(0);
 }
 
@@ -294,7 +297,7 @@ const plain = await medianRun(runs, async () => {
 emit({ case: 'projection-rebuild', impl: `plain-file-ceiling${variant}`, events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs, note: 'NDJSON read and JSON.parse only' });
 
 const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: string[] = []) => {
-  const rebuilds: { events: number; seconds: number; rss: number }[] = [];
+  const rebuilds: { events: number; seconds: number; cpu: number; rss: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const readModelsPath = temp.file(`readmodels-${i}.db`);
     const child = spawnSync(process.execPath, [...nodeFlags, import.meta.filename, '--rebuild', dbPath, readModelsPath, ...childFlags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -310,6 +313,7 @@ const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: st
     seconds,
     events_per_s: rebuilds[0]!.events / seconds,
     peak_rss_mb: Math.max(...rebuilds.map((r) => r.rss)),
+    cpu_seconds: median(rebuilds.map((r) => r.cpu)),
     runs,
     note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
   });

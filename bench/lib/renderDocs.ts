@@ -18,6 +18,27 @@ const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toL
 
 const find = (results: readonly BenchResult[], caseName: string, impl: string) => results.find((r) => r.case === caseName && r.impl === impl);
 
+/**
+ * The rebuild's bound on this machine, from the run's own CPU times: the work of a rebuild on one
+ * thread, split over the machine's cores with no cost for splitting it, takes at least its CPU
+ * time over the cores. Empty for runs that did not measure CPU time.
+ */
+const cpuBound = (results: readonly BenchResult[]): string => {
+  const one = find(results, 'projection-rebuild', 'roc-ledger-one-thread');
+  const threaded = find(results, 'projection-rebuild', 'roc-ledger');
+  const ceiling = find(results, 'projection-rebuild', 'plain-file-ceiling');
+  if (one?.cpu_seconds === undefined || threaded?.cpu_seconds === undefined || !ceiling) return '';
+  const cores = Number(/^(\d+) ×/.exec(one.machine ?? '')?.[1] ?? 2);
+  const floor = one.cpu_seconds / cores;
+  return `
+  **The bound, in this run's CPU times.** On the runtime's own thread the rebuild took ${fmt(one.cpu_seconds, 2)} s of CPU
+  (every thread of the process: the runtime's and V8's helpers') in ${fmt(one.seconds, 2)} s. Split over ${cores} cores at no
+  cost, that work would end in ${fmt(floor, 2)} s at the soonest: ${fmt(one.events / floor)} events/s, ${((ceiling.seconds / floor) * 100).toFixed(0)} % of the plain-file
+  ceiling, against the 50 % asked. On the two shard threads it took ${fmt(threaded.cpu_seconds, 2)} s of CPU in ${fmt(threaded.seconds, 2)} s: splitting it
+  costs ${(((threaded.cpu_seconds - one.cpu_seconds) / one.cpu_seconds) * 100).toFixed(0)} % more CPU (each thread scans every row of the log, starts its own modules and commits its own states).
+`;
+};
+
 interface Target {
   label: string;
   measured: (results: readonly BenchResult[]) => number | undefined;
@@ -353,7 +374,7 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   half the ceiling's ${fmt(find(results, 'projection-rebuild', 'plain-file-ceiling') ? (2 * find(results, 'projection-rebuild', 'plain-file-ceiling')!.seconds) : undefined, 2)} s, before the runtime's own work per event (withholding personal values, finding each
   partition's state: ~0.6 s in a thread's CPU profile). Less CPU per event would take binary bodies, which would
   change what is stored, or more cores (the shard threads scale with \`backfill.threads\`).
-
+${cpuBound(results)}
   **Where the time goes.** On 33c450a's rebuild code (by hand at be55f3a), timestamps in two threaded rebuilds (6.3 and 6.7 s): each shard
   thread has loaded its modules and starts folding 0.2-0.3 s after the runtime starts, folds until 5.4-5.9 s, and
   commits each projection's 10,000 states in 0.25-0.4 s (customer-view, then trust-score, the two threads' commits

@@ -13,6 +13,8 @@ export interface BenchResult {
   /** Where a case runs in rounds: the worst round's p99 (p99_ms is the median round's). */
   worst_round_p99_ms?: number;
   peak_rss_mb: number;
+  /** CPU time the process spent (user and system, every thread of it), where a case reports it. */
+  cpu_seconds?: number;
   runs: number;
   node: string;
   commit: string;
@@ -69,6 +71,7 @@ export const emit = (result: Omit<BenchResult, 'node' | 'commit' | 'peak_rss_mb'
     ...(result.p50_ms !== undefined ? { p50_ms: round(result.p50_ms) } : {}),
     ...(result.p99_ms !== undefined ? { p99_ms: round(result.p99_ms) } : {}),
     ...(result.worst_round_p99_ms !== undefined ? { worst_round_p99_ms: round(result.worst_round_p99_ms) } : {}),
+    ...(result.cpu_seconds !== undefined ? { cpu_seconds: round(result.cpu_seconds, 2) } : {}),
     peak_rss_mb: result.peak_rss_mb ?? peakRssMb(),
     node: process.version,
     commit: commit(),
