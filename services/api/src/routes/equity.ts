@@ -23,7 +23,7 @@ const SeriesQuery = z.object({
 });
 
 /** Every money figure of an answer is in the major units of the ledger's reporting currency, which the answer names. */
-export const Currency = z.string().describe("The ledger's reporting currency (ISO 4217): money figures are in its major units.");
+const Currency = z.string().describe("The ledger's reporting currency (ISO 4217): money figures are in its major units.");
 
 const SeriesAnswer = z
   .object({
