@@ -33,6 +33,20 @@ describe("a ledger's files are its owner's alone", () => {
     expect(Object.entries({ ...modes(copy), ...modes(keysCopy) }).filter(([, m]) => m !== 0o600)).toEqual([]);
   });
 
+  it("writes what commands write out of the ledger (a projection's rows, an audit bundle, an export) for its owner only", () => {
+    const outs = { rows: join(temp.dir, 'views.csv'), bundle: join(temp.dir, 'bundle.json'), events: join(temp.dir, 'events-out.ndjson') };
+    // customer-view's rows hold the customer's name and e-mail, opened from the log.
+    for (const args of [
+      ['project', 'run', 'customer-view', '--out', outs.rows],
+      ['audit', 'bundle', 'email:private.person@example.org', '--out', outs.bundle],
+      ['export', '--out', outs.events],
+    ]) {
+      const run = cli(data, args);
+      expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+    }
+    expect(Object.values(outs).map(mode)).toEqual([0o600, 0o600, 0o600]);
+  });
+
   it('warns, naming the command that fixes it, when the key file of an older ledger can be read by other users', () => {
     const keys = join(data, 'keys.db');
     chmodSync(keys, 0o644);

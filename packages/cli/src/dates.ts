@@ -12,3 +12,9 @@ export const parseInstant = (text: string, flag: string): Date => {
   }
   return new Date(ms);
 };
+
+/** A cut of the log from --as-of (valid time) and --known-at (transaction time), either or both. */
+export const parseCut = (options: { asOf?: string; knownAt?: string }): { asOf?: Date; knownAt?: Date } => ({
+  ...(options.asOf ? { asOf: parseInstant(options.asOf, '--as-of') } : {}),
+  ...(options.knownAt ? { knownAt: parseInstant(options.knownAt, '--known-at') } : {}),
+});

@@ -16,6 +16,7 @@ export const CliErrorCode = {
   noTestFile: 'CLI_ERR_NO_TEST_FILE',
   fileExists: 'CLI_ERR_FILE_EXISTS',
   invalidProjectName: 'CLI_ERR_INVALID_PROJECT_NAME',
+  unknownEventType: 'CLI_ERR_UNKNOWN_EVENT_TYPE',
 } as const;
 
 export class CliError extends RocLedgerError {}

@@ -16,6 +16,7 @@ const commands = {
   demoCommands: () => import('./commands/demoCommands.ts'),
   equityCommands: () => import('./commands/equityCommands.ts'),
   historyCommand: () => import('./commands/historyCommand.ts'),
+  exportCommand: () => import('./commands/exportCommand.ts'),
   eraseCommand: () => import('./commands/eraseCommand.ts'),
   backupCommand: () => import('./commands/backupCommand.ts'),
   accessLogCommands: () => import('./commands/accessLogCommands.ts'),
@@ -46,7 +47,7 @@ const positiveNumber = (flag: string) => (value: string) => {
 };
 
 const STORE_ERRORS = new Set<string>([CliErrorCode.noLedger, 'LEDGER_ERR_STORE_UNAVAILABLE', 'LEDGER_ERR_STORE_CORRUPT', 'LEDGER_ERR_CONFIG_MISMATCH', CliErrorCode.invalidConfig, 'HTTP_ERR_INVALID_API_KEYS', 'PRIVACY_ERR_KEYSTORE_UNAVAILABLE', 'PRIVACY_ERR_KEY_MISSING', 'PRIVACY_ERR_ACCESS_LOG_UNAVAILABLE', 'PRIVACY_ERR_LEDGER_SECRET_DESTROYED']);
-const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, CliErrorCode.noTestFile, CliErrorCode.fileExists, CliErrorCode.invalidProjectName, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
+const USAGE_ERRORS = new Set<string>([CliErrorCode.serviceRunning, CliErrorCode.invalidPurpose, CliErrorCode.invalidScope, CliErrorCode.invalidDate, CliErrorCode.invalidCustomer, 'LEDGER_ERR_INVALID_DIGEST', 'IDENTITY_ERR_JUNK_IDENTIFIER', 'IDENTITY_ERR_INVALID_PHONE', CliErrorCode.invalidOutput, CliErrorCode.invalidProof, CliErrorCode.noTestFile, CliErrorCode.fileExists, CliErrorCode.invalidProjectName, CliErrorCode.unknownEventType, 'PROJ_ERR_MODULE_INVALID', 'PROJ_ERR_INVALID_PROJECTION', 'EQUITY_ERR_MODELS_UNAVAILABLE']);
 
 export const exitCodeFor = (error: unknown): number => {
   const code = (error as RocLedgerError).code;
@@ -89,6 +90,15 @@ export const buildProgram = (setExit: (code: number) => void): Command => {
     .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
     .option('--json', 'print the events as JSON')
     .action(run(async (customer: string, opts) => (await commands.historyCommand()).historyCommand(customer, opts)));
+
+  program
+    .command('export')
+    .description('the log as NDJSON, one event a line in log order, personal values withheld: for DuckDB, pandas or a warehouse')
+    .option('-o, --out <file>', 'write to a file (created readable by its owner only) instead of standard output')
+    .option('--types <list>', 'only these event types, comma-separated (PurchaseMade,RefundIssued)')
+    .option('--as-of <date>', 'only events that happened by then (valid time)')
+    .option('--known-at <date>', 'only events the ledger had recorded by then (transaction time)')
+    .action(run(async (opts) => (await commands.exportCommand()).exportCommand(opts)));
 
   const accessLog = program.command('access-log').description('who read whose personal data, when and why: the hash-chained access log');
   accessLog

@@ -4,35 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
 import type { EventStore, LogHead, RecordedEvent } from '@roc-ledger/ledger';
 import { BACKFILL_THREADS_MAX, projectionKey, replayEach, replayOnThreads, type Cut, type ProjectionDefinition, type ReadModelStore } from '@roc-ledger/projections';
+import { logProgress } from './output/progress.ts';
 import { BUILT_IN_PROJECTIONS } from './projections.ts';
 import { projectFoldThreads } from './projectFoldContext.ts';
 
 /** From this many events in the log, per-customer projections fold on one thread per core unless told otherwise (as `serve` backfills). */
 export const THREADED_FOLD_MIN_EVENTS = 100_000;
-
-/** Position, events/s and ETA of a fold on a terminal (standard error); nothing when not a terminal. */
-const foldProgress = (label: string, head: number) => {
-  if (!process.stderr.isTTY || head === 0) return { update: undefined, stop: () => {} };
-  const bar = new SingleBar({ format: `${label} |{bar}| {value}/{total} | {speed} events/s | ETA {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
-  const started = performance.now();
-  let last = 0;
-  bar.start(head, 0, { speed: 0 });
-  return {
-    update: (position: number) => {
-      const now = performance.now();
-      if (now - last < 200) return;
-      last = now;
-      bar.update(position, { speed: Math.round(position / ((now - started) / 1000)) });
-    },
-    stop: () => {
-      bar.update(head);
-      bar.stop();
-    },
-  };
-};
 
 export interface Folded {
   /** Each projection's states: its key in a read-model store (one store for all, when folded on threads). */
@@ -46,7 +25,7 @@ export interface Folded {
 
 /** On the command's own thread: one read of the log for all of them, each into an in-memory store. */
 const foldHere = async (store: EventStore, definitions: readonly ProjectionDefinition<any>[], cut: Cut, head: LogHead): Promise<Folded> => {
-  const { update, stop } = foldProgress(definitions.map(projectionKey).join(' and '), head.position);
+  const { update, stop } = logProgress(definitions.map(projectionKey).join(' and '), head.position);
   const runs = await replayEach(store, definitions, cut, { upTo: head.position, ...(update ? { onEvent: (event: RecordedEvent) => update(event.globalPosition) } : {}) }).finally(stop);
   return {
     folds: runs.map(({ readModels, key }) => ({ readModels, key })),
@@ -81,7 +60,7 @@ const foldOnThreads = async (dataDir: string, modules: readonly string[], defini
   const readModelsPath = join(folder, 'readmodels.db');
   // Threads load the modules themselves: a built-in by its name, a file by its absolute path.
   const paths = modules.map((module) => (BUILT_IN_PROJECTIONS.some((p) => p.name === module) ? module : resolve(module)));
-  const { update, stop } = foldProgress(`${definitions.map(projectionKey).join(' and ')} on ${threads} threads`, head.position);
+  const { update, stop } = logProgress(`${definitions.map(projectionKey).join(' and ')} on ${threads} threads`, head.position);
   let kept = false;
   try {
     const replayed = await replayOnThreads(definitions, {

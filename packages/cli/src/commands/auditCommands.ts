@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { checkBundle, checkConsistencyProof, checkInclusionProof, createBundle, type AuditBundle, type CheckResult, type ConsistencyProofDocument, type InclusionProofDocument } from '@roc-ledger/audit';
 import { CustomerId } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
@@ -9,6 +9,7 @@ import { parseInstant } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger, openResolverFor } from '../openLedger.ts';
+import { writeOut } from '../output/writeOut.ts';
 import { signingKeyFile } from './proofCommands.ts';
 
 /** `audit bundle <customer> [--as-of D] --out file`: the customer's events with proofs against a signed digest, and the projections at D. */
@@ -24,7 +25,7 @@ export const auditBundleCommand = async (customer: string, options: { dataDir?: 
     const key = loadOrCreateSigningKey(signingKeyFile(ledger.dataDir));
     const bundle = await createBundle(ledger.store, await merkleTreeOf(ledger.store), customerId, resolver.merges.members(customerId), key, asOf);
     await recordCliAccess(ledger.dataDir, options.purpose ?? 'audit', customerId, 'audit bundle');
-    writeFileSync(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
+    await writeOut(options.out, [`${JSON.stringify(bundle, null, 2)}\n`]);
     process.stdout.write(`audit bundle for ${customerId}: ${bundle.events.length} event(s) proven against the signed root ${bundle.digest.root} of ${bundle.digest.size} event(s) (key ${bundle.digest.signature.keyId}), ${bundle.projections.length} projection(s) at ${bundle.at}; written to ${options.out}\n`);
     return ExitCode.ok;
   } finally {

@@ -1,7 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import { generateDemo, type DemoOptions } from '@roc-ledger/demo';
 import { digestOf, verifyLog } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
@@ -9,6 +6,7 @@ import { runImport, type ImportItem } from '../import/runImport.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
 import { formatRejection, formatSummary } from './importCommand.ts';
 import { formatVerify } from './integrityCommands.ts';
+import { writeOut } from '../output/writeOut.ts';
 import { formatLedgerSummary, summarizeLedger } from './summary.ts';
 
 export interface DemoFlags {
@@ -21,18 +19,9 @@ export interface DemoFlags {
 
 const demoOptions = (flags: DemoFlags): DemoOptions => ({ customers: flags.customers, years: flags.years, seed: flags.seed, ...(flags.start ? { start: flags.start } : {}), ...(flags.currency ? { currency: flags.currency } : {}) });
 
-const write = async (out: Writable, text: string) => {
-  if (!out.write(text)) await once(out, 'drain');
-};
-
 /** NDJSON of a simulated history, in arrival order, to a file or standard output. */
 export const demoGenerateCommand = async (flags: DemoFlags & { out?: string }): Promise<number> => {
-  const out = flags.out ? createWriteStream(flags.out) : process.stdout;
-  for (const { event } of generateDemo(demoOptions(flags))) await write(out, `${JSON.stringify(event)}\n`);
-  if (flags.out) {
-    out.end();
-    await once(out, 'finish');
-  }
+  await writeOut(flags.out, generateDemo(demoOptions(flags)).map(({ event }) => `${JSON.stringify(event)}\n`));
   return ExitCode.ok;
 };
 

@@ -1,15 +1,14 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import type { EventStore } from '@roc-ledger/ledger';
-import { differingLeaves, diffStates, keepsShardCheckpoints, projectionKey, stateForQueries, type Cut, type PartitionDifference, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
-import { parseInstant } from '../dates.ts';
+import { differingLeaves, diffStates, keepsShardCheckpoints, projectionKey, stateForQueries, type PartitionDifference, type ProjectionDefinition, type ProjectionRow, type ReadModelStore, type ShardRow } from '@roc-ledger/projections';
+import { parseCut } from '../dates.ts';
 import { recordCliAccess } from '../accessLog.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger } from '../openLedger.ts';
 import { formatTable } from '../output/table.ts';
 import { csvLine } from '../output/csv.ts';
+import { writeOut } from '../output/writeOut.ts';
 import { openReadModels, projectionFrom } from '../projections.ts';
 import { foldProjections } from '../projectFolding.ts';
 
@@ -24,10 +23,6 @@ export interface ProjectRunOptions {
   threads?: number;
 }
 
-const cutFrom = (options: { asOf?: string; knownAt?: string }): Cut => ({
-  ...(options.asOf ? { asOf: parseInstant(options.asOf, '--as-of') } : {}),
-  ...(options.knownAt ? { knownAt: parseInstant(options.knownAt, '--known-at') } : {}),
-});
 
 /** The result as rows: a projection's `rows` query when it has one, else one row per partition. */
 const resultRows = async (store: EventStore, definition: ProjectionDefinition<any>, readModels: ReadModelStore, key: string, at: Date): Promise<Record<string, unknown>[]> => {
@@ -43,22 +38,13 @@ const resultRows = async (store: EventStore, definition: ProjectionDefinition<an
   return rows;
 };
 
-const writeOut = async (path: string | undefined, chunks: Iterable<string>) => {
-  const out = path ? createWriteStream(path) : process.stdout;
-  for (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
-  if (path) {
-    out.end();
-    await once(out, 'finish');
-  }
-};
-
 /**
  * `project run <module>`: an analyst's projection over all history (or a cut of it), with
  * progress, written as JSON, CSV or NDJSON (by the --out extension; NDJSON to standard output).
  */
 export const projectRunCommand = async (module: string, options: ProjectRunOptions): Promise<number> => {
   const definition = await projectionFrom(module);
-  const cut = cutFrom(options);
+  const cut = parseCut(options);
   const format = options.out ? extname(options.out).slice(1) : 'ndjson';
   if (!['json', 'csv', 'ndjson'].includes(format)) throw new CliError(CliErrorCode.invalidOutput, `--out ${options.out}: the file must end in .json, .csv or .ndjson`);
   const ledger = openLedger(options.dataDir);
