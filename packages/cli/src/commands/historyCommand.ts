@@ -2,7 +2,7 @@ import { customerHistory } from '@roc-ledger/ingest';
 import { CustomerId } from '@roc-ledger/events';
 import { parseCustomerRef } from '@roc-ledger/identity';
 import { recordCliAccess } from '../accessLog.ts';
-import { parseInstant } from '../dates.ts';
+import { parseCut } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openLedger, openResolverFor } from '../openLedger.ts';
@@ -20,8 +20,7 @@ export interface HistoryOptions {
 
 /** One customer's events by valid time; --as-of cuts by valid time, --known-at by transaction time. */
 export const historyCommand = async (customer: string, options: HistoryOptions): Promise<number> => {
-  const asOf = options.asOf ? parseInstant(options.asOf, '--as-of') : undefined;
-  const knownAt = options.knownAt ? parseInstant(options.knownAt, '--known-at') : undefined;
+  const cut = parseCut(options);
   const ref = parseCustomerRef(customer);
   if (ref.kind === 'customerId' && !CustomerId.safeParse(ref.value).success) {
     throw new CliError(CliErrorCode.invalidCustomer, `customer ${JSON.stringify(customer)}: give a customer id or <email|phone|loyaltyCard|webVisitorId>:<value>`);
@@ -30,7 +29,7 @@ export const historyCommand = async (customer: string, options: HistoryOptions):
   const { store } = ledger;
   try {
     const resolver = await openResolverFor(ledger, ref);
-    const history = await customerHistory(store, resolver, ref, { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) });
+    const history = await customerHistory(store, resolver, ref, cut);
     if (!history) throw new CliError(CliErrorCode.customerNotFound, `no customer ${customer} in this ledger`);
     await recordCliAccess(ledger.dataDir, options.purpose, history.customerId, 'history');
     if (options.json) {
