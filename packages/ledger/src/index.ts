@@ -10,6 +10,8 @@ export { storedRecordAt } from './eventStore/storedRecordAt.ts';
 export { systemClock, validateAppend, type StoreOptions } from './eventStore/storeOptions.ts';
 export { assertStreamId, customerStreamId, CUSTOMER_STREAM_PREFIX } from './eventStore/streamIds.ts';
 export { catchUpSubscription } from './eventStore/subscription.ts';
+export { withinCut, type Cut } from './eventStore/cut.ts';
+export { readWithheld, type WithheldRead } from './eventStore/withheldRead.ts';
 export { followLog, type Follower, type FollowOptions } from './eventStore/followLog.ts';
 export * from './integrity/digest.ts';
 export * from './integrity/verifyLog.ts';

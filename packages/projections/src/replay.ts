@@ -1,5 +1,5 @@
 import { MergeMap } from '@roc-ledger/identity';
-import { customerStreamId, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
+import { customerStreamId, withinCut, type Cut, type EventStore, type RecordedEvent } from '@roc-ledger/ledger';
 import { personalDataRead, projectionKey, typesRead, type ProjectionDefinition } from './definition.ts';
 import { consentDecisions, consentHeld } from './consent.ts';
 import { foldAll, handlerFor } from './fold.ts';
@@ -8,19 +8,7 @@ import type { ReadModelStore } from './readModel/types.ts';
 import { mergeStep } from './runner.ts';
 import { ProjectionWorker } from './worker.ts';
 
-/** A cut of the log: events that had happened by asOf (valid time) and were recorded by knownAt (transaction time). */
-export interface Cut {
-  readonly asOf?: Date;
-  readonly knownAt?: Date;
-}
-
-export const withinCut = (cut: Cut) => {
-  const asOf = cut.asOf?.getTime() ?? Number.POSITIVE_INFINITY;
-  const knownAt = cut.knownAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  // A time is parsed only where the cut bounds it (a cut by one time alone parses one time an event).
-  return (event: { occurredAt: string; recordedAt: string }): boolean =>
-    (asOf === Number.POSITIVE_INFINITY || Date.parse(event.occurredAt) <= asOf) && (knownAt === Number.POSITIVE_INFINITY || Date.parse(event.recordedAt) <= knownAt);
-};
+export { withinCut, type Cut };
 
 /** Whether a cut leaves anything out: without bounds, every event is in it. */
 const bounded = (cut: Cut): boolean => cut.asOf !== undefined || cut.knownAt !== undefined;

@@ -201,7 +201,7 @@ export const buildApp = async (options: ApiOptions): Promise<FastifyInstance & {
     accessLogPlugin(app, options.accessLog);
     accessLogRoutes(app, options.accessLog);
   }
-  eventRoutes(app, { ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
+  eventRoutes(app, { store: options.store, ingestor: options.ingestor, maxBatch: limits.maxBatch }, batchSchema);
   customerRoutes(app, { store: options.store, ingestor: options.ingestor });
   if (options.projections) projectionRoutes(app, { ...options.projections, ingestor: options.ingestor });
   if (options.signingKey) auditRoutes(app, { store: options.store, ingestor: options.ingestor, signingKey: options.signingKey, ...(options.chain ? { chain: options.chain } : {}) });

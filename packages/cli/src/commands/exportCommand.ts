@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { EVENT_TYPES, withholdPersonalFields } from '@roc-ledger/events';
-import { NO_PERSONAL_DATA, type EventStore } from '@roc-ledger/ledger';
-import { withinCut, type Cut } from '@roc-ledger/projections';
+import { EVENT_TYPES } from '@roc-ledger/events';
+import { readWithheld, type Cut, type EventStore } from '@roc-ledger/ledger';
 import { parseCut } from '../dates.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -29,22 +28,13 @@ const typesFrom = (list: string | undefined): string[] | undefined => {
   return types;
 };
 
-/**
- * The log's events in log order, one JSON object a line, each as readers see it (upcast to its
- * type's current schema version, with the ledger's fields and chain hash), in the cut, with every
- * personal value withheld. Counts what it wrote into `written`.
- */
+/** One JSON object a line for each event `readWithheld` gives, with progress on a terminal; counts what it wrote into `written`. */
 async function* exportedLines(store: EventStore, types: string[] | undefined, cut: Cut, head: number, written: { events: number }): AsyncGenerator<string> {
-  const inCut = withinCut(cut);
   const { update, stop } = logProgress('export', head);
   try {
-    // Personal values stay sealed: none is opened, and each is then withheld.
-    for await (const event of store.readAll({ ...(types ? { types } : {}), openPersonalData: NO_PERSONAL_DATA })) {
-      if (event.globalPosition > head) break;
-      update?.(event.globalPosition);
-      if (!inCut(event)) continue;
+    for await (const event of readWithheld(store, { ...(types ? { types } : {}), cut, through: head, ...(update ? { onRead: update } : {}) })) {
       written.events++;
-      yield `${JSON.stringify(withholdPersonalFields(event))}\n`;
+      yield `${JSON.stringify(event)}\n`;
     }
   } finally {
     stop();
