@@ -4,7 +4,7 @@
 // Usage: node bench/projections.bench.ts [--customers 20000] [--years 3] [--runs 3]
 //        (child modes, used by itself: --rebuild, --breakdown, --live)
 import { spawnSync } from 'node:child_process';
-import { createReadStream, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -126,6 +126,18 @@ if (replayAt !== -1) {
   console.log(JSON.stringify({ events: (await store.head()).position, seconds, partitions, rss: peakRssMb() }));
   await readModels.close();
   folder?.remove();
+  process.exit(0);
+}
+
+const exportAt = process.argv.indexOf('--export');
+if (exportAt !== -1) {
+  // Child: \`roc-ledger export --out <file>\` over the whole ledger, the command's own code in a process of its own.
+  const [dataDir, out] = process.argv.slice(exportAt + 1) as [string, string];
+  const { exportCommand } = await import('../packages/cli/src/commands/exportCommand.ts');
+  const started = performance.now();
+  await exportCommand({ dataDir, out });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ seconds, bytes: statSync(out).size, rss: peakRssMb() }));
   process.exit(0);
 }
 
@@ -347,6 +359,25 @@ for (const variants of [
     const seconds = median(done.map((r) => r.seconds));
     emit({ case: 'project-run', impl: `${impl}${variant}`, events: done[0]!.events, seconds, events_per_s: done[0]!.events / seconds, peak_rss_mb: Math.max(...done.map((r) => r.rss)), runs, note: `${note}; ${done[0]!.partitions.toLocaleString('en-US')} partition(s) stored; ${how}, in a process of its own` });
   });
+}
+
+// The log exported for tools outside roc-ledger, as a user runs \`roc-ledger export --out file\` (the data directory holds the bench ledger).
+{
+  const dataDir = dirname(dbPath);
+  writeFileSync(join(dataDir, 'ledger.json'), '{"reportingCurrency":"EUR"}\n');
+  const out = temp.file('export.ndjson');
+  const exports: { seconds: number; bytes: number; rss: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, [import.meta.filename, '--export', dataDir, out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`export child failed: ${child.status}`);
+    exports.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
+    rmSync(out, { force: true });
+  }
+  const seconds = median(exports.map((e) => e.seconds));
+  const store = openStore(dbPath);
+  const events = (await store.head()).position;
+  await store.close();
+  emit({ case: 'export', impl: `roc-ledger${variant}`, events, seconds, events_per_s: events / seconds, peak_rss_mb: Math.max(...exports.map((e) => e.rss)), runs, note: `roc-ledger export --out file: every event as NDJSON, upcast, personal values withheld; ${Math.round(exports[0]!.bytes / 2 ** 20)} MB written` });
 }
 
 // Where the time goes: each part alone, on the first 300,000 events (both projections).

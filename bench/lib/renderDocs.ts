@@ -180,6 +180,8 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   reading and decoding the consumed types (personal values opened only in the types a projection declared in
   \`personalData\`, as the runtime reads: none since customer-view@3, which keeps its by reference); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
   events in memory; the same handlers on open immer drafts, as the runtime folded before (for comparison).
+- **export**: \`roc-ledger export --out <file>\` over the same million events (the command's code, in a child process
+  of its own): every event read in log order, upcast, its personal values withheld, written as NDJSON.
 - **project-run**: an analyst's projection folded over the same million events as \`roc-ledger project run <module>\`
   folds it, in a child process of its own, until every state is stored: \`analyst-per-customer\`
   (bench/lib/contactsPerCustomer.ts, per customer, trivial handlers on 12 common types, so the row is the runtime's

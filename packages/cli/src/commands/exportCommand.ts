@@ -28,14 +28,23 @@ const typesFrom = (list: string | undefined): string[] | undefined => {
   return types;
 };
 
-/** One JSON object a line for each event `readWithheld` gives, with progress on a terminal; counts what it wrote into `written`. */
+/** Lines written to the stream together: a write per event was a fifth of an export's time. */
+const CHUNK_CHARS = 1 << 16;
+
+/** One JSON object a line for each event `readWithheld` gives, in chunks, with progress on a terminal; counts what it wrote into `written`. */
 async function* exportedLines(store: EventStore, types: string[] | undefined, cut: Cut, head: number, written: { events: number }): AsyncGenerator<string> {
   const { update, stop } = logProgress('export', head);
+  let chunk = '';
   try {
     for await (const event of readWithheld(store, { ...(types ? { types } : {}), cut, through: head, ...(update ? { onRead: update } : {}) })) {
       written.events++;
-      yield `${JSON.stringify(event)}\n`;
+      chunk += `${JSON.stringify(event)}\n`;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
     }
+    if (chunk) yield chunk;
   } finally {
     stop();
   }
