@@ -357,8 +357,9 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   6.208 s (6101ff6, 507,885, 31 %: 35 minutes after the slow run at 33c450a below, the rebuild code unchanged); in its
   slow hours the same rebuild code took 7.3-8.4 s (the run at 5b7da8d: 8.148 s, 120,283 events/s; at 7678dc1 7.776 s,
   126,045 events/s, the ceiling 491,283; at 364be8d 7.842 s, 124,972 events/s, the ceiling 535,611; at 33c450a 8.432 s,
-  116,238 events/s, the ceiling 417,288; at 647b4fd, the table's run, 7.358 s, the ceiling 509,172, and nine rebuilds by hand in
-  the hour before it, at the same rebuild code, 6.27-7.48 s), so the rate is met in a fast hour and not in a slow one. Half an hour
+  116,238 events/s, the ceiling 417,288; at 647b4fd 7.358 s, the ceiling 509,172, and nine rebuilds by hand in
+  the hour before it, at the same rebuild code, 6.27-7.48 s; at 56f1147, the table's run half an hour later, 6.762 s,
+  144,930 events/s, the ceiling 550,779), so the rate is met in a fast hour and not in a slow one. Half an hour
   before the run at 33c450a, the same rebuild code by hand (at be55f3a) on a ledger built alike (980,067 events), three rebuilds each
   alternated with the ceiling: 6.711, 6.714 and 6.825 s (146,038, 145,963 and 143,608 events/s) against ceilings of
   459,429, 493,801 and 558,694 events/s, so 32, 30 and 26 %. In the slow hour of the last two runs the breakdown's handlers alone,
