@@ -2,23 +2,24 @@
 
 const count = new Intl.NumberFormat('en-GB');
 
-/** The ledger's reporting currency (GET /v1/ledger), set by the page before it shows money: figures are in its major units. */
-let currency = { code: 'EUR', minorUnitDigits: 2 };
-let money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.code, maximumFractionDigits: 0 });
-let exactMoney = new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.code });
+let money: Intl.NumberFormat;
+let exactMoney: Intl.NumberFormat;
+let minorDigits: number;
 
+/** The ledger's reporting currency (GET /v1/ledger), set by the page before it shows money (EUR until then): figures are in its major units. */
 export const useCurrency = (code: string, minorUnitDigits: number): void => {
-  currency = { code, minorUnitDigits };
+  minorDigits = minorUnitDigits;
   money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: code, maximumFractionDigits: 0 });
   exactMoney = new Intl.NumberFormat('en-GB', { style: 'currency', currency: code, minimumFractionDigits: minorUnitDigits, maximumFractionDigits: minorUnitDigits });
 };
+useCurrency('EUR', 2);
 
 /** A large figure (equity, cash flow) in whole units of the reporting currency. */
 export const formatMoney = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : money.format(value));
 export const formatCount = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : count.format(value));
 export const formatPercent = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined ? '–' : `${value.toFixed(digits)} %`);
 /** An amount in the reporting currency's minor units, as an event holds it, to the last minor unit. */
-export const formatMinor = (minor: number): string => exactMoney.format(minor / 10 ** currency.minorUnitDigits);
+export const formatMinor = (minor: number): string => exactMoney.format(minor / 10 ** minorDigits);
 /** An ISO time as `YYYY-MM-DD HH:MM UTC`. */
 export const formatTime = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '–');
 export const formatDate = (iso: string | null | undefined): string => (iso ? iso.slice(0, 10) : '–');
