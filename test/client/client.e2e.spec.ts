@@ -4,10 +4,12 @@ import { createContract } from '@roc-ledger/events';
 import { Ingestor } from '@roc-ledger/ingest';
 import { getInMemoryEventStore } from '@roc-ledger/ledger';
 import { ApiKeyRing, buildApp, createApiKey } from '@roc-ledger/api';
-import { createEvent, HttpPublisher, kafkaRecord, PublishRejectedError } from '@roc-ledger/client';
+import { createEvent, HttpPublisher, kafkaRecord, LedgerRejectedError, LogReader, PublishRejectedError, type LoggedEvent } from '@roc-ledger/client';
+import { WITHHELD_VALUE } from '@roc-ledger/events';
 
 const contract = createContract({ reportingCurrency: 'EUR' });
 const key = createApiKey('webshop', 'Web shop', ['ingest:web', 'ingest:phone', 'ingest:store']);
+const warehouse = createApiKey('warehouse', 'Warehouse', ['read']);
 
 describe('@roc-ledger/client against a running service', () => {
   const store = getInMemoryEventStore({ contract });
@@ -19,7 +21,7 @@ describe('@roc-ledger/client against a running service', () => {
   const script: ('503' | 'slow')[] = [];
 
   beforeAll(async () => {
-    app = await buildApp({ store, contract, ingestor: await Ingestor.open({ store, contract }), keys: new ApiKeyRing([key.record]), logger: false });
+    app = await buildApp({ store, contract, ingestor: await Ingestor.open({ store, contract }), keys: new ApiKeyRing([key.record, warehouse.record]), logger: false });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     // A proxy in front of the service that misbehaves on cue, as networks and load balancers do.
     front = createServer(async (req, res) => {
@@ -30,7 +32,7 @@ describe('@roc-ledger/client against a running service', () => {
         res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '0' }).end(JSON.stringify({ status: 503, code: 'HTTP_ERR_OVERLOADED', detail: 'busy' }));
         return;
       }
-      const answer = await fetch(`${url}${req.url}`, { method: req.method!, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+      const answer = await fetch(`${url}${req.url}`, { method: req.method!, headers: req.headers as Record<string, string>, ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }) });
       const body = await answer.text();
       if (step === 'slow') await new Promise((r) => setTimeout(r, 400)); // stored, but the answer comes too late
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(body);
@@ -80,6 +82,39 @@ describe('@roc-ledger/client against a running service', () => {
     const error = await ledger.publish(foreign).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishRejectedError);
     expect((error as PublishRejectedError).problem.code).toBe('INGEST_ERR_CHANNEL_NOT_ALLOWED');
+  });
+
+  it('reads the log page by page through a flaky front, every event in order, no personal value, and only the types asked for', async () => {
+    const stored: LoggedEvent[] = [];
+    for await (const event of store.readAll()) stored.push(event as unknown as LoggedEvent);
+    expect(stored.length).toBeGreaterThan(4);
+    const reader = new LogReader({ baseUrl: frontUrl, apiKey: warehouse.key, baseDelayMs: 10 });
+    script.push('503');
+    const pages: number[] = [];
+    const read: LoggedEvent[] = [];
+    for await (const event of reader.events({ pageSize: 2, onPage: (page) => pages.push(page.next) })) read.push(event);
+    expect(script).toEqual([]); // the 503 was retried
+    expect(read.map((e) => e.eventId)).toEqual(stored.map((e) => e.eventId));
+    expect(pages.at(-1)).toBe(stored.at(-1)!.globalPosition);
+    expect(pages.length).toBe(Math.ceil(stored.length / 2));
+    expect(JSON.stringify(read)).not.toContain('ana@example.com');
+    expect(read.find((e) => e.customer.kind === 'email')!.customer.value).toBe(WITHHELD_VALUE);
+
+    const purchases: LoggedEvent[] = [];
+    for await (const event of reader.events({ types: ['PurchaseMade'] })) purchases.push(event);
+    expect(purchases.map((e) => e.eventId)).toEqual(stored.filter((e) => e.type === 'PurchaseMade').map((e) => e.eventId));
+    const after = await reader.page({ after: stored.at(-1)!.globalPosition });
+    expect(after).toEqual({ events: [], next: stored.at(-1)!.globalPosition, head: stored.at(-1)!.globalPosition, caughtUp: true });
+  });
+
+  it('throws a refused read with the problem, without retrying; a publisher refusal is the same class', async () => {
+    const reader = new LogReader({ baseUrl: url, apiKey: warehouse.key });
+    const error = await reader.page({ types: ['Purchase' as never] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerRejectedError);
+    expect((error as LedgerRejectedError).problem.code).toBe('HTTP_ERR_INVALID_REQUEST');
+    expect(PublishRejectedError).toBe(LedgerRejectedError);
+    const forbidden = await new LogReader({ baseUrl: url, apiKey: key.key }).page().catch((e: unknown) => e);
+    expect((forbidden as LedgerRejectedError).problem.status).toBe(403);
   });
 
   it('gives Kafka producers the channel topic, a customer key and routing headers', () => {
