@@ -4,9 +4,9 @@ import { digestOf, verifyLog } from '@roc-ledger/ledger';
 import { ExitCode } from '../exitCodes.ts';
 import { runImport, type ImportItem } from '../import/runImport.ts';
 import { openIngestor, openLedger } from '../openLedger.ts';
+import { writeOut } from '../output/writeOut.ts';
 import { formatRejection, formatSummary } from './importCommand.ts';
 import { formatVerify } from './integrityCommands.ts';
-import { writeOut } from '../output/writeOut.ts';
 import { formatLedgerSummary, summarizeLedger } from './summary.ts';
 
 export interface DemoFlags {

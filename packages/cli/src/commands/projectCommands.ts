@@ -23,7 +23,6 @@ export interface ProjectRunOptions {
   threads?: number;
 }
 
-
 /** The result as rows: a projection's `rows` query when it has one, else one row per partition. */
 const resultRows = async (store: EventStore, definition: ProjectionDefinition<any>, readModels: ReadModelStore, key: string, at: Date): Promise<Record<string, unknown>[]> => {
   const partitions: { partition: string; state: unknown }[] = [];
