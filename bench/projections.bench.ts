@@ -3,7 +3,8 @@
 // view with 2,000 events/s arriving; as-of queries for one customer.
 // Usage: node bench/projections.bench.ts [--customers 20000] [--years 3] [--runs 3]
 //        (child modes, used by itself: --rebuild, --breakdown, --live)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -308,31 +309,74 @@ const plain = await medianRun(runs, async () => {
 });
 emit({ case: 'projection-rebuild', impl: `plain-file-ceiling${variant}`, events: plain.n, seconds: plain.seconds, events_per_s: plain.n / plain.seconds, runs, note: 'NDJSON read and JSON.parse only' });
 
-const rebuild = (impl: string, nodeFlags: string[], note: string, childFlags: string[] = []) => {
-  const rebuilds: { events: number; seconds: number; cpu: number; rss: number }[] = [];
-  for (let i = 0; i < runs; i++) {
-    const readModelsPath = temp.file(`readmodels-${i}.db`);
-    const child = spawnSync(process.execPath, [...nodeFlags, import.meta.filename, '--rebuild', dbPath, readModelsPath, ...childFlags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (child.status !== 0) throw new Error(`rebuild child failed: ${child.status}`);
-    rebuilds.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
-    rmSync(readModelsPath, { force: true });
-  }
+interface Rebuilt {
+  events: number;
+  seconds: number;
+  cpu: number;
+  rss: number;
+}
+
+/** `copies` rebuild children started together, each in a process of its own, its read models in a file of its own. */
+const rebuildChildren = async (copies: number, childFlags: readonly string[], run: number): Promise<Rebuilt[]> =>
+  Promise.all(
+    Array.from({ length: copies }, async (_, copy) => {
+      const readModelsPath = temp.file(`readmodels-${run}-${copy}.db`);
+      const child = spawn(process.execPath, [import.meta.filename, '--rebuild', dbPath, readModelsPath, ...childFlags], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      const [status] = (await once(child, 'close')) as [number | null];
+      if (status !== 0) throw new Error(`rebuild child failed: ${status}`);
+      rmSync(readModelsPath, { force: true });
+      return JSON.parse(out.trim().split('\n').pop()!) as Rebuilt;
+    }),
+  );
+
+const emitRebuild = (impl: string, rebuilds: readonly Rebuilt[], note: string, copies = 1) => {
   const seconds = median(rebuilds.map((r) => r.seconds));
+  const events = rebuilds[0]!.events * copies;
   emit({
     case: 'projection-rebuild',
     impl,
-    events: rebuilds[0]!.events,
+    events,
     seconds,
-    events_per_s: rebuilds[0]!.events / seconds,
+    events_per_s: events / seconds,
     peak_rss_mb: Math.max(...rebuilds.map((r) => r.rss)),
     cpu_seconds: median(rebuilds.map((r) => r.cpu)),
     runs,
-    note: `${note}; ${((plain.seconds / seconds) * 100).toFixed(0)}% of the plain-file ceiling`,
+    note: `${note}; ${((plain.seconds / (seconds / copies)) * 100).toFixed(0)}% of the plain-file ceiling`,
   });
 };
-rebuild(`roc-ledger${variant}`, [], `customer-view + trust-score from nothing to the head, SQLite read models, backfilled as serve does: on one thread per core (${Math.min(BACKFILL_THREADS_MAX, availableParallelism())} here), each folding both projections for its shard of the customers and reading only its shard's streams`);
-rebuild(`roc-ledger-one-backfill-thread${variant}`, [], 'the same on one backfill thread folding both projections for every customer', ['--threads', '1']);
-rebuild(`roc-ledger-one-thread${variant}`, [], 'the same, both projections folded on the runtime\'s own thread', ['--one-thread']);
+
+const rebuild = async (impl: string, note: string, childFlags: string[] = []) => {
+  const rebuilds: Rebuilt[] = [];
+  for (let i = 0; i < runs; i++) rebuilds.push(...(await rebuildChildren(1, childFlags, i)));
+  emitRebuild(impl, rebuilds, note);
+};
+await rebuild(`roc-ledger${variant}`, `customer-view + trust-score from nothing to the head, SQLite read models, backfilled as serve does: on one thread per core (${Math.min(BACKFILL_THREADS_MAX, availableParallelism())} here), each folding both projections for its shard of the customers and reading only its shard's streams`);
+await rebuild(`roc-ledger-one-backfill-thread${variant}`, 'the same on one backfill thread folding both projections for every customer', ['--threads', '1']);
+
+// What the machine's second core gives this work, whoever splits it: the one-thread rebuild alone,
+// and two copies of it at once in two processes (nothing shared but the ledger file, read only),
+// alternated run by run. The pair's row: its wall time (the later of the two) and each copy's CPU.
+{
+  const alone: Rebuilt[] = [];
+  const pairs: Rebuilt[] = [];
+  for (let i = 0; i < runs; i++) {
+    alone.push(...(await rebuildChildren(1, ['--one-thread'], i)));
+    const pair = await rebuildChildren(2, ['--one-thread'], i);
+    pairs.push(...pair.map((copy) => ({ ...copy, seconds: Math.max(...pair.map((c) => c.seconds)) })));
+  }
+  emitRebuild(`roc-ledger-one-thread${variant}`, alone, 'the same, both projections folded on the runtime\'s own thread');
+  const cpuAlone = median(alone.map((r) => r.cpu));
+  const cpuPaired = median(pairs.map((r) => r.cpu));
+  const gain = (2 * median(alone.map((r) => r.seconds))) / median(pairs.map((r) => r.seconds));
+  emitRebuild(
+    `two-one-thread-rebuilds-at-once${variant}`,
+    pairs,
+    `two copies of the one-thread rebuild started together, each in a process of its own: both done in the time given, each copy ${cpuPaired.toFixed(2)} s of CPU against ${cpuAlone.toFixed(2)} s alone (+${(((cpuPaired - cpuAlone) / cpuAlone) * 100).toFixed(0)} %); the second core gives this work ${gain.toFixed(2)}×; the share is that of half the pair's time`,
+    2,
+  );
+}
 
 // An analyst's projection over all history, as \`project run\` folds it: on one thread, states in memory (replayAll),
 // or, a per-customer module on a ledger of 100,000 events or more, on one thread per core, a shard of the customers each.
