@@ -191,9 +191,11 @@ ${['| case | impl | events | seconds | events/s | p50 ms | p99 ms | peak RSS MB 
   read models, in a child process of its own (its peak RSS is its own), backfilled as \`serve\` does: on one
   worker thread per core, each folding both projections for its shard of the customers
   (\`roc-ledger-one-backfill-thread\`: one thread folding both for every customer; \`roc-ledger-one-thread\`: both
-  folded on the runtime's own thread). The ceiling is the same stored events as
+  folded on the runtime's own thread). \`two-one-thread-rebuilds-at-once\`: two copies of the one-thread rebuild
+  started together, each in a process of its own (the runs alternate with one alone), to measure what the machine's
+  second core gives this work. The ceiling is the same stored events as
   NDJSON, read and \`JSON.parse\`d only. The *breakdown* rows take each part alone on the first 300,000 events:
-  reading and decoding the consumed types (personal values opened only in the types a projection declared in
+  reading and decoding the consumed types, each event let go once seen as a rebuild lets it go (personal values opened only in the types a projection declared in
   \`personalData\`, as the runtime reads: none since customer-view@3, which keeps its by reference); both projections' handlers on plain objects the fold owns, as the runtime folds, with the
   events in memory; the same handlers on open immer drafts, as the runtime folded before (for comparison).
 - **export**: \`roc-ledger export --out <file>\` over the same million events (the command's code, in a child process
