@@ -53,6 +53,12 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** How much `value` is above (+) or below (-) `base`, in whole percent. */
+export const signedPercent = (value: number, base: number): string => {
+  const change = ((value - base) / base) * 100;
+  return `${change >= 0 ? '+' : '-'}${Math.abs(change).toFixed(0)} %`;
+};
+
 export const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
