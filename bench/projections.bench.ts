@@ -376,7 +376,7 @@ await rebuild(`roc-ledger${variant}`, `customer-view + trust-score from nothing 
 await rebuild(`roc-ledger-one-backfill-thread${variant}`, 'the same on one backfill thread folding both projections for every customer', ['--threads', '1']);
 
 // What the machine's second core gives this work, whoever splits it: the one-thread rebuild alone,
-// and two copies of it at once in two processes (nothing shared but the ledger file, read only),
+// and two copies of it at once in two processes (sharing only the machine: the ledger file they read, the disk),
 // alternated round by round (at least 5: other tenants' load moves each side by a tenth or more).
 // The pair's row: its wall time (the later of the two) and each copy's CPU.
 {

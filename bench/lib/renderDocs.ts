@@ -20,7 +20,7 @@ const find = (results: readonly BenchResult[], caseName: string, impl: string) =
 
 /**
  * The rebuild's bound on this machine, from the run's own times: two copies of the one-thread
- * rebuild, run at once in two processes that share nothing but the ledger file they read, show what
+ * rebuild, run at once in two processes that share only the machine (the ledger file they read, the disk), show what
  * the machine's cores give this work whoever splits it; half the pair's time is the soonest any
  * split of one rebuild could end. The breakdown rows give the part no rebuild can skip: reading and
  * decoding the events, and the handlers. Empty for runs that did not measure these.
@@ -41,9 +41,9 @@ const cpuBound = (results: readonly BenchResult[]): string => {
   return `
   **The bound, in this run's times.** On the runtime's own thread the rebuild took ${fmt(one.seconds, 2)} s (${fmt(one.cpu_seconds, 2)} s of CPU:
   every thread of the process, V8's helpers' too). Two copies of it, started together in two processes that share
-  nothing but the ledger file they read, both ended in ${fmt(pair.seconds, 2)} s, each taking ${fmt(pair.cpu_seconds, 2)} s of CPU
+  only the machine (the ledger file they read, the disk they write their own read models to), both ended in ${fmt(pair.seconds, 2)} s, each taking ${fmt(pair.cpu_seconds, 2)} s of CPU
   (${signedPercent(pair.cpu_seconds, one.cpu_seconds)} against one alone, the medians of alternated runs). So the machine's second core gives this work ${fmt(gain, 2)}×, not 2×. The
-  cost is the machine's, not a split's: the two processes share no code path, lock or heap. Split in two halves that
+  cost is the machine's (its cores, caches, memory and disk), not a split's: the two processes share no lock or heap. Split in two halves that
   each cost per event what the whole does, one rebuild ends no sooner than half the pair's time, ${fmt(soonest, 2)} s: ${fmt(one.events / soonest)} events/s, ${share(soonest)} of the plain-file
   ceiling, against the 50 % asked. The shard threads took ${fmt(threaded.seconds, 2)} s (${fmt(threaded.cpu_seconds, 2)} s of CPU), ${share(threaded.seconds)} of the ceiling.
 
