@@ -21,8 +21,8 @@ const find = (results: readonly BenchResult[], caseName: string, impl: string) =
 /**
  * The rebuild's bound on this machine, from the run's own times: two copies of the one-thread
  * rebuild, run at once in two processes that share only the machine (the ledger file they read, the disk), show what
- * the machine's cores give this work whoever splits it; half the pair's time is the soonest any
- * split of one rebuild could end. The breakdown rows give the part no rebuild can skip: reading and
+ * the machine's cores give this work whoever splits it; half the pair's time is about when a
+ * split of one rebuild in two could end. The breakdown rows give the part no rebuild can skip: reading and
  * decoding the events, and the handlers. Empty for runs that did not measure these.
  */
 const cpuBound = (results: readonly BenchResult[]): string => {
@@ -44,7 +44,8 @@ const cpuBound = (results: readonly BenchResult[]): string => {
   only the machine (the ledger file they read, the disk they write their own read models to), both ended in ${fmt(pair.seconds, 2)} s, each taking ${fmt(pair.cpu_seconds, 2)} s of CPU
   (${signedPercent(pair.cpu_seconds, one.cpu_seconds)} against one alone, the medians of alternated runs). So the machine's second core gives this work ${fmt(gain, 2)}×, not 2×. The
   cost is the machine's (its cores, caches, memory and disk), not a split's: the two processes share no lock or heap. Split in two halves that
-  each cost per event what the whole does, one rebuild ends no sooner than half the pair's time, ${fmt(soonest, 2)} s: ${fmt(one.events / soonest)} events/s, ${share(soonest)} of the plain-file
+  each cost per event what the whole does, one rebuild would end in about half the pair's time (an estimate, not a
+  strict floor), ${fmt(soonest, 2)} s: ${fmt(one.events / soonest)} events/s, ${share(soonest)} of the plain-file
   ceiling, against the 50 % asked. The shard threads took ${fmt(threaded.seconds, 2)} s (${fmt(threaded.cpu_seconds, 2)} s of CPU), ${share(threaded.seconds)} of the ceiling.
 
   What no rebuild of these two projections can skip, from the breakdown rows: reading and decoding the events it
